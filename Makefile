@@ -1,0 +1,37 @@
+# smsmesh — the two commands: `make dev` (run a local gateway) and `make test` (the whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help deps build dev test test-unit test-integration bench typecheck clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-18s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+deps: node_modules/.package-lock.json ## install npm packages (and nats-server from apt when missing)
+	@command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || { \
+	  echo "nats-server not found: installing it with apt-get"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq nats-server; }
+
+build: deps ## compile TypeScript into dist/
+	npm run build --silent
+
+dev: build ## run nats-server (unless NATS_URL answers), the SMSC simulator and the gateway; Ctrl-C stops all
+	PATH="/usr/sbin:$$PATH" node dist/cmd/dev.js
+
+test: deps ## the whole suite: types, unit, integration (real nats-server, PostgreSQL, SMPP over TCP)
+	PATH="/usr/sbin:$$PATH" npm test
+
+test-unit: deps ## unit tests only
+	npx vitest run --project unit
+
+test-integration: build ## integration tests only
+	PATH="/usr/sbin:$$PATH" npx vitest run --project integration
+
+typecheck: deps
+	npx tsc -p tsconfig.json --noEmit
+
+clean: ## remove build output and local data
+	rm -rf dist .data

@@ -1,0 +1,18 @@
+/** The connector role: SMPP bind actors for every carrier on top of a Runtime. */
+import { createPublisher } from '../bus/publisher.js';
+import { startConnector, type Connector } from '../connector/connector.js';
+import { createConnectorMetrics } from '../metrics/connector.js';
+import type { Runtime } from './runtime.js';
+
+export async function startConnectorRole(rt: Runtime): Promise<Connector> {
+  const metrics = createConnectorMetrics(rt.registry);
+  const connector = await startConnector({
+    bus: rt.bus,
+    publisher: createPublisher(rt.bus),
+    carriers: rt.config.carriers,
+    metrics,
+    log: rt.log,
+  });
+  metrics.setInflightSource(() => connector.binds());
+  return connector;
+}

@@ -1,0 +1,56 @@
+/** The edge role: the HTTP API on top of a Runtime. */
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from '../api/app.js';
+import { createPublisher } from '../bus/publisher.js';
+import { createAcceptor } from '../ingest/accept-message.js';
+import { createEdgeMetrics } from '../metrics/edge.js';
+import { createRouteTable, routesFromCarriers } from '../routing/route-table.js';
+import { createReadiness } from './readiness.js';
+import { dbPinger, type Runtime } from './runtime.js';
+
+export interface EdgeRole {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startEdge(rt: Runtime): Promise<EdgeRole> {
+  const { config } = rt;
+  const metrics = createEdgeMetrics(rt.registry);
+  const concatByCarrier = new Map(config.carriers.map((c) => [c.id, c.concat] as const));
+  const publisher = createPublisher(rt.bus, { onRetry: () => metrics.publishRetries.inc() });
+  const accept = createAcceptor({
+    publisher,
+    routes: createRouteTable(routesFromCarriers(config.carriers)),
+    concatFor: (carrier) => concatByCarrier.get(carrier),
+    maxTextLength: config.api.maxTextLength,
+    publishDeadlineMs: config.nats.publishTimeoutMs,
+    onAccepted: (carrier) => metrics.accepted.inc({ carrier }),
+  });
+  const readinessDeps = { bus: rt.bus, carriers: config.carriers.map((c) => c.id) };
+  const pingDb = dbPinger(rt);
+  const app = createApp({
+    clients: config.clients,
+    accept,
+    store: rt.store,
+    readiness: createReadiness(pingDb ? { ...readinessDeps, pingDb } : readinessDeps),
+    registry: rt.registry,
+    metrics,
+    log: rt.log.child({ component: 'http' }),
+    maxBodyBytes: config.api.maxBodyBytes,
+  });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  rt.log.info({ port }, 'edge listening');
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // keep-alive connections would hold close() open; in-flight requests finish first
+        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      }),
+  };
+}

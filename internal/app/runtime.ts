@@ -1,0 +1,70 @@
+/**
+ * What every gateway process shares: config, logger, metrics registry, the NATS bus with its topology,
+ * and (when the role needs it) the database. Roles are started on top of one Runtime.
+ */
+import type { Registry } from 'prom-client';
+import type { Bus } from '../bus/connection.js';
+import { connectBus } from '../bus/connection.js';
+import { ensureTopology } from '../bus/topology.js';
+import type { Config } from '../config/load.js';
+import { openDatabase, pingDatabase, type Database } from '../db/client.js';
+import { createPgStatusStore } from '../dlr/pg-status-store.js';
+import type { StatusStore } from '../dlr/status-store.js';
+import type { Logger } from '../log/logger.js';
+import { createRegistry } from '../metrics/registry.js';
+import { join } from 'node:path';
+
+export interface Runtime {
+  config: Readonly<Config>;
+  log: Logger;
+  registry: Registry;
+  bus: Bus;
+  database: Database | undefined;
+  store: StatusStore | undefined;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(opts: { config: Readonly<Config>; log: Logger; name: string; withDatabase: boolean }): Promise<Runtime> {
+  const { config, log } = opts;
+  const registry = createRegistry({ role: opts.name });
+  const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log });
+  await ensureTopology(
+    bus.jsm,
+    {
+      replicas: config.nats.replicas,
+      duplicateWindowMs: config.nats.duplicateWindowMs,
+      maxBacklogBytes: config.nats.maxBacklogBytes,
+      connectorAckWaitMs: config.nats.ackWaitMs,
+      carriers: config.carriers,
+    },
+    log,
+  );
+  let database: Database | undefined;
+  let store: StatusStore | undefined;
+  if (opts.withDatabase) {
+    database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: join(config.dataDir, 'pglite'),
+      log: log.child({ component: 'db' }),
+    });
+    store = createPgStatusStore(database);
+    log.info({ database: database.kind }, 'database ready');
+  }
+  return {
+    config,
+    log,
+    registry,
+    bus,
+    database,
+    store,
+    async close() {
+      await bus.close();
+      await database?.close();
+    },
+  };
+}
+
+export function dbPinger(rt: Runtime): (() => Promise<void>) | undefined {
+  const db = rt.database;
+  return db ? () => pingDatabase(db) : undefined;
+}

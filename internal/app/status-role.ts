@@ -1,0 +1,16 @@
+/** The DLR / status writer role on top of a Runtime (which must have a database). */
+import { Durables, Streams } from '../bus/subjects.js';
+import { startStatusWriter, type StatusWriter } from '../dlr/status-writer.js';
+import { createDlrMetrics } from '../metrics/dlr.js';
+import type { Runtime } from './runtime.js';
+
+export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
+  if (!rt.store) throw new Error('the status writer needs a database');
+  return startStatusWriter({
+    store: rt.store,
+    accepted: await rt.bus.js.consumers.get(Streams.mt, Durables.statusAccepted),
+    events: await rt.bus.js.consumers.get(Streams.events, Durables.statusWriter),
+    metrics: createDlrMetrics(rt.registry),
+    log: rt.log,
+  });
+}

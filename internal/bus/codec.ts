@@ -1,0 +1,95 @@
+/** The only place that knows the wire shape of bus messages: MT messages and status events as JSON. */
+import type { StatusEvent } from '../sms/events.js';
+import type { MtMessage } from '../sms/message.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
+}
+
+export function encodeMt(m: MtMessage): Uint8Array {
+  return enc.encode(JSON.stringify(m));
+}
+
+function str(o: Record<string, unknown>, k: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') throw new CodecError(`field ${k} must be a string`);
+  return v;
+}
+function num(o: Record<string, unknown>, k: string): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new CodecError(`field ${k} must be a number`);
+  return v;
+}
+
+export function decodeMt(data: Uint8Array): MtMessage {
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(dec.decode(data)) as Record<string, unknown>;
+  } catch {
+    throw new CodecError('MT message is not JSON');
+  }
+  if (!o || typeof o !== 'object') throw new CodecError('MT message is not an object');
+  const encoding = str(o, 'encoding');
+  if (encoding !== 'gsm7' && encoding !== 'ucs2') throw new CodecError('field encoding must be gsm7 or ucs2');
+  return {
+    id: str(o, 'id'),
+    clientId: str(o, 'clientId'),
+    clientRef: typeof o.clientRef === 'string' ? o.clientRef : undefined,
+    carrier: str(o, 'carrier'),
+    to: str(o, 'to'),
+    from: str(o, 'from'),
+    text: str(o, 'text'),
+    encoding,
+    segments: num(o, 'segments'),
+    acceptedAt: num(o, 'acceptedAt'),
+  };
+}
+
+export function encodeEvent(e: StatusEvent): Uint8Array {
+  return enc.encode(JSON.stringify(e));
+}
+
+const KINDS = new Set(['accepted', 'submitted', 'receipt', 'failed']);
+
+/** Decodes a status event; checks the fields that the status store relies on. */
+export function decodeEvent(data: Uint8Array): StatusEvent {
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(dec.decode(data)) as Record<string, unknown>;
+  } catch {
+    throw new CodecError('event is not JSON');
+  }
+  if (!o || typeof o !== 'object' || !KINDS.has(o.kind as string)) throw new CodecError('event has no known kind');
+  switch (o.kind) {
+    case 'submitted':
+      str(o, 'id');
+      str(o, 'carrier');
+      str(o, 'smscMessageId');
+      num(o, 'part');
+      num(o, 'parts');
+      num(o, 'at');
+      break;
+    case 'receipt':
+      str(o, 'carrier');
+      str(o, 'smscMessageId');
+      str(o, 'stat');
+      num(o, 'at');
+      break;
+    case 'failed':
+      str(o, 'id');
+      str(o, 'carrier');
+      str(o, 'status');
+      num(o, 'at');
+      break;
+  }
+  return o as unknown as StatusEvent;
+}
+
+/** An accepted event is derived from the MT message itself (the status writer reads SMS_MT). */
+export function acceptedFromMt(m: MtMessage): StatusEvent {
+  const { text: _text, ...message } = m;
+  return { kind: 'accepted', message };
+}

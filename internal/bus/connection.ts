@@ -1,0 +1,47 @@
+/** Connects to NATS (reconnecting forever), tracks whether the link is up, and exposes JetStream handles. */
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '../log/logger.js';
+
+export interface Bus {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  /** False while the client is disconnected/reconnecting: callers fail fast instead of waiting. */
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
+export async function connectBus(opts: { url: string; name: string; log: Logger }): Promise<Bus> {
+  const nc = await connect({
+    servers: opts.url.split(','),
+    name: opts.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+  });
+  let up = true;
+  opts.log.info({ server: nc.getServer() }, 'nats connected');
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') {
+        up = false;
+        opts.log.warn({ nats: s.type }, 'nats connection lost');
+      } else if (s.type === 'reconnect') {
+        up = true;
+        opts.log.info({ nats: s.type }, 'nats reconnected');
+      }
+    }
+  })();
+  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  const js = jetstream(nc, { timeout: 5_000 });
+  return {
+    nc,
+    js,
+    jsm,
+    connected: () => up && !nc.isClosed(),
+    async close() {
+      if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
+    },
+  };
+}

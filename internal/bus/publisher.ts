@@ -1,0 +1,49 @@
+/**
+ * Durable publish to JetStream: resolves only after the PubAck. A publish that times out may still have
+ * been stored, so retries reuse the same Nats-Msg-Id and the stream deduplicates them.
+ */
+import type { PubAck } from '@nats-io/jetstream';
+import { AppError, errorMessage } from '../core/errors.js';
+import type { Bus } from './connection.js';
+
+export class BusUnavailableError extends AppError {
+  override readonly name = 'BusUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BUS_UNAVAILABLE', message, options);
+  }
+}
+
+export interface PublishOptions {
+  msgID: string;
+  /** Total time budget for the publish including retries. */
+  deadlineMs: number;
+}
+
+export interface Publisher {
+  publish(subject: string, data: Uint8Array, opts: PublishOptions): Promise<PubAck>;
+}
+
+export function createPublisher(bus: Bus, hooks: { onRetry?: () => void } = {}): Publisher {
+  return {
+    async publish(subject, data, { msgID, deadlineMs }) {
+      if (!bus.connected()) throw new BusUnavailableError('NATS is not connected');
+      const deadline = Date.now() + deadlineMs;
+      let attempt = 0;
+      for (;;) {
+        const left = deadline - Date.now();
+        try {
+          return await bus.js.publish(subject, data, { msgID, timeout: Math.max(100, Math.min(left, 2000)) });
+        } catch (err) {
+          attempt++;
+          if (Date.now() + 50 >= deadline || !bus.connected()) {
+            throw new BusUnavailableError(`JetStream publish failed after ${attempt} attempt(s): ${errorMessage(err)}`, {
+              cause: err,
+            });
+          }
+          hooks.onRetry?.();
+          await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 250)));
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/** Creates or updates the JetStream streams and durable consumers declared in nats/streams.json. Idempotent. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerConfig,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { packageRoot } from '../core/paths.js';
+import type { Logger } from '../log/logger.js';
+import { noopLogger } from '../log/logger.js';
+import { Streams } from './subjects.js';
+
+interface StreamDef {
+  name: string;
+  description?: string;
+  subjects: string[];
+  retention: 'interest' | 'workqueue' | 'limits';
+  storage: 'file' | 'memory';
+  discard: 'new' | 'old';
+  duplicate_window_ms?: number;
+  max_msg_size?: number;
+}
+
+interface ConsumerDef {
+  stream: string;
+  durable: string;
+  filter_subject: string;
+  ack_wait_ms: number;
+  max_ack_pending?: number;
+  max_ack_pending_per_window_slot?: number;
+  min_max_ack_pending?: number;
+  max_waiting?: number;
+}
+
+export interface TopologyDefs {
+  streams: StreamDef[];
+  consumers: ConsumerDef[];
+}
+
+export interface TopologyOptions {
+  replicas: number;
+  duplicateWindowMs: number;
+  maxBacklogBytes: number;
+  /** ack_wait of the connector consumers (others use nats/streams.json). */
+  connectorAckWaitMs: number;
+  carriers: readonly { id: string; binds: number; window: number }[];
+}
+
+export function readTopologyDefs(path = join(packageRoot(), 'nats', 'streams.json')): TopologyDefs {
+  return JSON.parse(readFileSync(path, 'utf8')) as TopologyDefs;
+}
+
+const retention = { interest: RetentionPolicy.Interest, workqueue: RetentionPolicy.Workqueue, limits: RetentionPolicy.Limits };
+
+export function streamConfig(def: StreamDef, opts: TopologyOptions): Partial<StreamConfig> & { name: string } {
+  const isMt = def.name === Streams.mt;
+  const dupMs = isMt ? opts.duplicateWindowMs : (def.duplicate_window_ms ?? 120_000);
+  return {
+    name: def.name,
+    description: def.description,
+    subjects: def.subjects,
+    retention: retention[def.retention],
+    storage: def.storage === 'file' ? StorageType.File : StorageType.Memory,
+    discard: def.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
+    num_replicas: opts.replicas,
+    duplicate_window: nanos(dupMs),
+    max_bytes: isMt ? opts.maxBacklogBytes : -1,
+    max_msg_size: def.max_msg_size ?? -1,
+  };
+}
+
+/** Expands per-carrier templates; max_ack_pending covers every window plus what throttling holds back. */
+export function consumerConfigs(defs: TopologyDefs, opts: TopologyOptions): { stream: string; config: Partial<ConsumerConfig> & { durable_name: string } }[] {
+  const out: { stream: string; config: Partial<ConsumerConfig> & { durable_name: string } }[] = [];
+  for (const d of defs.consumers) {
+    const targets = d.durable.includes('{carrier}') ? opts.carriers : [undefined];
+    for (const carrier of targets) {
+      const sub = (s: string) => (carrier ? s.replaceAll('{carrier}', carrier.id) : s);
+      const map =
+        d.max_ack_pending ??
+        Math.max(
+          d.min_max_ack_pending ?? 1000,
+          carrier ? carrier.binds * carrier.window * (d.max_ack_pending_per_window_slot ?? 20) : 1000,
+        );
+      out.push({
+        stream: d.stream,
+        config: {
+          durable_name: sub(d.durable),
+          filter_subject: sub(d.filter_subject),
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ack_wait: nanos(carrier ? opts.connectorAckWaitMs : d.ack_wait_ms),
+          max_ack_pending: map,
+          max_waiting: d.max_waiting ?? 512,
+          max_deliver: -1,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && err.status === 404;
+}
+
+export async function ensureTopology(jsm: JetStreamManager, opts: TopologyOptions, log: Logger = noopLogger, defs = readTopologyDefs()): Promise<void> {
+  for (const def of defs.streams) {
+    const cfg = streamConfig(def, opts);
+    try {
+      const info = await jsm.streams.info(def.name);
+      await jsm.streams.update(def.name, { ...info.config, ...cfg });
+      log.debug({ stream: def.name }, 'stream updated');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await jsm.streams.add(cfg);
+      log.info({ stream: def.name }, 'stream created');
+    }
+  }
+  for (const { stream, config } of consumerConfigs(defs, opts)) {
+    try {
+      await jsm.consumers.info(stream, config.durable_name);
+      const { ack_wait, max_ack_pending, max_waiting, max_deliver } = config;
+      await jsm.consumers.update(stream, config.durable_name, { ack_wait, max_ack_pending, max_waiting, max_deliver });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await jsm.consumers.add(stream, config);
+      log.info({ stream, consumer: config.durable_name }, 'consumer created');
+    }
+  }
+}

@@ -1,0 +1,450 @@
+/**
+ * One SMPP bind as an actor. It owns one session and pulls from its carrier's durable consumer no more
+ * than min(free TPS tokens, free window) messages at a time, so nothing is buffered beyond what it can
+ * send now. It settles each message only when every segment has its submit_sm_resp, answers receipts
+ * after they are stored in JetStream, reconnects with exponential backoff and jitter, and drains on stop.
+ *
+ * State: 'connecting' → 'bound' → ('connecting' again after a loss) … → 'draining' → 'closed'.
+ */
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
+import { decodeMt, encodeEvent } from '../bus/codec.js';
+import type { Publisher } from '../bus/publisher.js';
+import { Subjects } from '../bus/subjects.js';
+import type { Logger } from '../log/logger.js';
+import type { ConnectorMetrics } from '../metrics/connector.js';
+import { classifyStatus, statusName } from '../smpp/command-status.js';
+import { BindRejectedError, ResponseTimeoutError, SessionClosedError } from '../smpp/errors.js';
+import type { DataSmPdu, DeliverSmPdu, Pdu, PduInit, ResponseFields, SubmitSmPdu } from '../smpp/pdu-types.js';
+import type { Session } from '../smpp/session.js';
+import type { SmscIdMode } from '../dlr/receipt-status.js';
+import { normalizeSmscId } from '../dlr/receipt-status.js';
+import type { MtMessage } from '../sms/message.js';
+import type { FailedEvent, SubmittedEvent } from '../sms/events.js';
+import { decide, type RetryPolicy, type SegmentOutcome } from './outcome.js';
+import { receiptFromPdu, isReceipt } from './receipt-event.js';
+import { inboundFromPdu } from './inbound-event.js';
+import { buildSubmitPdus, type SubmitOptions } from './submit-pdus.js';
+import { createTokenBucket, type TokenBucket } from './token-bucket.js';
+
+export type BindState = 'connecting' | 'bound' | 'draining' | 'closed';
+
+export interface BindActorOptions {
+  carrier: string;
+  bindNo: number;
+  tps: number;
+  window: number;
+  submit: SubmitOptions;
+  retry: RetryPolicy;
+  receiptIdFormat: SmscIdMode;
+  /** Opens and binds a new session (TCP/TLS + bind_*). */
+  connect: () => Promise<Session>;
+  consumer: Consumer;
+  publisher: Publisher;
+  metrics: ConnectorMetrics;
+  log: Logger;
+  clock?: Clock;
+  /** How long a pull request waits for messages when the queue is idle. */
+  fetchExpiresMs?: number;
+  /** Pause after ESME_RTHROTTLED / ESME_RMSGQFUL before sending again. */
+  throttlePauseMs?: number;
+  /** Deadline for storing an event in JetStream before the message is retried instead. */
+  eventDeadlineMs?: number;
+}
+
+export interface BindActor {
+  start(): void;
+  stop(timeoutMs: number): Promise<void>;
+  state(): BindState;
+  info(): { carrier: string; bindNo: number; state: BindState; inFlight: number; rate: number };
+}
+
+interface Job {
+  msg: JsMsg;
+  mt: MtMessage;
+  pdus: PduInit<SubmitSmPdu>[];
+  outcomes: (SegmentOutcome | undefined)[];
+  left: number;
+}
+
+interface Segment {
+  job: Job;
+  index: number;
+}
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+const BAD_CREDENTIALS_BACKOFF_MS = 60_000;
+/** RINVPASWD, RINVSYSID, RBINDFAIL: retrying fast will not fix a wrong password, and may lock the account. */
+const CREDENTIAL_STATUSES = new Set([0x0e, 0x0f, 0x0d]);
+const ESME_RX_T_APPN = 0x64;
+
+export function createBindActor(o: BindActorOptions): BindActor {
+  const clock = o.clock ?? systemClock;
+  const log = o.log.child({ component: 'bind', carrier: o.carrier, bindNo: o.bindNo });
+  const bucket: TokenBucket = createTokenBucket({ rate: o.tps }, clock);
+  const fetchExpiresMs = o.fetchExpiresMs ?? 2000;
+  const throttlePauseMs = o.throttlePauseMs ?? 1000;
+  const eventDeadlineMs = o.eventDeadlineMs ?? 20_000;
+  const labels = { carrier: o.carrier };
+
+  let state: BindState = 'connecting';
+  let stopping = false;
+  let session: Session | undefined;
+  let fetching: { stop(): void } | undefined;
+  const queue: Segment[] = [];
+  const jobs = new Set<Job>();
+  let pumpTimer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  let running: Promise<void> | undefined;
+  let backoffTimer: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  let settling = 0;
+
+  function signal(): void {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        backoffTimer = undefined;
+        resolve();
+      }, ms);
+      backoffTimer = { timer, resolve };
+    });
+  }
+
+  // --- sending -------------------------------------------------------------------------------------
+
+  function pump(): void {
+    const s = session;
+    if (!s || s.state === 'closed') return;
+    while (queue.length > 0 && s.free() > 0 && bucket.tryTake()) {
+      const seg = queue.shift()!;
+      send(s, seg);
+    }
+    if (queue.length > 0 && s.free() > 0 && !pumpTimer) {
+      pumpTimer = setTimeout(() => {
+        pumpTimer = undefined;
+        pump();
+      }, Math.max(1, bucket.msUntilToken()));
+    }
+  }
+
+  function send(s: Session, seg: Segment): void {
+    s.request(seg.job.pdus[seg.index]!).then(
+      (resp) => onSubmitResp(seg, resp),
+      (err: unknown) => onSubmitError(seg, err),
+    );
+  }
+
+  function onSubmitResp(seg: Segment, resp: Pdu): void {
+    const status = resp.status;
+    if (status === 0 && resp.command === 'submit_sm_resp' && resp.messageId) {
+      o.metrics.submitOutcomes.inc({ ...labels, outcome: 'ok' });
+      record(seg, { kind: 'ok', smscMessageId: normalizeSmscId(resp.messageId, o.receiptIdFormat) });
+    } else {
+      const cls = status === 0 ? 'retry' : classifyStatus(status);
+      const name = status === 0 ? 'submit_sm_resp without message_id' : statusName(status);
+      switch (cls) {
+        case 'throttle':
+          // The SMSC is full or rate-limiting: slow this bind and send the same segment again later.
+          o.metrics.submitOutcomes.inc({ ...labels, outcome: 'throttled' });
+          bucket.throttled(throttlePauseMs);
+          seg.job.msg.working();
+          queue.unshift(seg);
+          break;
+        case 'permanent':
+          o.metrics.submitOutcomes.inc({ ...labels, outcome: 'rejected' });
+          record(seg, { kind: 'rejected', status, statusName: name });
+          break;
+        case 'bind':
+          // The SMSC no longer considers us bound: rebind, and retry the message on a fresh session.
+          o.metrics.submitOutcomes.inc({ ...labels, outcome: 'bind_error' });
+          record(seg, { kind: 'closed' });
+          session?.close();
+          break;
+        default:
+          o.metrics.submitOutcomes.inc({ ...labels, outcome: 'retry' });
+          record(seg, { kind: 'retry', status, statusName: name });
+      }
+    }
+    pump();
+    signal();
+  }
+
+  function onSubmitError(seg: Segment, err: unknown): void {
+    if (err instanceof ResponseTimeoutError) {
+      o.metrics.submitOutcomes.inc({ ...labels, outcome: 'timeout' });
+      log.warn({ messageId: seg.job.mt.id, part: seg.index + 1 }, 'submit_sm_resp timed out: outcome unknown');
+      record(seg, { kind: 'timeout' });
+    } else {
+      if (!(err instanceof SessionClosedError)) log.warn({ messageId: seg.job.mt.id, err: errorMessage(err) }, 'submit failed');
+      o.metrics.submitOutcomes.inc({ ...labels, outcome: 'closed' });
+      record(seg, { kind: 'closed' });
+    }
+    signal();
+  }
+
+  function record(seg: Segment, outcome: SegmentOutcome): void {
+    const job = seg.job;
+    if (job.outcomes[seg.index] !== undefined) return;
+    job.outcomes[seg.index] = outcome;
+    job.left--;
+    if (job.left === 0) void settle(job);
+  }
+
+  // --- settling ------------------------------------------------------------------------------------
+
+  async function settle(job: Job): Promise<void> {
+    const outcomes = job.outcomes as SegmentOutcome[];
+    const d = decide(outcomes, job.msg.info.deliveryCount, o.retry);
+    settling++;
+    try {
+      switch (d.kind) {
+        case 'ack': {
+          const at = clock.now();
+          const parts = outcomes.length;
+          await Promise.all(
+            outcomes.map((out, i) => {
+              const ev: SubmittedEvent = {
+                kind: 'submitted',
+                id: job.mt.id,
+                carrier: o.carrier,
+                part: i + 1,
+                parts,
+                smscMessageId: (out as { smscMessageId: string }).smscMessageId,
+                at,
+              };
+              return o.publisher.publish(Subjects.submitted(o.carrier), encodeEvent(ev), {
+                msgID: `sub:${job.mt.id}:${i + 1}:${ev.smscMessageId}`,
+                deadlineMs: eventDeadlineMs,
+              });
+            }),
+          );
+          job.msg.ack();
+          o.metrics.submitted.inc(labels);
+          break;
+        }
+        case 'retry':
+          job.msg.nak(d.delayMs);
+          break;
+        case 'final':
+          await publishFailed(job.mt, d.status, d.error);
+          job.msg.ack();
+          break;
+      }
+    } catch (err) {
+      // The event could not be stored: leave the message to be redelivered (a bounded, counted duplicate
+      // at the SMSC is better than a message whose state is never recorded).
+      log.error({ messageId: job.mt.id, err: errorMessage(err) }, 'could not store status event; message will be retried');
+      job.msg.nak(1000);
+    } finally {
+      settling--;
+      jobs.delete(job);
+      signal();
+    }
+  }
+
+  async function publishFailed(mt: Pick<MtMessage, 'id'>, status: FailedEvent['status'], error: string): Promise<void> {
+    const ev: FailedEvent = { kind: 'failed', id: mt.id, carrier: o.carrier, status, error, at: clock.now() };
+    await o.publisher.publish(Subjects.failed(o.carrier), encodeEvent(ev), { msgID: `fail:${mt.id}`, deadlineMs: eventDeadlineMs });
+    o.metrics.finalFailures.inc({ ...labels, status });
+    log.warn({ messageId: mt.id, status, error }, 'message ended without delivery');
+  }
+
+  // --- receiving from JetStream ----------------------------------------------------------------------
+
+  function onMessage(m: JsMsg): void {
+    let mt: MtMessage;
+    try {
+      mt = decodeMt(m.data);
+    } catch (err) {
+      // A message no code path can send; keep it out of the queue for good but say so loudly.
+      log.error({ seq: m.seq, err: errorMessage(err) }, 'undecodable MT message terminated');
+      m.term(`undecodable: ${errorMessage(err)}`);
+      return;
+    }
+    if (m.info.deliveryCount > 1) o.metrics.resubmits.inc(labels);
+    let pdus: PduInit<SubmitSmPdu>[];
+    try {
+      pdus = buildSubmitPdus(mt, o.submit);
+    } catch (err) {
+      void publishFailed(mt, 'rejected', `cannot encode for this carrier: ${errorMessage(err)}`).then(
+        () => m.ack(),
+        () => m.nak(5000),
+      );
+      return;
+    }
+    const job: Job = { msg: m, mt, pdus, outcomes: new Array(pdus.length), left: pdus.length };
+    jobs.add(job);
+    for (let i = 0; i < pdus.length; i++) queue.push({ job, index: i });
+    pump();
+  }
+
+  /**
+   * Room for more messages: free window and tokens not yet claimed by queued segments. Messages whose
+   * responses are in but whose events are not yet stored still hold their window slot, so at most
+   * `window` messages per bind are ever sent-but-unacked (the bound on duplicates after a crash).
+   */
+  function room(s: Session): number {
+    return Math.min(s.free() - settling, bucket.available()) - queue.length;
+  }
+
+  async function fetchLoop(s: Session): Promise<void> {
+    const threshold = Math.max(1, Math.floor(Math.min(o.window, Math.ceil(o.tps / 10)) / 2));
+    while (!stopping && s.state !== 'closed') {
+      const r = room(s);
+      if (r < threshold && !(r > 0 && jobs.size === 0)) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          const ms = queue.length > 0 || s.free() <= 0 ? 50 : Math.max(1, bucket.msUntilToken());
+          setTimeout(signal, Math.min(ms, 50));
+        });
+        continue;
+      }
+      try {
+        const iter = await o.consumer.fetch({ max_messages: r, expires: fetchExpiresMs });
+        fetching = iter;
+        for await (const m of iter) onMessage(m);
+      } catch (err) {
+        if (stopping) break;
+        log.warn({ err: errorMessage(err) }, 'fetch failed; retrying');
+        await sleep(500);
+      } finally {
+        fetching = undefined;
+      }
+    }
+  }
+
+  // --- receipts and inbound --------------------------------------------------------------------------
+
+  async function onPeerRequest(pdu: Pdu): Promise<ResponseFields> {
+    if (pdu.command !== 'deliver_sm' && pdu.command !== 'data_sm') return { status: 0x03 }; // ESME_RINVCMDID
+    const p = pdu as DeliverSmPdu | DataSmPdu;
+    const shortMessage = 'shortMessage' in p ? p.shortMessage : undefined;
+    try {
+      if (isReceipt(p.esmClass, p.tlvs)) {
+        const ev = receiptFromPdu({ esmClass: p.esmClass, shortMessage, tlvs: p.tlvs }, o.carrier, o.receiptIdFormat, clock.now());
+        if (!ev) {
+          log.warn({ esmClass: p.esmClass }, 'receipt without a message id ignored');
+          return { status: 0 };
+        }
+        await o.publisher.publish(Subjects.receipt(o.carrier), encodeEvent(ev), {
+          msgID: `rcpt:${o.carrier}:${ev.smscMessageId}:${ev.stat}`,
+          deadlineMs: 5000,
+        });
+        o.metrics.receipts.inc({ ...labels, stat: ev.stat });
+        return { status: 0 };
+      }
+      const mo = inboundFromPdu(p, o.carrier, clock.now());
+      await o.publisher.publish(Subjects.mo(o.carrier), new TextEncoder().encode(JSON.stringify(mo)), {
+        msgID: mo.id,
+        deadlineMs: 5000,
+      });
+      o.metrics.inbound.inc(labels);
+      return { status: 0 };
+    } catch (err) {
+      // Not stored: a temporary error makes the SMSC deliver it again later, so nothing is lost.
+      log.error({ err: errorMessage(err) }, 'could not store deliver_sm; answered ESME_RX_T_APPN');
+      return { status: ESME_RX_T_APPN };
+    }
+  }
+
+  // --- lifecycle -----------------------------------------------------------------------------------
+
+  function failQueued(): void {
+    while (queue.length > 0) record(queue.shift()!, { kind: 'closed' });
+  }
+
+  async function runSession(s: Session): Promise<void> {
+    session = s;
+    state = 'bound';
+    o.metrics.bindsUp.inc(labels);
+    log.info({}, 'bound');
+    const closed = new Promise<void>((resolve) =>
+      s.onClose((reason) => {
+        if (!stopping) log.warn({ reason }, 'bind lost');
+        resolve();
+      }),
+    );
+    s.onRequest(onPeerRequest);
+    s.onWritable(() => {
+      pump();
+      signal();
+    });
+    await Promise.race([fetchLoop(s), closed]);
+    if (!stopping) {
+      s.close();
+      failQueued();
+    }
+    await closed;
+    o.metrics.bindsUp.dec(labels);
+    session = undefined;
+  }
+
+  async function run(): Promise<void> {
+    let attempt = 0;
+    while (!stopping) {
+      state = 'connecting';
+      let s: Session;
+      try {
+        s = await o.connect();
+      } catch (err) {
+        if (stopping) break;
+        attempt++;
+        o.metrics.reconnects.inc(labels);
+        let delay = Math.round(Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
+        if (err instanceof BindRejectedError && CREDENTIAL_STATUSES.has(err.status)) {
+          delay = BAD_CREDENTIALS_BACKOFF_MS;
+          log.error({ status: err.status, err: errorMessage(err) }, 'bind rejected: check systemId/password for this carrier');
+        } else {
+          log.warn({ attempt, delayMs: delay, err: errorMessage(err) }, 'bind failed; retrying');
+        }
+        await sleep(delay);
+        continue;
+      }
+      if (stopping) {
+        await s.unbind(2000).catch(() => s.close());
+        break;
+      }
+      attempt = 0;
+      await runSession(s);
+    }
+  }
+
+  return {
+    start() {
+      running ??= run();
+    },
+    async stop(timeoutMs) {
+      stopping = true;
+      state = 'draining';
+      fetching?.stop();
+      if (backoffTimer) {
+        clearTimeout(backoffTimer.timer);
+        backoffTimer.resolve();
+      }
+      signal();
+      // Segments not yet sent go back to JetStream at once, so another bind can take them.
+      failQueued();
+      const s = session;
+      if (s && s.state !== 'closed') {
+        await s.drain(timeoutMs);
+        const deadline = clock.now() + timeoutMs;
+        while (jobs.size > 0 && clock.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        await s.unbind(2000).catch(() => s.close());
+      }
+      if (pumpTimer) clearTimeout(pumpTimer);
+      await running;
+      state = 'closed';
+      log.info({}, 'bind closed');
+    },
+    state: () => state,
+    info: () => ({ carrier: o.carrier, bindNo: o.bindNo, state, inFlight: session?.inFlight() ?? 0, rate: bucket.rate() }),
+  };
+}

@@ -1,0 +1,110 @@
+/** The connector role: one bind actor per configured bind of every carrier, and the bind-status responder. */
+import { readFileSync } from 'node:fs';
+import type { Subscription } from '@nats-io/transport-node';
+import type { Bus } from '../bus/connection.js';
+import type { Publisher } from '../bus/publisher.js';
+import { Durables, Streams, Subjects } from '../bus/subjects.js';
+import type { CarrierConfig } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import type { ConnectorMetrics } from '../metrics/connector.js';
+import { bindSession, type BindOptions } from '../smpp/client.js';
+import { createBindActor, type BindActor } from './bind-actor.js';
+
+export interface BindStatus {
+  carrier: string;
+  bindNo: number;
+  state: string;
+  inFlight: number;
+  rate: number;
+}
+
+export interface Connector {
+  binds(): BindStatus[];
+  stop(timeoutMs: number): Promise<void>;
+}
+
+function tlsOptions(c: CarrierConfig): BindOptions['tls'] {
+  const t = c.smpp.tls;
+  if (t === false) return false;
+  if (t === true) return { rejectUnauthorized: true };
+  return {
+    rejectUnauthorized: t.rejectUnauthorized,
+    ...(t.caFile ? { ca: readFileSync(t.caFile) } : {}),
+    ...(t.servername ? { servername: t.servername } : {}),
+  };
+}
+
+export async function startConnector(deps: {
+  bus: Bus;
+  publisher: Publisher;
+  carriers: readonly CarrierConfig[];
+  metrics: ConnectorMetrics;
+  log: Logger;
+}): Promise<Connector> {
+  const actors: BindActor[] = [];
+  for (const c of deps.carriers) {
+    const consumer = await deps.bus.js.consumers.get(Streams.mt, Durables.connector(c.id));
+    for (let n = 1; n <= c.binds; n++) {
+      const bindLog = deps.log.child({ component: 'smpp', carrier: c.id, bindNo: n });
+      actors.push(
+        createBindActor({
+          carrier: c.id,
+          bindNo: n,
+          tps: c.tps,
+          window: c.window,
+          submit: {
+            concat: c.concat,
+            gsm7Packed: c.gsm7Packed,
+            gsmDataCoding: c.gsmDataCoding,
+            registeredDelivery: c.registeredDelivery,
+            sourceTon: c.sourceTon,
+            sourceNpi: c.sourceNpi,
+          },
+          retry: { maxAttempts: c.maxAttempts, baseDelayMs: 1000, maxDelayMs: 60_000 },
+          receiptIdFormat: c.receiptIdFormat,
+          connect: () =>
+            bindSession({
+              host: c.smpp.host,
+              port: c.smpp.port,
+              tls: tlsOptions(c),
+              mode: c.smpp.bindMode,
+              systemId: c.smpp.systemId,
+              password: c.smpp.password,
+              systemType: c.smpp.systemType,
+              interfaceVersion: c.smpp.interfaceVersion,
+              addressRange: c.smpp.addressRange,
+              connectTimeoutMs: 5000,
+              bindTimeoutMs: 10_000,
+              session: {
+                windowSize: c.window,
+                responseTimeoutMs: c.responseTimeoutMs,
+                enquireLinkIntervalMs: c.enquireLinkMs,
+                enquireLinkTimeoutMs: Math.max(5000, Math.min(c.enquireLinkMs, 30_000)),
+                log: bindLog,
+              },
+            }),
+          consumer,
+          publisher: deps.publisher,
+          metrics: deps.metrics,
+          log: deps.log,
+        }),
+      );
+    }
+  }
+  for (const a of actors) a.start();
+
+  const binds = (): BindStatus[] => actors.map((a) => a.info());
+  const sub: Subscription = deps.bus.nc.subscribe(Subjects.bindStatus, {
+    callback: (_err, m) => {
+      m.respond(new TextEncoder().encode(JSON.stringify(binds())));
+    },
+  });
+
+  return {
+    binds,
+    async stop(timeoutMs) {
+      sub.unsubscribe();
+      await Promise.all(actors.map((a) => a.stop(timeoutMs)));
+    },
+  };
+}

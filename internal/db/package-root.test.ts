@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { findPackageRoot } from './package-root.js';
+
+describe('findPackageRoot', () => {
+  const root = findPackageRoot();
+
+  it('finds the folder holding package.json from the sources', () => {
+    expect(root).toBe(join(import.meta.dirname, '..', '..'));
+  });
+
+  it('finds the same root from compiled code under dist/', () => {
+    const compiled = pathToFileURL(join(root, 'dist', 'internal', 'db', 'client.js')).href;
+    expect(findPackageRoot(compiled)).toBe(root);
+  });
+});

@@ -1,0 +1,89 @@
+/** The relational schema of message state, delivery receipts and inbound messages: the source drizzle-kit generates migrations from. */
+import { sql } from 'drizzle-orm';
+import {
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    // Nullable because a submitted/failed event may create the row before its accepted event arrives.
+    clientId: text('client_id'),
+    clientRef: text('client_ref'),
+    carrier: text('carrier').notNull(),
+    to: text('to'),
+    from: text('from'),
+    segments: integer('segments'),
+    encoding: text('encoding'),
+    status: text('status').notNull(),
+    statusRank: smallint('status_rank').notNull(),
+    smscMessageId: text('smsc_message_id'),
+    error: text('error'),
+    acceptedAt: tstz('accepted_at'),
+    submittedAt: tstz('submitted_at'),
+    doneAt: tstz('done_at'),
+    updatedAt: tstz('updated_at').notNull().default(sql`now()`),
+  },
+  (t) => [index('messages_client_accepted_idx').on(t.clientId, t.acceptedAt)],
+);
+
+export const messageParts = pgTable(
+  'message_parts',
+  {
+    messageId: text('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    part: smallint('part').notNull(),
+    parts: smallint('parts').notNull(),
+    carrier: text('carrier').notNull(),
+    smscMessageId: text('smsc_message_id').notNull(),
+    // Null until a final receipt: intermediate receipts only move last_stat.
+    status: text('status'),
+    lastStat: text('last_stat'),
+    // Time of the receipt that set last_stat, so an older replayed intermediate receipt cannot overwrite a newer one.
+    lastStatAt: tstz('last_stat_at'),
+    error: text('error'),
+    submittedAt: tstz('submitted_at').notNull(),
+    doneAt: tstz('done_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.part] }),
+    // Receipts carry only (carrier, smsc id): this is how they find their part.
+    unique('message_parts_carrier_smsc_uq').on(t.carrier, t.smscMessageId),
+  ],
+);
+
+export const orphanReceipts = pgTable(
+  'orphan_receipts',
+  {
+    carrier: text('carrier').notNull(),
+    smscMessageId: text('smsc_message_id').notNull(),
+    stat: text('stat').notNull(),
+    err: text('err'),
+    doneAt: tstz('done_at'),
+    receivedAt: tstz('received_at').notNull(),
+  },
+  // Keyed by what identifies a receipt, so recording the same orphan twice is a no-op.
+  (t) => [primaryKey({ columns: [t.carrier, t.smscMessageId, t.stat] })],
+);
+
+export const inboundMessages = pgTable('inbound_messages', {
+  id: text('id').primaryKey(),
+  carrier: text('carrier').notNull(),
+  from: text('from').notNull(),
+  to: text('to').notNull(),
+  text: text('text').notNull(),
+  dataCoding: smallint('data_coding').notNull(),
+  receivedAt: tstz('received_at').notNull(),
+  parts: smallint('parts').notNull().default(1),
+});

@@ -1,0 +1,137 @@
+/**
+ * The DLR / status writer: consumes accepted messages (SMS_MT) and status events (SMS_EVENTS), applies
+ * them to the StatusStore in batches (many events per transaction), and acks only after the commit.
+ * A receipt that matches no submitted message yet is retried with backoff and, after many tries, kept
+ * as an orphan. A failed transaction naks the whole batch: nothing is acked that is not stored.
+ */
+import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { errorMessage } from '../core/errors.js';
+import { acceptedFromMt, decodeEvent, decodeMt } from '../bus/codec.js';
+import type { Logger } from '../log/logger.js';
+import type { DlrMetrics } from '../metrics/dlr.js';
+import type { ReceiptEvent, StatusEvent } from '../sms/events.js';
+import type { StatusStore } from './status-store.js';
+
+export interface StatusWriterOptions {
+  store: StatusStore;
+  accepted: Consumer;
+  events: Consumer;
+  metrics: DlrMetrics;
+  log: Logger;
+  /** Events per transaction. */
+  batchSize?: number;
+  /** How long the first event of a batch may wait for company. */
+  maxWaitMs?: number;
+  /** Deliveries of an unmatched receipt before it is stored as an orphan. */
+  orphanAfter?: number;
+}
+
+export interface StatusWriter {
+  stop(): Promise<void>;
+}
+
+interface Item {
+  m: JsMsg;
+  ev: StatusEvent;
+}
+
+export function unmatchedDelayMs(deliveryCount: number): number {
+  return Math.min(30_000, 250 * 2 ** Math.min(10, deliveryCount - 1));
+}
+
+export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusWriter> {
+  const batchSize = o.batchSize ?? 1000;
+  const maxWaitMs = o.maxWaitMs ?? 20;
+  const orphanAfter = o.orphanAfter ?? 20;
+  const log = o.log.child({ component: 'status-writer' });
+  const buf: Item[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  async function commit(batch: Item[]): Promise<void> {
+    const end = o.metrics.batchSeconds.startTimer();
+    try {
+      const res = await o.store.apply(batch.map((b) => b.ev));
+      const unmatched = new Set(res.unmatchedReceipts);
+      const orphans: Item[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        const it = batch[i]!;
+        if (!unmatched.has(i)) {
+          it.m.ack();
+          o.metrics.events.inc({ kind: it.ev.kind });
+        } else if (it.m.info.deliveryCount >= orphanAfter) {
+          orphans.push(it);
+        } else {
+          o.metrics.unmatched.inc();
+          it.m.nak(unmatchedDelayMs(it.m.info.deliveryCount));
+        }
+      }
+      if (orphans.length > 0) {
+        await o.store.recordOrphanReceipts(orphans.map((it) => it.ev as ReceiptEvent));
+        for (const it of orphans) it.m.ack();
+        o.metrics.orphans.inc(orphans.length);
+        log.warn({ count: orphans.length }, 'receipts matched no message after retries; stored as orphans');
+      }
+      for (const [status, n] of Object.entries(res.finals)) if (n) o.metrics.persisted.inc({ status }, n);
+      o.metrics.batchSize.observe(batch.length);
+    } catch (err) {
+      o.metrics.batchFailures.inc();
+      log.error({ err: errorMessage(err), events: batch.length }, 'status batch failed; events will be redelivered');
+      for (const it of batch) it.m.nak(2000);
+    } finally {
+      end();
+    }
+  }
+
+  /** Batches commit one after another, in arrival order. */
+  function flush(): Promise<void> {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    while (buf.length > 0) {
+      const batch = buf.splice(0, batchSize);
+      chain = chain.then(() => commit(batch));
+    }
+    return chain;
+  }
+
+  async function add(it: Item): Promise<void> {
+    buf.push(it);
+    if (buf.length >= batchSize) await flush();
+    else timer ??= setTimeout(() => void flush(), maxWaitMs);
+  }
+
+  async function drain(iter: ConsumerMessages, decode: (m: JsMsg) => StatusEvent): Promise<void> {
+    for await (const m of iter) {
+      let ev: StatusEvent;
+      try {
+        ev = decode(m);
+      } catch (err) {
+        log.error({ seq: m.seq, subject: m.subject, err: errorMessage(err) }, 'undecodable status event terminated');
+        m.term(`undecodable: ${errorMessage(err)}`);
+        continue;
+      }
+      await add({ m, ev });
+    }
+  }
+
+  const consumeOpts = { max_messages: Math.max(batchSize * 2, 100) };
+  const acceptedIter = await o.accepted.consume(consumeOpts);
+  const eventsIter = await o.events.consume(consumeOpts);
+  const loops = [
+    drain(acceptedIter, (m) => acceptedFromMt(decodeMt(m.data))),
+    drain(eventsIter, (m) => decodeEvent(m.data)),
+  ].map((p) => p.catch((err) => !stopped && log.error({ err: errorMessage(err) }, 'status consumer stopped')));
+
+  return {
+    async stop() {
+      stopped = true;
+      await acceptedIter.close();
+      await eventsIter.close();
+      await Promise.all(loops);
+      await flush();
+    },
+  };
+}

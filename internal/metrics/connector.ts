@@ -1,0 +1,71 @@
+/** Metrics of the SMPP connector: submits, outcomes, windows, binds, receipts. */
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+export function createConnectorMetrics(registry: Registry) {
+  // Read at scrape time from the live binds, so the hot path never touches it.
+  let inflightSource: () => Iterable<{ carrier: string; inFlight: number }> = () => [];
+  return {
+    setInflightSource(fn: () => Iterable<{ carrier: string; inFlight: number }>) {
+      inflightSource = fn;
+    },
+    submitted: new Counter({
+      name: 'smsmesh_messages_submitted_total',
+      help: 'Messages whose every segment got submit_sm_resp OK, by carrier.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+    submitOutcomes: new Counter({
+      name: 'smsmesh_submit_outcomes_total',
+      help: 'submit_sm outcomes per segment: ok, throttled, retry, rejected, timeout, closed.',
+      labelNames: ['carrier', 'outcome'] as const,
+      registers: [registry],
+    }),
+    resubmits: new Counter({
+      name: 'smsmesh_resubmits_total',
+      help: 'Messages submitted again after a redelivery (possible duplicates at the SMSC), by carrier.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+    receipts: new Counter({
+      name: 'smsmesh_receipts_total',
+      help: 'Delivery receipts received and stored in JetStream, by carrier and stat.',
+      labelNames: ['carrier', 'stat'] as const,
+      registers: [registry],
+    }),
+    inbound: new Counter({
+      name: 'smsmesh_inbound_total',
+      help: 'Inbound (MO) messages received, by carrier.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+    finalFailures: new Counter({
+      name: 'smsmesh_connector_final_failures_total',
+      help: 'Messages the connector gave up on, by carrier and final status.',
+      labelNames: ['carrier', 'status'] as const,
+      registers: [registry],
+    }),
+    bindsUp: new Gauge({
+      name: 'smsmesh_binds_up',
+      help: 'SMPP binds currently bound, by carrier.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+    inflight: new Gauge({
+      name: 'smsmesh_bind_window_inflight',
+      help: 'Outstanding submit_sm across the binds of a carrier.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const b of inflightSource()) this.inc({ carrier: b.carrier }, b.inFlight);
+      },
+    }),
+    reconnects: new Counter({
+      name: 'smsmesh_bind_reconnects_total',
+      help: 'Bind attempts after a lost or failed bind, by carrier.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+  };
+}
+export type ConnectorMetrics = ReturnType<typeof createConnectorMetrics>;

@@ -1,0 +1,32 @@
+/** Metrics of the HTTP edge. Labels are bounded: never a number or a message id. */
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export function createEdgeMetrics(registry: Registry) {
+  return {
+    accepted: new Counter({
+      name: 'smsmesh_messages_accepted_total',
+      help: 'Messages durably stored in JetStream and answered 202, by carrier.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+    rejectedRequests: new Counter({
+      name: 'smsmesh_http_problems_total',
+      help: 'Requests answered with a problem (4xx/5xx), by problem type.',
+      labelNames: ['problem'] as const,
+      registers: [registry],
+    }),
+    requestDuration: new Histogram({
+      name: 'smsmesh_http_request_duration_seconds',
+      help: 'HTTP request latency, by route and status code.',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    publishRetries: new Counter({
+      name: 'smsmesh_edge_publish_retries_total',
+      help: 'JetStream publishes retried with the same Nats-Msg-Id after a timeout.',
+      registers: [registry],
+    }),
+  };
+}
+export type EdgeMetrics = ReturnType<typeof createEdgeMetrics>;

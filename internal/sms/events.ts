@@ -1,0 +1,50 @@
+/**
+ * Status events: what connectors and edges report about a message, consumed by the DLR writer.
+ * Each event is idempotent to apply and carries what is needed to apply it in any order.
+ */
+import type { MtMessage } from './message.js';
+import type { FinalStatus } from './status.js';
+
+export interface AcceptedEvent {
+  kind: 'accepted';
+  message: Omit<MtMessage, 'text'>;
+}
+
+/** One segment's submit_sm_resp was OK. */
+export interface SubmittedEvent {
+  kind: 'submitted';
+  id: string;
+  carrier: string;
+  /** 1-based segment number and total, so multi-part state can be derived from all parts. */
+  part: number;
+  parts: number;
+  smscMessageId: string;
+  at: number;
+}
+
+/** A delivery receipt, matched to our message by (carrier, smscMessageId). */
+export interface ReceiptEvent {
+  kind: 'receipt';
+  carrier: string;
+  smscMessageId: string;
+  /** Mapped state: a final one, or null for intermediate receipts (ENROUTE, ACCEPTD, UNKNOWN). */
+  status: FinalStatus | null;
+  /** The raw stat word (DELIVRD, UNDELIV, ...). */
+  stat: string;
+  /** Network/SMSC error code from the receipt, when present. */
+  err: string | null;
+  doneAt: number | null;
+  at: number;
+}
+
+/** The connector gave up on a message (permanent rejection, attempts exhausted, expired). */
+export interface FailedEvent {
+  kind: 'failed';
+  id: string;
+  carrier: string;
+  status: Extract<FinalStatus, 'rejected' | 'failed' | 'expired'>;
+  error: string;
+  at: number;
+}
+
+export type StatusEvent = AcceptedEvent | SubmittedEvent | ReceiptEvent | FailedEvent;

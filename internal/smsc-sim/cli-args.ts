@@ -1,0 +1,100 @@
+/** The smsc-sim command line: flags to SimulatorOptions, with the usage text; bad input is a value, not a throw. */
+import { parseArgs } from 'node:util';
+import { isReceiptStat, ReceiptStat } from './receipt-format.js';
+import type { SimulatorOptions } from './simulator.js';
+
+export const DEFAULT_SIM_PORT = 2775;
+
+export const SIMULATOR_USAGE = `Usage: smsc-sim [options]
+
+A simulated SMPP 3.4 SMSC: accepts binds, answers submit_sm, sends delivery receipts.
+
+Options:
+  --host <addr>                 listen address (default 0.0.0.0)
+  --port <n>                    listen port, 0 = any free port (default ${DEFAULT_SIM_PORT})
+  --system-id <id>              accept only this system_id (else ESME_RINVSYSID)
+  --password <pw>               accept only this password (else ESME_RINVPASWD)
+  --receipt-delay-ms <n>        delay before each delivery receipt (default 0)
+  --no-receipts                 never send delivery receipts
+  --receipt-stat <stat>         receipt stat: ${Object.keys(ReceiptStat).join(', ')} (default DELIVRD)
+  --throttle-share <0..1>       share of submits answered ESME_RTHROTTLED (default 0)
+  --reject-share <0..1>         share of submits answered ESME_RINVDSTADR (default 0)
+  --max-tps <n>                 per-session submit rate above which ESME_RTHROTTLED is answered
+  --message-id-format <fmt>     hex or decimal (default hex)
+  --window-size <n>             our window for deliver_sm (default 256)
+  -h, --help                    print this help
+`;
+
+export type SimulatorArgs =
+  | { kind: 'help' }
+  | { kind: 'run'; options: SimulatorOptions & { host: string; port: number } }
+  | { kind: 'error'; message: string };
+
+function num(flag: string, raw: string | undefined, check: (n: number) => boolean, what: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) throw new ArgError(`--${flag} must be ${what}, got '${raw}'`);
+  return n;
+}
+
+class ArgError extends Error {
+  override readonly name = 'ArgError';
+}
+
+const isShare = (n: number): boolean => n >= 0 && n <= 1;
+const isNonNegative = (n: number): boolean => n >= 0;
+
+export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'system-id': { type: 'string' },
+        password: { type: 'string' },
+        'receipt-delay-ms': { type: 'string' },
+        'no-receipts': { type: 'boolean' },
+        'receipt-stat': { type: 'string' },
+        'throttle-share': { type: 'string' },
+        'reject-share': { type: 'string' },
+        'max-tps': { type: 'string' },
+        'message-id-format': { type: 'string' },
+        'window-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) return { kind: 'help' };
+    const stat = values['receipt-stat'];
+    if (stat !== undefined && !isReceiptStat(stat)) {
+      throw new ArgError(`--receipt-stat must be one of ${Object.keys(ReceiptStat).join(', ')}, got '${stat}'`);
+    }
+    const format = values['message-id-format'];
+    if (format !== undefined && format !== 'hex' && format !== 'decimal') {
+      throw new ArgError(`--message-id-format must be hex or decimal, got '${format}'`);
+    }
+    const port = num('port', values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number') ?? DEFAULT_SIM_PORT;
+    return {
+      kind: 'run',
+      options: {
+        host: values.host ?? '0.0.0.0',
+        port,
+        systemId: values['system-id'],
+        password: values.password,
+        receipts: !values['no-receipts'],
+        receiptDelayMs: num('receipt-delay-ms', values['receipt-delay-ms'], isNonNegative, 'a non-negative number'),
+        receiptStat: stat,
+        throttleShare: num('throttle-share', values['throttle-share'], isShare, 'between 0 and 1'),
+        rejectShare: num('reject-share', values['reject-share'], isShare, 'between 0 and 1'),
+        maxTps: num('max-tps', values['max-tps'], isNonNegative, 'a non-negative number'),
+        messageIdFormat: format,
+        windowSize: num('window-size', values['window-size'], (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
+      },
+    };
+  } catch (err) {
+    // parseArgs reports unknown flags and missing values as TypeErrors with a readable message.
+    return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+  }
+}

@@ -1,0 +1,431 @@
+/** A simulated SMSC for tests and load runs: accepts binds, answers submits per its behaviour, sends receipts and MO messages. */
+import { AppError } from '../core/errors.js';
+import { Status, statusName } from '../smpp/command-status.js';
+import { noopLogger, type Logger } from '../smpp/logger.js';
+import { MAX_SHORT_MESSAGE, shortMessageFields, type BindMode, type BindPdu, type Pdu, type PduInit, type DeliverSmPdu, type ResponseFields, type SubmitSmPdu } from '../smpp/pdu.js';
+import { createSmppServer } from '../smpp/server.js';
+import type { Session } from '../smpp/session.js';
+import { Tlv, cStringValue, u8Value, type TlvMap } from '../smpp/tlv.js';
+import { applyBehaviour, createRateBucket, DEFAULT_BEHAVIOUR, judgeSubmit, type Behaviour, type RateBucket } from './behaviour.js';
+import { createMessageIdGenerator, type MessageIdFormat } from './message-id.js';
+import { encodeMoText } from './mo-encoding.js';
+import { formatReceiptText, ReceiptStat, receiptDate, receiptTextSnippet, wantsReceipt, type ReceiptStatName } from './receipt-format.js';
+import { createReceiptQueue, type QueuedReceipt } from './receipt-queue.js';
+
+export interface SimulatorOptions {
+  /** Default: every interface. */
+  host?: string;
+  /** 0 = a free port (the default). */
+  port?: number;
+  /** When set, binds with another system_id get ESME_RINVSYSID (0x0F). */
+  systemId?: string;
+  /** When set, binds with another password get ESME_RINVPASWD (0x0E). */
+  password?: string;
+  /** Default true: a receipt for every accepted submit_sm that asks for one (registered_delivery). */
+  receipts?: boolean;
+  /** Default 0. */
+  receiptDelayMs?: number;
+  /** Default DELIVRD. */
+  receiptStat?: ReceiptStatName;
+  /** Default hex; the receipt's id: field and receipted_message_id use the same. */
+  messageIdFormat?: MessageIdFormat;
+  /** 0..1: share of submits answered ESME_RTHROTTLED. */
+  throttleShare?: number;
+  /** 0..1: share of submits answered ESME_RINVDSTADR. */
+  rejectShare?: number;
+  /** Submits per second per session above which we answer ESME_RTHROTTLED. */
+  maxTps?: number;
+  /** Our window for deliver_sm (receipts, MO); default 256. */
+  windowSize?: number;
+  /** Receipts held at most before new ones are dropped; default 1,000,000. */
+  receiptQueueLimit?: number;
+  log?: Logger;
+}
+
+export interface SimulatedSubmit {
+  smscMessageId: string;
+  sessionId: number;
+  systemId: string;
+  sourceAddr: string;
+  destinationAddr: string;
+  dataCoding: number;
+  esmClass: number;
+  shortMessage: Buffer;
+  tlvs: Map<number, Buffer>;
+  at: number;
+}
+
+export type BehaviourPatch = Partial<
+  Pick<SimulatorOptions, 'receipts' | 'receiptDelayMs' | 'receiptStat' | 'throttleShare' | 'rejectShare' | 'maxTps'>
+>;
+
+export interface SimulatorStats {
+  binds: number;
+  submits: number;
+  receiptsSent: number;
+  throttled: number;
+  rejected: number;
+  receiptsQueued: number;
+  receiptsDropped: number;
+}
+
+export interface SmscSimulator {
+  readonly port: number;
+  onSubmit(listener: (s: SimulatedSubmit) => void): void;
+  setBehaviour(patch: BehaviourPatch): void;
+  /** Destroys every socket at once, as a crashed SMSC or a cut link would. */
+  dropAllConnections(): void;
+  /** deliver_sm esm_class 0 to a bound receiver or transceiver (round robin); resolves on deliver_sm_resp status 0. */
+  sendMo(opts: { from: string; to: string; text: string }): Promise<void>;
+  stats(): SimulatorStats;
+  close(): Promise<void>;
+}
+
+interface SimSession {
+  id: number;
+  session: Session;
+  systemId: string;
+  receives: boolean;
+  transmits: boolean;
+  bucket: RateBucket;
+}
+
+interface ReceiverGroup {
+  list: SimSession[];
+  cursor: number;
+}
+
+/** A receipt that failed (non-zero deliver_sm_resp, timeout, session lost) is retried after this long, this many times. */
+const RECEIPT_RETRY_DELAY_MS = 1_000;
+const RECEIPT_MAX_ATTEMPTS = 10;
+const ESM_CLASS_RECEIPT = 0x04;
+const ESM_CLASS_UDHI = 0x40;
+const EMPTY = Buffer.alloc(0);
+
+/** TON/NPI for an address given as text: '+digits' international E.164, digits unknown/E.164, else alphanumeric. */
+function addressOf(s: string): { ton: number; npi: number; addr: string } {
+  if (/^\+\d+$/.test(s)) return { ton: 1, npi: 1, addr: s.slice(1) };
+  if (/^\d+$/.test(s)) return { ton: 0, npi: 1, addr: s };
+  return { ton: 5, npi: 0, addr: s };
+}
+
+/** The user text of a submit: short_message or message_payload, without a UDH when esm_class says there is one. */
+function userText(pdu: SubmitSmPdu): Buffer {
+  const body = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.tlvs.get(Tlv.message_payload) ?? EMPTY);
+  if ((pdu.esmClass & ESM_CLASS_UDHI) !== 0 && body.length > 0) return body.subarray(Math.min(body.length, 1 + body[0]!));
+  return body;
+}
+
+function modeOf(bind: BindPdu): BindMode {
+  return bind.command === 'bind_receiver' ? 'receiver' : bind.command === 'bind_transmitter' ? 'transmitter' : 'transceiver';
+}
+
+export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<SmscSimulator> {
+  const log = opts.log ?? noopLogger;
+  let behaviour: Behaviour = applyBehaviour(DEFAULT_BEHAVIOUR, {
+    receipts: opts.receipts,
+    receiptDelayMs: opts.receiptDelayMs,
+    receiptStat: opts.receiptStat,
+    throttleShare: opts.throttleShare,
+    rejectShare: opts.rejectShare,
+    maxTps: opts.maxTps,
+  });
+  const nextMessageId = createMessageIdGenerator(opts.messageIdFormat ?? 'hex');
+  const queue = createReceiptQueue(opts.receiptQueueLimit ?? 1_000_000);
+  const submitListeners: Array<(s: SimulatedSubmit) => void> = [];
+  const counters = { binds: 0, submits: 0, receiptsSent: 0, throttled: 0, rejected: 0, receiptsDropped: 0 };
+  const sessionsById = new Map<number, SimSession>();
+  const receivers = new Map<string, ReceiverGroup>();
+  /** Systems whose due receipts found no session with room; woken by onWritable or a new bind. */
+  const blocked = new Set<string>();
+  let nextSessionId = 1;
+  let moCursor = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let timerDue = Number.POSITIVE_INFINITY;
+  let closed = false;
+
+  // ---- receipts: one timer over a due-ordered queue ----
+
+  function schedule(due: number): void {
+    if (closed || due >= timerDue) return;
+    if (timer) clearTimeout(timer);
+    timerDue = due;
+    timer = setTimeout(pump, Math.max(0, due - Date.now()));
+  }
+
+  function pickReceiver(systemId: string, preferredId: number): SimSession | undefined {
+    const preferred = sessionsById.get(preferredId);
+    if (preferred?.receives && preferred.session.free() > 0) return preferred;
+    const group = receivers.get(systemId);
+    if (!group) return undefined;
+    const n = group.list.length;
+    for (let i = 0; i < n; i++) {
+      const idx = (group.cursor + i) % n;
+      const s = group.list[idx]!;
+      if (s.session.free() > 0) {
+        group.cursor = (idx + 1) % n;
+        return s;
+      }
+    }
+    return undefined;
+  }
+
+  function pump(): void {
+    timer = undefined;
+    timerDue = Number.POSITIVE_INFINITY;
+    if (closed) return;
+    const now = Date.now();
+    for (const systemId of queue.systems()) {
+      if (blocked.has(systemId)) continue;
+      for (;;) {
+        const head = queue.peek(systemId);
+        if (!head || head.dueAt > now) break;
+        const target = pickReceiver(systemId, head.preferredSessionId);
+        if (!target) {
+          blocked.add(systemId);
+          break;
+        }
+        queue.shift(systemId);
+        sendReceipt(target, head, now);
+      }
+    }
+    const next = queue.earliestDue(blocked);
+    if (next !== undefined) schedule(next);
+  }
+
+  function wake(systemId: string): void {
+    blocked.delete(systemId);
+    const head = queue.peek(systemId);
+    if (head) schedule(head.dueAt);
+  }
+
+  function enqueue(r: QueuedReceipt): void {
+    if (!queue.push(r)) {
+      counters.receiptsDropped++;
+      if (counters.receiptsDropped === 1 || counters.receiptsDropped % 10_000 === 0) {
+        log.warn({ dropped: counters.receiptsDropped, queued: queue.size }, 'smsc-sim receipt queue full; receipts dropped');
+      }
+      return;
+    }
+    if (!blocked.has(r.systemId)) schedule(r.dueAt);
+  }
+
+  function receiptPdu(r: QueuedReceipt, now: number): PduInit<DeliverSmPdu> {
+    const stat = r.stat;
+    const text = formatReceiptText({
+      id: r.smscMessageId,
+      stat,
+      submitDate: receiptDate(r.submittedAt),
+      doneDate: receiptDate(now),
+      text: r.text,
+    });
+    const tlvs: TlvMap = new Map([
+      [Tlv.receipted_message_id, cStringValue(r.smscMessageId)],
+      [Tlv.message_state, u8Value(ReceiptStat[stat].state)],
+    ]);
+    return {
+      command: 'deliver_sm',
+      ...shortMessageFields({
+        sourceAddrTon: r.destAddrTon,
+        sourceAddrNpi: r.destAddrNpi,
+        sourceAddr: r.destinationAddr,
+        destAddrTon: r.sourceAddrTon,
+        destAddrNpi: r.sourceAddrNpi,
+        destinationAddr: r.sourceAddr,
+        esmClass: ESM_CLASS_RECEIPT,
+        dataCoding: 0,
+        shortMessage: Buffer.from(text, 'latin1'),
+      }),
+      tlvs,
+    };
+  }
+
+  function sendReceipt(target: SimSession, r: QueuedReceipt, now: number): void {
+    counters.receiptsSent++;
+    target.session.request(receiptPdu(r, now)).then(
+      (resp) => {
+        if (resp.status !== 0) retryReceipt(r, `deliver_sm_resp ${statusName(resp.status)}`);
+      },
+      (err: unknown) => retryReceipt(r, err instanceof Error ? err.message : String(err)),
+    );
+  }
+
+  function retryReceipt(r: QueuedReceipt, why: string): void {
+    if (closed) return;
+    r.attempts++;
+    if (r.attempts >= RECEIPT_MAX_ATTEMPTS) {
+      counters.receiptsDropped++;
+      log.warn({ smscMessageId: r.smscMessageId, why }, 'smsc-sim receipt given up');
+      return;
+    }
+    log.debug({ smscMessageId: r.smscMessageId, attempts: r.attempts, why }, 'smsc-sim receipt will be retried');
+    r.dueAt = Date.now() + RECEIPT_RETRY_DELAY_MS;
+    r.preferredSessionId = 0;
+    enqueue(r);
+  }
+
+  // ---- submits ----
+
+  function onSubmit(sim: SimSession, pdu: SubmitSmPdu): ResponseFields {
+    if (!sim.transmits) return { status: Status.ESME_RINVBNDSTS };
+    const now = Date.now();
+    const status = judgeSubmit(behaviour, sim.bucket, now);
+    if (status !== Status.ESME_ROK) {
+      if (status === Status.ESME_RTHROTTLED) counters.throttled++;
+      else counters.rejected++;
+      return { status };
+    }
+    const smscMessageId = nextMessageId();
+    counters.submits++;
+    if (submitListeners.length > 0) {
+      const s: SimulatedSubmit = {
+        smscMessageId,
+        sessionId: sim.id,
+        systemId: sim.systemId,
+        sourceAddr: pdu.sourceAddr,
+        destinationAddr: pdu.destinationAddr,
+        dataCoding: pdu.dataCoding,
+        esmClass: pdu.esmClass,
+        shortMessage: pdu.shortMessage,
+        tlvs: pdu.tlvs,
+        at: now,
+      };
+      for (const l of submitListeners) {
+        try {
+          l(s);
+        } catch (err) {
+          log.error({ err }, 'smsc-sim onSubmit listener threw');
+        }
+      }
+    }
+    if (behaviour.receipts && wantsReceipt(pdu.registeredDelivery, behaviour.receiptStat)) {
+      enqueue({
+        dueAt: now + behaviour.receiptDelayMs,
+        systemId: sim.systemId,
+        preferredSessionId: sim.id,
+        smscMessageId,
+        sourceAddrTon: pdu.sourceAddrTon,
+        sourceAddrNpi: pdu.sourceAddrNpi,
+        sourceAddr: pdu.sourceAddr,
+        destAddrTon: pdu.destAddrTon,
+        destAddrNpi: pdu.destAddrNpi,
+        destinationAddr: pdu.destinationAddr,
+        submittedAt: now,
+        stat: behaviour.receiptStat,
+        text: receiptTextSnippet(userText(pdu)),
+        attempts: 0,
+      });
+    }
+    return { status: Status.ESME_ROK, messageId: smscMessageId };
+  }
+
+  function onRequest(sim: SimSession, pdu: Pdu): ResponseFields {
+    if (pdu.command === 'submit_sm') return onSubmit(sim, pdu);
+    // deliver_sm flows SMSC → ESME, and data_sm is not simulated.
+    return { status: Status.ESME_RINVCMDID };
+  }
+
+  // ---- sessions ----
+
+  function addSession(session: Session, bind: BindPdu): void {
+    const mode = modeOf(bind);
+    const sim: SimSession = {
+      id: nextSessionId++,
+      session,
+      systemId: bind.systemId,
+      receives: mode !== 'transmitter',
+      transmits: mode !== 'receiver',
+      bucket: createRateBucket(Date.now()),
+    };
+    counters.binds++;
+    sessionsById.set(sim.id, sim);
+    session.onRequest((pdu) => onRequest(sim, pdu));
+    session.onClose(() => {
+      sessionsById.delete(sim.id);
+      const group = receivers.get(sim.systemId);
+      if (group) {
+        group.list = group.list.filter((s) => s !== sim);
+        group.cursor = 0;
+        if (group.list.length === 0) receivers.delete(sim.systemId);
+      }
+    });
+    if (sim.receives) {
+      let group = receivers.get(sim.systemId);
+      if (!group) {
+        group = { list: [], cursor: 0 };
+        receivers.set(sim.systemId, group);
+      }
+      group.list.push(sim);
+      session.onWritable(() => wake(sim.systemId));
+      wake(sim.systemId);
+    }
+    log.info({ sessionId: sim.id, systemId: sim.systemId, mode }, 'smsc-sim session bound');
+  }
+
+  const server = await createSmppServer({
+    host: opts.host,
+    port: opts.port ?? 0,
+    systemId: 'smsc-sim',
+    log,
+    session: {
+      windowSize: opts.windowSize ?? 256,
+      responseTimeoutMs: 10_000,
+      enquireLinkIntervalMs: 30_000,
+      enquireLinkTimeoutMs: 10_000,
+      log,
+    },
+    onBind(bind) {
+      if (opts.systemId !== undefined && bind.systemId !== opts.systemId) return Status.ESME_RINVSYSID;
+      if (opts.password !== undefined && bind.password !== opts.password) return Status.ESME_RINVPASWD;
+      return Status.ESME_ROK;
+    },
+    onSession: addSession,
+  });
+
+  async function sendMo(mo: { from: string; to: string; text: string }): Promise<void> {
+    const candidates = [...sessionsById.values()].filter((s) => s.receives && s.session.state === 'bound');
+    if (candidates.length === 0) throw new AppError('NO_RECEIVER', 'no receiver or transceiver session is bound');
+    const target = candidates[moCursor++ % candidates.length]!;
+    const { dataCoding, bytes } = encodeMoText(mo.text);
+    const from = addressOf(mo.from);
+    const to = addressOf(mo.to);
+    const long = bytes.length > MAX_SHORT_MESSAGE;
+    const resp = await target.session.request({
+      command: 'deliver_sm',
+      ...shortMessageFields({
+        sourceAddrTon: from.ton,
+        sourceAddrNpi: from.npi,
+        sourceAddr: from.addr,
+        destAddrTon: to.ton,
+        destAddrNpi: to.npi,
+        destinationAddr: to.addr,
+        dataCoding,
+        shortMessage: long ? EMPTY : bytes,
+      }),
+      tlvs: long ? new Map([[Tlv.message_payload, bytes]]) : undefined,
+    });
+    if (resp.status !== 0) throw new AppError('MO_REJECTED', `deliver_sm answered ${statusName(resp.status)}`);
+  }
+
+  return {
+    port: server.port,
+    onSubmit(listener) {
+      submitListeners.push(listener);
+    },
+    setBehaviour(patch) {
+      behaviour = applyBehaviour(behaviour, patch);
+    },
+    dropAllConnections() {
+      for (const s of server.sessions()) s.close('local');
+    },
+    sendMo,
+    stats: () => ({ ...counters, receiptsQueued: queue.size }),
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      queue.clear();
+      await server.close();
+    },
+  };
+}

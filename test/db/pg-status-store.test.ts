@@ -1,0 +1,374 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../internal/db/rows.js';
+import { createPgStatusStore } from '../../internal/dlr/pg-status-store.js';
+import type { StatusStore } from '../../internal/dlr/status-store.js';
+import type { AcceptedEvent, FailedEvent, ReceiptEvent, StatusEvent, SubmittedEvent } from '../../internal/sms/events.js';
+import type { FinalStatus } from '../../internal/sms/status.js';
+import { STATUS_RANK } from '../../internal/sms/status.js';
+import { backends, type OpenedBackend } from './backends.js';
+
+const T0 = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
+const CARRIER = 'acme';
+
+function accepted(id: string, over: Partial<AcceptedEvent['message']> = {}): AcceptedEvent {
+  return {
+    kind: 'accepted',
+    message: {
+      id,
+      clientId: 'client-a',
+      clientRef: `ref-${id.slice(0, 8)}`,
+      carrier: CARRIER,
+      to: '+4915112345678',
+      from: 'SMSMESH',
+      encoding: 'gsm7',
+      segments: 1,
+      acceptedAt: T0,
+      ...over,
+    },
+  };
+}
+
+function submitted(id: string, part = 1, parts = 1, at = T0 + 1_000, smsc = `${id}-${part}`): SubmittedEvent {
+  return { kind: 'submitted', id, carrier: CARRIER, part, parts, smscMessageId: smsc, at };
+}
+
+function receipt(smsc: string, status: FinalStatus | null, stat: string, at = T0 + 5_000, err: string | null = null): ReceiptEvent {
+  return { kind: 'receipt', carrier: CARRIER, smscMessageId: smsc, status, stat, err, doneAt: status ? at - 500 : null, at };
+}
+
+function failed(id: string, status: FailedEvent['status'] = 'failed', at = T0 + 2_000): FailedEvent {
+  return { kind: 'failed', id, carrier: CARRIER, status, error: 'gave up', at };
+}
+
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [[...xs]];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
+}
+
+describe.each(backends)('pg status store on $name', (backend) => {
+  let opened: OpenedBackend;
+  let store: StatusStore;
+
+  beforeAll(async () => {
+    opened = await backend.open();
+    store = createPgStatusStore(opened.database);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await opened?.cleanup();
+  });
+
+  /** Every stored column of a message and its parts, to compare states byte for byte. */
+  async function snapshot(ids: readonly string[]): Promise<unknown> {
+    const list = JSON.stringify(ids);
+    const db = opened.database.db;
+    const msgs = await queryRows(db, sql`select * from messages where id in (select jsonb_array_elements_text(${list}::jsonb)) order by id`);
+    const parts = await queryRows(
+      db,
+      sql`select * from message_parts where message_id in (select jsonb_array_elements_text(${list}::jsonb)) order by message_id, part`,
+    );
+    return JSON.parse(JSON.stringify({ msgs, parts }));
+  }
+
+  async function rank(id: string): Promise<number | undefined> {
+    const rows = await queryRows<{ status_rank: number }>(opened.database.db, sql`select status_rank from messages where id = ${id}`);
+    return rows[0]?.status_rank;
+  }
+
+  it('replaying a whole batch changes nothing and reports no finals', async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const batch: StatusEvent[] = [
+      accepted(a),
+      submitted(a),
+      receipt(`${a}-1`, null, 'ENROUTE', T0 + 3_000),
+      receipt(`${a}-1`, 'delivered', 'DELIVRD'),
+      accepted(b, { segments: 2 }),
+      submitted(b, 1, 2),
+      submitted(b, 2, 2),
+      receipt(`${b}-2`, 'undeliverable', 'UNDELIV', T0 + 5_000, '001'),
+      accepted(c),
+      failed(c, 'rejected'),
+    ];
+    const first = await store.apply(batch);
+    expect(first).toEqual({ unmatchedReceipts: [], finals: { delivered: 1, undeliverable: 1, rejected: 1 } });
+    const before = await snapshot([a, b, c]);
+
+    const again = await store.apply(batch);
+    expect(again).toEqual({ unmatchedReceipts: [], finals: {} });
+    expect(await snapshot([a, b, c])).toEqual(before);
+  });
+
+  it.each(permutations(['accepted', 'submitted', 'receipt'] as const).map((p) => [p.join(' → '), p] as const))(
+    'ends delivered whatever the order, one event per batch: %s',
+    async (_name, order) => {
+      const id = randomUUID();
+      const byKind = { accepted: accepted(id), submitted: submitted(id), receipt: receipt(`${id}-1`, 'delivered', 'DELIVRD') };
+      // Like the DLR writer: an unmatched receipt is held and offered again with later batches.
+      let pending: ReceiptEvent[] = [];
+      let finals = 0;
+      for (const kind of order) {
+        const batch: StatusEvent[] = [...pending, byKind[kind]];
+        const res = await store.apply(batch);
+        finals += res.finals.delivered ?? 0;
+        pending = res.unmatchedReceipts.map((i) => batch[i] as ReceiptEvent);
+      }
+      if (pending.length > 0) finals += (await store.apply(pending)).finals.delivered ?? 0;
+
+      expect(finals).toBe(1);
+      const view = await store.getMessage(id, 'client-a');
+      expect(view).toEqual({
+        id,
+        status: 'delivered',
+        carrier: CARRIER,
+        to: '+4915112345678',
+        from: 'SMSMESH',
+        segments: 1,
+        encoding: 'gsm7',
+        clientRef: `ref-${id.slice(0, 8)}`,
+        smscMessageId: `${id}-1`,
+        acceptedAt: new Date(T0).toISOString(),
+        submittedAt: new Date(T0 + 1_000).toISOString(),
+        doneAt: new Date(T0 + 4_500).toISOString(),
+        error: null,
+      });
+      expect(await rank(id)).toBe(STATUS_RANK.delivered);
+    },
+  );
+
+  it.each(permutations(['accepted', 'submitted', 'receipt'] as const).map((p) => [p.join(' → '), p] as const))(
+    'ends delivered whatever the order within one batch: %s',
+    async (_name, order) => {
+      const id = randomUUID();
+      const byKind = { accepted: accepted(id), submitted: submitted(id), receipt: receipt(`${id}-1`, 'delivered', 'DELIVRD') };
+      const res = await store.apply(order.map((k) => byKind[k]));
+      expect(res).toEqual({ unmatchedReceipts: [], finals: { delivered: 1 } });
+      expect((await store.getMessage(id, 'client-a'))?.status).toBe('delivered');
+    },
+  );
+
+  it('never regresses a delivered message', async () => {
+    const id = randomUUID();
+    await store.apply([accepted(id), submitted(id), receipt(`${id}-1`, 'delivered', 'DELIVRD')]);
+    const before = await store.getMessage(id, 'client-a');
+    expect(before?.status).toBe('delivered');
+
+    for (const later of [
+      [receipt(`${id}-1`, 'undeliverable', 'UNDELIV', T0 + 9_000, '069')],
+      [receipt(`${id}-1`, null, 'ENROUTE', T0 + 9_500)],
+      [failed(id, 'expired', T0 + 10_000)],
+      [accepted(id, { clientRef: 'changed', to: '+10000000000' })],
+      [submitted(id, 1, 1, T0 + 11_000, 'other-smsc')],
+    ] satisfies StatusEvent[][]) {
+      expect(await store.apply(later)).toEqual({ unmatchedReceipts: [], finals: {} });
+    }
+    expect(await store.getMessage(id, 'client-a')).toEqual(before);
+    expect(await rank(id)).toBe(STATUS_RANK.delivered);
+  });
+
+  it('lets accepted arriving after a final state fill the message without touching its status', async () => {
+    const id = randomUUID();
+    expect((await store.apply([failed(id, 'rejected')])).finals).toEqual({ rejected: 1 });
+    await store.apply([accepted(id)]);
+    const view = await store.getMessage(id, 'client-a');
+    expect(view).toMatchObject({ status: 'rejected', error: 'gave up', to: '+4915112345678', acceptedAt: new Date(T0).toISOString() });
+  });
+
+  it('delivers a multi-part message only when every part is delivered', async () => {
+    const id = randomUUID();
+    await store.apply([accepted(id, { segments: 3 }), submitted(id, 1, 3), submitted(id, 2, 3), submitted(id, 3, 3)]);
+
+    let res = await store.apply([receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-3`, 'delivered', 'DELIVRD')]);
+    expect(res.finals).toEqual({});
+    expect((await store.getMessage(id, 'client-a'))?.status).toBe('submitted');
+
+    // An intermediate receipt is recorded on its part only.
+    res = await store.apply([receipt(`${id}-2`, null, 'ACCEPTD', T0 + 6_000)]);
+    expect(res.finals).toEqual({});
+    const parts = await queryRows<{ part: number; status: string | null; last_stat: string | null }>(
+      opened.database.db,
+      sql`select part, status, last_stat from message_parts where message_id = ${id} order by part`,
+    );
+    expect(parts).toEqual([
+      { part: 1, status: 'delivered', last_stat: 'DELIVRD' },
+      { part: 2, status: null, last_stat: 'ACCEPTD' },
+      { part: 3, status: 'delivered', last_stat: 'DELIVRD' },
+    ]);
+    // An older intermediate receipt replayed later does not overwrite the newer one.
+    await store.apply([receipt(`${id}-2`, null, 'ENROUTE', T0 + 5_500)]);
+    const p2 = await queryRows<{ last_stat: string }>(
+      opened.database.db,
+      sql`select last_stat from message_parts where message_id = ${id} and part = 2`,
+    );
+    expect(p2[0]?.last_stat).toBe('ACCEPTD');
+
+    res = await store.apply([receipt(`${id}-2`, 'delivered', 'DELIVRD', T0 + 8_000)]);
+    expect(res.finals).toEqual({ delivered: 1 });
+    const view = await store.getMessage(id, 'client-a');
+    expect(view).toMatchObject({ status: 'delivered', smscMessageId: `${id}-1`, doneAt: new Date(T0 + 7_500).toISOString(), error: null });
+  });
+
+  it('takes the first failed part of a multi-part message, by done time then part', async () => {
+    const id = randomUUID();
+    await store.apply([accepted(id, { segments: 3 }), submitted(id, 1, 3), submitted(id, 2, 3), submitted(id, 3, 3)]);
+    const res = await store.apply([
+      receipt(`${id}-1`, 'delivered', 'DELIVRD', T0 + 4_000),
+      receipt(`${id}-3`, 'undeliverable', 'UNDELIV', T0 + 7_000, '001'),
+      receipt(`${id}-2`, 'rejected', 'REJECTD', T0 + 6_000, '0x45'),
+    ]);
+    expect(res.finals).toEqual({ rejected: 1 });
+    expect(await store.getMessage(id, 'client-a')).toMatchObject({
+      status: 'rejected',
+      error: 'stat:REJECTD err:0x45',
+      doneAt: new Date(T0 + 5_500).toISOString(),
+    });
+
+    // A part failing earlier but reported later does not displace the first recorded final state.
+    const other = randomUUID();
+    await store.apply([submitted(other, 1, 2), submitted(other, 2, 2)]);
+    expect((await store.apply([receipt(`${other}-2`, 'expired', 'EXPIRED', T0 + 9_000)])).finals).toEqual({ expired: 1 });
+    expect((await store.apply([receipt(`${other}-1`, 'undeliverable', 'UNDELIV', T0 + 3_000, '1')])).finals).toEqual({});
+    const view = await queryRows<{ status: string; error: string }>(opened.database.db, sql`select status, error from messages where id = ${other}`);
+    expect(view[0]).toEqual({ status: 'expired', error: 'stat:EXPIRED' });
+  });
+
+  it('reports a receipt that precedes its submitted event, and matches it once the part exists', async () => {
+    const id = randomUUID();
+    const known = randomUUID();
+    await store.apply([accepted(known), submitted(known)]);
+    const batch: StatusEvent[] = [
+      accepted(id),
+      receipt(`${known}-1`, 'delivered', 'DELIVRD'),
+      receipt(`${id}-1`, 'delivered', 'DELIVRD'),
+      receipt('never-submitted', null, 'ENROUTE'),
+    ];
+    const res = await store.apply(batch);
+    expect(res).toEqual({ unmatchedReceipts: [2, 3], finals: { delivered: 1 } });
+    expect((await store.getMessage(id, 'client-a'))?.status).toBe('accepted');
+
+    await store.apply([submitted(id)]);
+    const retry = await store.apply([batch[2]!]);
+    expect(retry).toEqual({ unmatchedReceipts: [], finals: { delivered: 1 } });
+    expect((await store.getMessage(id, 'client-a'))?.status).toBe('delivered');
+  });
+
+  it('counts finals per state and none on replay', async () => {
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const [d1, d2, u, f, e] = ids as [string, string, string, string, string];
+    const batch: StatusEvent[] = [
+      ...ids.flatMap((id) => [accepted(id), submitted(id)]),
+      receipt(`${d1}-1`, 'delivered', 'DELIVRD'),
+      receipt(`${d2}-1`, 'delivered', 'DELIVRD'),
+      receipt(`${u}-1`, 'undeliverable', 'UNDELIV', T0 + 5_000, '013'),
+      failed(f, 'failed'),
+      failed(e, 'expired'),
+      // Reaches its final state through the receipt; the failed event after it must not count it twice.
+      failed(d1, 'failed'),
+    ];
+    expect((await store.apply(batch)).finals).toEqual({ delivered: 2, undeliverable: 1, failed: 1, expired: 1 });
+    expect((await store.apply(batch)).finals).toEqual({});
+    expect(await store.getMessage(u, 'client-a')).toMatchObject({ status: 'undeliverable', error: 'stat:UNDELIV err:013' });
+    expect((await store.getMessage(d1, 'client-a'))?.status).toBe('delivered');
+  });
+
+  it('accepts duplicates inside one batch and keeps the first of each', async () => {
+    const id = randomUUID();
+    const res = await store.apply([
+      accepted(id, { acceptedAt: T0 + 10 }),
+      accepted(id, { acceptedAt: T0, clientRef: 'first' }),
+      submitted(id, 1, 1, T0 + 2_000, 'late-smsc'),
+      submitted(id, 1, 1, T0 + 1_000, `${id}-1`),
+      submitted(id, 1, 1, T0 + 1_000, `${id}-1`),
+      receipt(`${id}-1`, null, 'ENROUTE', T0 + 3_000),
+      receipt(`${id}-1`, 'undeliverable', 'UNDELIV', T0 + 6_000, '002'),
+      receipt(`${id}-1`, 'delivered', 'DELIVRD', T0 + 5_000),
+      receipt(`${id}-1`, 'delivered', 'DELIVRD', T0 + 5_000),
+      failed(id, 'failed', T0 + 7_000),
+      failed(id, 'expired', T0 + 8_000),
+    ]);
+    // 'late-smsc' names no stored part: the first submitted (by time) was kept.
+    expect(res).toEqual({ unmatchedReceipts: [], finals: { delivered: 1 } });
+    expect(await store.getMessage(id, 'client-a')).toMatchObject({
+      status: 'delivered',
+      clientRef: 'first',
+      smscMessageId: `${id}-1`,
+      acceptedAt: new Date(T0).toISOString(),
+      submittedAt: new Date(T0 + 1_000).toISOString(),
+    });
+
+    const failedOnly = randomUUID();
+    expect((await store.apply([failed(failedOnly, 'expired', T0 + 9_000), failed(failedOnly, 'failed', T0 + 8_000)])).finals).toEqual({
+      failed: 1,
+    });
+  });
+
+  it("hides another client's message and an absent one", async () => {
+    const id = randomUUID();
+    await store.apply([accepted(id, { clientId: 'client-b' })]);
+    expect(await store.getMessage(id, 'client-a')).toBeNull();
+    expect(await store.getMessage(randomUUID(), 'client-a')).toBeNull();
+    expect(await store.getMessage(id, 'client-b')).toMatchObject({ id, status: 'accepted', submittedAt: null, doneAt: null });
+  });
+
+  it('records orphan receipts once', async () => {
+    const smsc = `orphan-${randomUUID()}`;
+    const orphans = [receipt(smsc, null, 'ENROUTE', T0 + 1_000), receipt(smsc, 'delivered', 'DELIVRD', T0 + 2_000, '000')];
+    await store.recordOrphanReceipts(orphans);
+    await store.recordOrphanReceipts([...orphans, orphans[1]!]);
+    const rows = await queryRows<{ stat: string; err: string | null; has_done: boolean }>(
+      opened.database.db,
+      sql`select stat, err, done_at is not null as has_done from orphan_receipts where smsc_message_id = ${smsc} order by stat`,
+    );
+    expect(rows).toEqual([
+      { stat: 'DELIVRD', err: '000', has_done: true },
+      { stat: 'ENROUTE', err: null, has_done: false },
+    ]);
+  });
+
+  it('applies 20,000 events in batches of 1,000', async () => {
+    const n = 5_000;
+    const ids = Array.from({ length: n }, () => randomUUID());
+    // Each message: accepted, submitted, an intermediate and a final receipt; the stream interleaves messages so a
+    // message's events usually straddle batches, as on the bus.
+    const lanes: StatusEvent[][] = ids.map((id, k) => [
+      accepted(id, { acceptedAt: T0 + k }),
+      submitted(id, 1, 1, T0 + k + 1_000),
+      receipt(`${id}-1`, null, 'ENROUTE', T0 + k + 2_000),
+      k % 10 === 0 ? receipt(`${id}-1`, 'undeliverable', 'UNDELIV', T0 + k + 3_000, '001') : receipt(`${id}-1`, 'delivered', 'DELIVRD', T0 + k + 3_000),
+    ]);
+    const stream: StatusEvent[] = [];
+    const stride = 625;
+    for (let base = 0; base < n; base += stride) {
+      for (let step = 0; step < 4; step++) {
+        for (let k = base; k < base + stride; k++) stream.push(lanes[k]![step]!);
+      }
+    }
+    expect(stream).toHaveLength(20_000);
+
+    const finals: Record<string, number> = {};
+    let pending: StatusEvent[] = [];
+    const started = performance.now();
+    for (let off = 0; off < stream.length; off += 1_000) {
+      const batch = [...pending, ...stream.slice(off, off + 1_000)];
+      const res = await store.apply(batch);
+      pending = res.unmatchedReceipts.map((i) => batch[i]!);
+      for (const [k, v] of Object.entries(res.finals)) finals[k] = (finals[k] ?? 0) + v;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`[${backend.name}] applied 20,000 status events in ${seconds.toFixed(2)}s: ${Math.round(20_000 / seconds)} events/s`);
+
+    expect(pending).toEqual([]);
+    expect(finals).toEqual({ delivered: n - n / 10, undeliverable: n / 10 });
+    const list = JSON.stringify(ids);
+    const counts = await queryRows<{ status: string; n: number }>(
+      opened.database.db,
+      sql`select status, count(*)::int as n from messages where id in (select jsonb_array_elements_text(${list}::jsonb)) group by status order by status`,
+    );
+    expect(counts).toEqual([
+      { status: 'delivered', n: n - n / 10 },
+      { status: 'undeliverable', n: n / 10 },
+    ]);
+  });
+});

@@ -1,0 +1,170 @@
+/** Runs smsmesh processes (built into dist/) for integration tests, with a config written to a temp dir. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './ports.js';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface CarrierSpec {
+  id: string;
+  prefixes: string[];
+  port: number;
+  binds?: number;
+  tps?: number;
+  window?: number;
+  responseTimeoutMs?: number;
+  maxAttempts?: number;
+  [k: string]: unknown;
+}
+
+export interface StackConfig {
+  carriers: CarrierSpec[];
+  apiKey: string;
+  ackWaitMs?: number;
+  publishTimeoutMs?: number;
+}
+
+export function writeConfig(dir: string, c: StackConfig): string {
+  const config = {
+    carriers: c.carriers.map(({ id, prefixes, port, ...rest }) => ({
+      id,
+      prefixes,
+      smpp: { host: '127.0.0.1', port, systemId: 'smsmesh', password: 'secret' },
+      binds: 1,
+      tps: 5000,
+      window: 20,
+      responseTimeoutMs: 2000,
+      enquireLinkMs: 5000,
+      ...rest,
+    })),
+    clients: [
+      { id: 'test-client', apiKey: c.apiKey },
+      { id: 'other-client', apiKey: `${c.apiKey}-other` },
+    ],
+    nats: { ackWaitMs: c.ackWaitMs ?? 5000, publishTimeoutMs: c.publishTimeoutMs ?? 2000, duplicateWindowMs: 120_000 },
+  };
+  const path = join(dir, 'smsmesh.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  logFile: string;
+  port: number | undefined;
+  baseUrl: string;
+  /** SIGTERM and wait (or SIGKILL after a grace period). */
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export async function spawnGateway(opts: {
+  entry: 'smsmesh' | 'edge' | 'connector' | 'dlr-writer';
+  args?: string[];
+  configPath: string;
+  natsUrl: string;
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  http?: boolean;
+  logDir: string;
+  name?: string;
+}): Promise<GatewayProcess> {
+  const port = opts.http ? await freePort() : undefined;
+  const metricsPort = await freePort();
+  const logFile = join(opts.logDir, `${opts.name ?? opts.entry}-${Date.now()}.log`);
+  const out = createWriteStream(logFile);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SMSMESH_CONFIG: opts.configPath,
+    NATS_URL: opts.natsUrl,
+    SMSMESH_DATA_DIR: opts.dataDir,
+    PORT: String(port ?? 0),
+    HOST: '127.0.0.1',
+    METRICS_PORT: String(metricsPort),
+    LOG_LEVEL: 'info',
+  };
+  if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  else delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cmd', `${opts.entry}.js`), ...(opts.args ?? [])], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const baseUrl = `http://127.0.0.1:${port ?? metricsPort}`;
+  const g: GatewayProcess = {
+    child,
+    logFile,
+    port,
+    baseUrl,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  // Wait until the process answers HTTP (edge: /healthz on PORT; others: /healthz on METRICS_PORT).
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${opts.entry} exited with ${child.exitCode}; see ${logFile}`);
+    try {
+      const r = await fetch(`${baseUrl}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      await g.kill();
+      throw new Error(`${opts.entry} did not come up; see ${logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return g;
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Sends requests with bounded concurrency; returns results in order. */
+export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
