@@ -16,7 +16,7 @@ import { Subjects } from '../bus/subjects.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { classifyStatus, statusName } from '../smpp/command-status.js';
-import { BindRejectedError, ResponseTimeoutError, SessionClosedError } from '../smpp/errors.js';
+import { BindRejectedError, MalformedResponseError, ResponseTimeoutError, SessionClosedError } from '../smpp/errors.js';
 import type { DataSmPdu, DeliverSmPdu, Pdu, PduInit, ResponseFields, SubmitSmPdu } from '../smpp/pdu-types.js';
 import type { Session } from '../smpp/session.js';
 import type { SmscIdMode } from '../dlr/receipt-status.js';
@@ -39,8 +39,8 @@ export interface BindActorOptions {
   submit: SubmitOptions;
   retry: RetryPolicy;
   receiptIdFormat: SmscIdMode;
-  /** Opens and binds a new session (TCP/TLS + bind_*). */
-  connect: () => Promise<Session>;
+  /** Opens and binds a new session (TCP/TLS + bind_*); `onRequest` must be in place before bind_resp, as receipts may follow at once. */
+  connect: (onRequest: (pdu: Pdu) => Promise<ResponseFields>) => Promise<Session>;
   consumer: Consumer;
   publisher: Publisher;
   metrics: ConnectorMetrics;
@@ -178,9 +178,10 @@ export function createBindActor(o: BindActorOptions): BindActor {
   }
 
   function onSubmitError(seg: Segment, err: unknown): void {
-    if (err instanceof ResponseTimeoutError) {
+    if (err instanceof ResponseTimeoutError || err instanceof MalformedResponseError) {
+      // Either way the SMSC may have taken the message: "outcome unknown", bounded retries.
       o.metrics.submitOutcomes.inc({ ...labels, outcome: 'timeout' });
-      log.warn({ messageId: seg.job.mt.id, part: seg.index + 1 }, 'submit_sm_resp timed out: outcome unknown');
+      log.warn({ messageId: seg.job.mt.id, part: seg.index + 1, err: errorMessage(err) }, 'submit outcome unknown');
       record(seg, { kind: 'timeout' });
     } else {
       if (!(err instanceof SessionClosedError)) log.warn({ messageId: seg.job.mt.id, err: errorMessage(err) }, 'submit failed');
@@ -372,7 +373,6 @@ export function createBindActor(o: BindActorOptions): BindActor {
         resolve();
       }),
     );
-    s.onRequest(onPeerRequest);
     s.onWritable(() => {
       pump();
       signal();
@@ -393,7 +393,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
       state = 'connecting';
       let s: Session;
       try {
-        s = await o.connect();
+        s = await o.connect(onPeerRequest);
       } catch (err) {
         if (stopping) break;
         attempt++;

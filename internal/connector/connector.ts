@@ -62,8 +62,9 @@ export async function startConnector(deps: {
           },
           retry: { maxAttempts: c.maxAttempts, baseDelayMs: 1000, maxDelayMs: 60_000 },
           receiptIdFormat: c.receiptIdFormat,
-          connect: () =>
+          connect: (onRequest) =>
             bindSession({
+              onRequest,
               host: c.smpp.host,
               port: c.smpp.port,
               tls: tlsOptions(c),
