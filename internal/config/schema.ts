@@ -39,6 +39,8 @@ export const carrierSchema = z.strictObject({
   smpp: smppEndpointSchema,
   /** SMPP sessions (bind actors) for this carrier in each connector process. */
   binds: z.number().int().min(1).max(64).default(1),
+  /** Extra bind_receiver sessions, for SMSCs that send receipts and MO only on a receiver bind (use with bindMode transmitter). */
+  receiverBinds: z.number().int().min(0).max(16).default(0),
   /** submit_sm per second, per bind. */
   tps: z.number().positive().max(100_000).default(100),
   /** Max outstanding submit_sm per bind. */

@@ -21,6 +21,7 @@ import type { DataSmPdu, DeliverSmPdu, Pdu, PduInit, ResponseFields, SubmitSmPdu
 import type { Session } from '../smpp/session.js';
 import type { SmscIdMode } from '../dlr/receipt-status.js';
 import { normalizeSmscId } from '../dlr/receipt-status.js';
+import { Tlv } from '../smpp/tlv.js';
 import type { MtMessage } from '../sms/message.js';
 import type { FailedEvent, SubmittedEvent } from '../sms/events.js';
 import { decide, type RetryPolicy, type SegmentOutcome } from './outcome.js';
@@ -34,6 +35,8 @@ export type BindState = 'connecting' | 'bound' | 'draining' | 'closed';
 export interface BindActorOptions {
   carrier: string;
   bindNo: number;
+  /** A receiver bind only takes deliver_sm (receipts, MO) and never pulls messages to send. */
+  sendsMessages: boolean;
   tps: number;
   window: number;
   submit: SubmitOptions;
@@ -146,6 +149,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     const status = resp.status;
     if (status === 0 && resp.command === 'submit_sm_resp' && resp.messageId) {
       o.metrics.submitOutcomes.inc({ ...labels, outcome: 'ok' });
+      onCongestion(resp.tlvs.get(Tlv.congestion_state));
       record(seg, { kind: 'ok', smscMessageId: normalizeSmscId(resp.messageId, o.receiptIdFormat) });
     } else {
       const cls = status === 0 ? 'retry' : classifyStatus(status);
@@ -175,6 +179,19 @@ export function createBindActor(o: BindActorOptions): BindActor {
     }
     pump();
     signal();
+  }
+
+  /**
+   * SMPP 5.0 congestion_state (0–100): at 90 and above the SMSC is near overload; slow down as for a
+   * throttle but without a pause, at most once a second so one burst of responses does not collapse the rate.
+   */
+  let lastCongestionCut = 0;
+  function onCongestion(v: Buffer | undefined): void {
+    if (!v || v.length < 1 || v[0]! < 90) return;
+    const now = clock.now();
+    if (now - lastCongestionCut < 1000) return;
+    lastCongestionCut = now;
+    bucket.throttled(0);
   }
 
   function onSubmitError(seg: Segment, err: unknown): void {
@@ -377,7 +394,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
       pump();
       signal();
     });
-    await Promise.race([fetchLoop(s), closed]);
+    await Promise.race([o.sendsMessages ? fetchLoop(s) : new Promise<void>(() => {}), closed]);
     if (!stopping) {
       s.close();
       failQueued();

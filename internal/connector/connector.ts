@@ -44,12 +44,15 @@ export async function startConnector(deps: {
   const actors: BindActor[] = [];
   for (const c of deps.carriers) {
     const consumer = await deps.bus.js.consumers.get(Streams.mt, Durables.connector(c.id));
-    for (let n = 1; n <= c.binds; n++) {
+    const total = c.binds + c.receiverBinds;
+    for (let n = 1; n <= total; n++) {
+      const receiver = n > c.binds;
       const bindLog = deps.log.child({ component: 'smpp', carrier: c.id, bindNo: n });
       actors.push(
         createBindActor({
           carrier: c.id,
           bindNo: n,
+          sendsMessages: !receiver && c.smpp.bindMode !== 'receiver',
           tps: c.tps,
           window: c.window,
           submit: {
@@ -68,7 +71,7 @@ export async function startConnector(deps: {
               host: c.smpp.host,
               port: c.smpp.port,
               tls: tlsOptions(c),
-              mode: c.smpp.bindMode,
+              mode: receiver ? 'receiver' : c.smpp.bindMode,
               systemId: c.smpp.systemId,
               password: c.smpp.password,
               systemType: c.smpp.systemType,

@@ -1,24 +1,9 @@
 /** Reads a non-receipt deliver_sm/data_sm as an inbound (MO) message part: concatenation info and decoded text. Pure. */
 import { newMessageId } from '../core/ids.js';
 import { Tlv } from '../smpp/tlv.js';
-import { decodeGsm7 } from '../sms/gsm7.js';
 import type { InboundPart } from '../sms/inbound.js';
+import { decodeByDataCoding } from '../sms/decode.js';
 import { parseUdh } from '../sms/reassemble.js';
-import { decodeUcs2 } from '../sms/ucs2.js';
-
-export function decodeByDataCoding(bytes: Buffer, dataCoding: number): string {
-  switch (dataCoding) {
-    case 0:
-    case 1:
-      return decodeGsm7(bytes);
-    case 3:
-      return bytes.toString('latin1');
-    case 8:
-      return decodeUcs2(bytes);
-    default:
-      return bytes.toString('hex');
-  }
-}
 
 export function inboundFromPdu(
   p: {

@@ -5,7 +5,8 @@ import { noopLogger, type Logger } from '../smpp/logger.js';
 import { MAX_SHORT_MESSAGE, shortMessageFields, type BindMode, type BindPdu, type Pdu, type PduInit, type DeliverSmPdu, type ResponseFields, type SubmitSmPdu } from '../smpp/pdu.js';
 import { createSmppServer } from '../smpp/server.js';
 import type { Session } from '../smpp/session.js';
-import { Tlv, cStringValue, u8Value, type TlvMap } from '../smpp/tlv.js';
+import { Tlv, cStringValue, u16Value, u8Value, type TlvMap } from '../smpp/tlv.js';
+import { segmentText } from '../sms/segment.js';
 import { applyBehaviour, createRateBucket, DEFAULT_BEHAVIOUR, judgeSubmit, type Behaviour, type RateBucket } from './behaviour.js';
 import { createMessageIdGenerator, type MessageIdFormat } from './message-id.js';
 import { encodeMoText } from './mo-encoding.js';
@@ -76,7 +77,11 @@ export interface SmscSimulator {
   /** Destroys every socket at once, as a crashed SMSC or a cut link would. */
   dropAllConnections(): void;
   /** deliver_sm esm_class 0 to a bound receiver or transceiver (round robin); resolves on deliver_sm_resp status 0. */
-  sendMo(opts: { from: string; to: string; text: string }): Promise<void>;
+  /**
+   * Sends an MO. Long text goes as one message_payload by default, or split into concatenated parts
+   * (`concat: 'udh8' | 'sar'`), optionally sent in reverse order to exercise reassembly.
+   */
+  sendMo(opts: { from: string; to: string; text: string; concat?: 'udh8' | 'sar'; reverse?: boolean; reference?: number }): Promise<void>;
   stats(): SimulatorStats;
   close(): Promise<void>;
 }
@@ -382,29 +387,40 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
     onSession: addSession,
   });
 
-  async function sendMo(mo: { from: string; to: string; text: string }): Promise<void> {
+  async function sendMo(mo: { from: string; to: string; text: string; concat?: 'udh8' | 'sar'; reverse?: boolean; reference?: number }): Promise<void> {
     const candidates = [...sessionsById.values()].filter((s) => s.receives && s.session.state === 'bound');
     if (candidates.length === 0) throw new AppError('NO_RECEIVER', 'no receiver or transceiver session is bound');
     const target = candidates[moCursor++ % candidates.length]!;
-    const { dataCoding, bytes } = encodeMoText(mo.text);
     const from = addressOf(mo.from);
     const to = addressOf(mo.to);
-    const long = bytes.length > MAX_SHORT_MESSAGE;
-    const resp = await target.session.request({
-      command: 'deliver_sm',
-      ...shortMessageFields({
-        sourceAddrTon: from.ton,
-        sourceAddrNpi: from.npi,
-        sourceAddr: from.addr,
-        destAddrTon: to.ton,
-        destAddrNpi: to.npi,
-        destinationAddr: to.addr,
-        dataCoding,
-        shortMessage: long ? EMPTY : bytes,
-      }),
-      tlvs: long ? new Map([[Tlv.message_payload, bytes]]) : undefined,
-    });
-    if (resp.status !== 0) throw new AppError('MO_REJECTED', `deliver_sm answered ${statusName(resp.status)}`);
+    const addr = { sourceAddrTon: from.ton, sourceAddrNpi: from.npi, sourceAddr: from.addr, destAddrTon: to.ton, destAddrNpi: to.npi, destinationAddr: to.addr };
+    const pdus: { dataCoding: number; esmClass: number; shortMessage: Buffer; tlvs: Map<number, Buffer> | undefined }[] = [];
+    if (mo.concat) {
+      const { parts } = segmentText(mo.text, { concat: mo.concat, reference: mo.reference ?? 0x42 });
+      for (const p of parts) {
+        const tlvs = p.sar
+          ? new Map([
+              [Tlv.sar_msg_ref_num, u16Value(p.sar.refNum)],
+              [Tlv.sar_total_segments, u8Value(p.sar.total)],
+              [Tlv.sar_segment_seqnum, u8Value(p.sar.seq)],
+            ])
+          : undefined;
+        pdus.push({ dataCoding: p.dataCoding, esmClass: p.esmClass, shortMessage: p.shortMessage, tlvs });
+      }
+      if (mo.reverse) pdus.reverse();
+    } else {
+      const { dataCoding, bytes } = encodeMoText(mo.text);
+      const long = bytes.length > MAX_SHORT_MESSAGE;
+      pdus.push({ dataCoding, esmClass: 0, shortMessage: long ? EMPTY : bytes, tlvs: long ? new Map([[Tlv.message_payload, bytes]]) : undefined });
+    }
+    for (const p of pdus) {
+      const resp = await target.session.request({
+        command: 'deliver_sm',
+        ...shortMessageFields({ ...addr, dataCoding: p.dataCoding, esmClass: p.esmClass, shortMessage: p.shortMessage }),
+        tlvs: p.tlvs,
+      });
+      if (resp.status !== 0) throw new AppError('MO_REJECTED', `deliver_sm answered ${statusName(resp.status)}`);
+    }
   }
 
   return {
