@@ -22,7 +22,8 @@ export const openApiDocument = {
         properties: {
           to: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$', examples: ['+447700900123'] },
           from: { type: 'string', description: 'Alphanumeric sender (1–11 characters) or a number (up to 15 digits).', examples: ['ACME'] },
-          text: { type: 'string', minLength: 1, maxLength: 1600, description: 'GSM 03.38 text is sent as GSM-7, anything else as UCS-2; long text is split into concatenated segments.' },
+          text: { type: 'string', minLength: 1, maxLength: 1600, description: 'With encoding "auto" (default), GSM 03.38 text is sent as GSM-7 and anything else as UCS-2; long text is split into concatenated segments. With encoding "binary", the payload as hex.' },
+          encoding: { enum: ['auto', 'gsm7', 'ucs2', 'latin1', 'binary'], default: 'auto', description: 'Force an encoding: gsm7 (data_coding 0), ucs2 (8), latin1 (3), binary (4, text is hex).' },
           clientRef: { type: 'string', pattern: '^[\\x21-\\x7e]{1,64}$', description: 'Your own reference, returned in status.' },
         },
       },
@@ -34,7 +35,7 @@ export const openApiDocument = {
           status: { const: 'accepted' },
           carrier: { type: 'string' },
           segments: { type: 'integer', minimum: 1 },
-          encoding: { enum: ['gsm7', 'ucs2'] },
+          encoding: { enum: ['gsm7', 'ucs2', 'latin1', 'binary'] },
         },
       },
       MessageStatus: {

@@ -1,6 +1,6 @@
 /** The only place that knows the wire shape of bus messages: MT messages and status events as JSON. */
 import type { StatusEvent } from '../sms/events.js';
-import type { MtMessage } from '../sms/message.js';
+import { CONTENT_ENCODINGS, type ContentEncoding, type MtMessage } from '../sms/message.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -32,8 +32,8 @@ export function decodeMt(data: Uint8Array): MtMessage {
     throw new CodecError('MT message is not JSON');
   }
   if (!o || typeof o !== 'object') throw new CodecError('MT message is not an object');
-  const encoding = str(o, 'encoding');
-  if (encoding !== 'gsm7' && encoding !== 'ucs2') throw new CodecError('field encoding must be gsm7 or ucs2');
+  const encoding = str(o, 'encoding') as ContentEncoding;
+  if (!CONTENT_ENCODINGS.includes(encoding)) throw new CodecError(`field encoding must be one of ${CONTENT_ENCODINGS.join(', ')}`);
   return {
     id: str(o, 'id'),
     clientId: str(o, 'clientId'),

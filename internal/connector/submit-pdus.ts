@@ -2,7 +2,7 @@
 import type { SubmitSmPdu, PduInit } from '../smpp/pdu-types.js';
 import { Tlv } from '../smpp/tlv.js';
 import type { MtMessage } from '../sms/message.js';
-import { segmentText, type ConcatMethod } from '../sms/segment.js';
+import { segmentBinary, segmentText, type ConcatMethod } from '../sms/segment.js';
 
 export interface SubmitOptions {
   concat: ConcatMethod;
@@ -47,13 +47,11 @@ function u16(n: number): Buffer {
 
 export function buildSubmitPdus(m: MtMessage, o: SubmitOptions): PduInit<SubmitSmPdu>[] {
   const src = sourceAddress(m.from, o);
-  const { parts } = segmentText(m.text, {
-    encoding: m.encoding,
-    concat: o.concat,
-    gsm7Packed: o.gsm7Packed,
-    gsmDataCoding: o.gsmDataCoding,
-    reference: concatReference(m.id, o.concat),
-  });
+  const reference = concatReference(m.id, o.concat);
+  const parts =
+    m.encoding === 'binary'
+      ? segmentBinary(Buffer.from(m.text, 'hex'), { concat: o.concat, reference })
+      : segmentText(m.text, { encoding: m.encoding, concat: o.concat, gsm7Packed: o.gsm7Packed, gsmDataCoding: o.gsmDataCoding, reference }).parts;
   return parts.map((p) => {
     const tlvs = new Map<number, Buffer>();
     if (p.sar) {

@@ -8,12 +8,13 @@ import { encodeMt } from '../bus/codec.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
 import type { RouteTable } from '../routing/route-table.js';
-import { analyzeText, type ConcatMethod } from '../sms/analyze.js';
-import type { MtMessage, TextEncoding } from '../sms/message.js';
+import type { ConcatMethod } from '../sms/analyze.js';
+import { analyzeContent } from '../sms/content.js';
+import type { ContentEncoding, MtMessage } from '../sms/message.js';
 import { validateSubmit, type FieldProblem } from '../sms/submit-request.js';
 
 export type AcceptResult =
-  | { kind: 'accepted'; id: string; carrier: string; segments: number; encoding: TextEncoding; duplicate: boolean }
+  | { kind: 'accepted'; id: string; carrier: string; segments: number; encoding: ContentEncoding; duplicate: boolean }
   | { kind: 'invalid'; problems: FieldProblem[] }
   | { kind: 'no_route'; to: string }
   | { kind: 'unavailable'; reason: string };
@@ -40,7 +41,9 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     const { to, from, text, clientRef } = v.value;
     const carrier = deps.routes.lookup(to);
     if (carrier === undefined) return { kind: 'no_route', to };
-    const { encoding, segments } = analyzeText(text, { concat: deps.concatFor?.(carrier) ?? 'udh8' });
+    const content = analyzeContent(text, v.value.encoding, deps.concatFor?.(carrier) ?? 'udh8');
+    if (!content.ok) return { kind: 'invalid', problems: [{ field: 'text', message: content.reason }] };
+    const { encoding, segments } = content;
     const at = now();
     const id = idempotencyKey ? idempotentMessageId(clientId, idempotencyKey) : newMessageId(at);
     const msg: MtMessage = { id, clientId, clientRef, carrier, to, from, text, encoding, segments, acceptedAt: at };

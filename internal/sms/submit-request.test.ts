@@ -11,7 +11,7 @@ function fields(body: unknown): string[] {
 
 describe('validateSubmit', () => {
   it('accepts a good request', () => {
-    expect(validateSubmit({ ...good, clientRef: 'order-42' }, limits)).toEqual({ ok: true, value: { ...good, clientRef: 'order-42' } });
+    expect(validateSubmit({ ...good, clientRef: 'order-42' }, limits)).toEqual({ ok: true, value: { ...good, encoding: 'auto', clientRef: 'order-42' } });
   });
   it('names every missing field', () => {
     expect(fields({})).toEqual(['to', 'from', 'text']);
@@ -38,6 +38,13 @@ describe('validateSubmit', () => {
     expect(fields({ ...good, text: 'a\u0000b' })).toEqual(['text']);
     expect(fields({ ...good, text: 'bad \uD83D half' })).toEqual(['text']);
     expect(fields({ ...good, text: 'line\nbreak 😀' })).toEqual([]);
+  });
+  it('checks the encoding and binary hex content', () => {
+    expect(fields({ ...good, encoding: 'latin1' })).toEqual([]);
+    expect(fields({ ...good, encoding: 'ebcdic' })).toEqual(['encoding']);
+    expect(fields({ ...good, encoding: 'binary', text: '0A0b' })).toEqual([]);
+    expect(fields({ ...good, encoding: 'binary', text: 'abc' })).toEqual(['text']);
+    expect(fields({ ...good, encoding: 'binary', text: 'zz' })).toEqual(['text']);
   });
   it('rejects unknown fields and bad clientRef', () => {
     expect(fields({ ...good, extra: 1 })).toEqual(['extra']);

@@ -122,6 +122,22 @@ describe.each(['postgres', 'embedded'] as const)('backbone on %s', (backend) => 
     expect(perDestination.get('447700999002')).toBe(2);
   });
 
+  it('sends Latin-1 and binary content with the data_coding asked for', async () => {
+    const seen = new Map<string, { dataCoding: number; shortMessage: Buffer }>();
+    smsc.onSubmit((s) => seen.set(s.destinationAddr, { dataCoding: s.dataCoding, shortMessage: s.shortMessage }));
+    for (const [to, text, encoding] of [
+      ['+447700999010', 'café', 'latin1'],
+      ['+447700999011', '0605040b8423f0', 'binary'],
+    ] as const) {
+      const r = await fetch(`${gw.baseUrl}/v1/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ to, from: 'ACME', text, encoding }) });
+      expect(r.status).toBe(202);
+      expect(((await r.json()) as { encoding: string }).encoding).toBe(encoding);
+    }
+    await waitFor('both submitted', async () => seen.size >= 2 && seen.has('447700999010') && seen.has('447700999011'), 20_000);
+    expect(seen.get('447700999010')).toEqual({ dataCoding: 3, shortMessage: Buffer.from('café', 'latin1') });
+    expect(seen.get('447700999011')).toEqual({ dataCoding: 4, shortMessage: Buffer.from('0605040b8423f0', 'hex') });
+  });
+
   it('shows a message only to the client that sent it', async () => {
     const r = await fetch(`${gw.baseUrl}/v1/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ to: '+447700999003', from: 'ACME', text: 'mine' }) });
     const { id } = (await r.json()) as { id: string };

@@ -74,6 +74,9 @@ describe('bad input over HTTP', () => {
     expectProblem(await post('[1,2]'), 400, /must be a JSON object/);
   });
 
+  it('explains content the requested encoding cannot carry', () =>
+    post(JSON.stringify({ ...good, text: 'price 5€', encoding: 'latin1' })).then((r) => expectProblem(r, 400, /text has characters outside Latin-1/)));
+
   it('answers 422 when no carrier serves the destination', async () => {
     expectProblem(await post(JSON.stringify({ ...good, to: '+14155550100' })), 422, /No carrier is configured for destination \+14155550100/);
   });
