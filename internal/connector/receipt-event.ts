@@ -49,7 +49,8 @@ export function receiptFromPdu(
     status: statToStatus(stat),
     stat,
     err,
-    doneAt: parsed?.doneDate ?? null,
+    doneAt: null,
+    smscDoneAt: parsed?.doneDate ?? null,
     at: now,
   };
 }

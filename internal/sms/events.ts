@@ -33,7 +33,14 @@ export interface ReceiptEvent {
   stat: string;
   /** Network/SMSC error code from the receipt, when present. */
   err: string | null;
+  /**
+   * When the message reached its final state, as the store records it: null means "when the gateway
+   * received the receipt" (`at`). SMSC done dates have minute resolution and the SMSC's clock, so they
+   * would often put doneAt before submittedAt; they are kept in smscDoneAt instead.
+   */
   doneAt: number | null;
+  /** The receipt's own "done date" (UTC), when it has one. */
+  smscDoneAt?: number | null;
   at: number;
 }
 

@@ -13,7 +13,18 @@ export interface Behaviour {
   rejectShare: number;
   /** Submits per second per session above which we answer ESME_RTHROTTLED; 0 = no limit. */
   maxTps: number;
+  /** Answer each submit_sm this long after it arrived (one timer for all); 0 = at once. */
+  respondDelayMs: number;
+  /** 0..1: share of submits never answered at all (the ESME's response timeout must fire). */
+  silentShare: number;
+  /** Send the receipt (on the submitting session when it receives) and answer submit_sm only after its deliver_sm_resp. */
+  receiptBeforeResp: boolean;
+  /** SMPP 5.0 congestion_state (0..100) put in every submit_sm_resp; undefined = no such TLV. */
+  congestionState: number | undefined;
 }
+
+/** A change to the behaviour: undefined leaves a field as it is; `congestionState: null` removes the TLV. */
+export type BehaviourChange = Partial<Omit<Behaviour, 'congestionState'>> & { congestionState?: number | null | undefined };
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
   receipts: true,
@@ -22,6 +33,10 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   throttleShare: 0,
   rejectShare: 0,
   maxTps: 0,
+  respondDelayMs: 0,
+  silentShare: 0,
+  receiptBeforeResp: false,
+  congestionState: undefined,
 };
 
 export class InvalidBehaviourError extends AppError {
@@ -42,7 +57,7 @@ function nonNegative(name: string, v: number): number {
 }
 
 /** `base` with `patch` applied; undefined fields in the patch leave the base value. */
-export function applyBehaviour(base: Behaviour, patch: Partial<Behaviour>): Behaviour {
+export function applyBehaviour(base: Behaviour, patch: BehaviourChange): Behaviour {
   const b = { ...base };
   if (patch.receipts !== undefined) b.receipts = patch.receipts;
   if (patch.receiptDelayMs !== undefined) b.receiptDelayMs = nonNegative('receiptDelayMs', patch.receiptDelayMs);
@@ -53,6 +68,15 @@ export function applyBehaviour(base: Behaviour, patch: Partial<Behaviour>): Beha
   if (patch.throttleShare !== undefined) b.throttleShare = share('throttleShare', patch.throttleShare);
   if (patch.rejectShare !== undefined) b.rejectShare = share('rejectShare', patch.rejectShare);
   if (patch.maxTps !== undefined) b.maxTps = nonNegative('maxTps', patch.maxTps);
+  if (patch.respondDelayMs !== undefined) b.respondDelayMs = nonNegative('respondDelayMs', patch.respondDelayMs);
+  if (patch.silentShare !== undefined) b.silentShare = share('silentShare', patch.silentShare);
+  if (patch.receiptBeforeResp !== undefined) b.receiptBeforeResp = patch.receiptBeforeResp;
+  if (patch.congestionState === null) b.congestionState = undefined;
+  else if (patch.congestionState !== undefined) {
+    const v = patch.congestionState;
+    if (!(Number.isInteger(v) && v >= 0 && v <= 100)) throw new InvalidBehaviourError(`congestionState must be an integer 0..100, got ${v}`);
+    b.congestionState = v;
+  }
   return b;
 }
 
@@ -76,6 +100,11 @@ function takeToken(bucket: RateBucket, maxTps: number, now: number): boolean {
   if (bucket.tokens < 1) return false;
   bucket.tokens -= 1;
   return true;
+}
+
+/** Whether this submit goes unanswered (drawn before everything else: the SMSC never looked at it). */
+export function isSilent(b: Behaviour, random: () => number = Math.random): boolean {
+  return b.silentShare > 0 && random() < b.silentShare;
 }
 
 /** The command_status for one submit: rate limit first, then the random shares. */
