@@ -5,11 +5,14 @@ import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
 
-export function packageRoot(): string {
-  if (cached) return cached;
-  let dir = dirname(fileURLToPath(import.meta.url));
+export function packageRoot(fromUrl?: string): string {
+  if (!fromUrl && cached) return cached;
+  let dir = dirname(fileURLToPath(fromUrl ?? import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return (cached = dir);
+    if (existsSync(join(dir, 'package.json'))) {
+      if (!fromUrl) cached = dir;
+      return dir;
+    }
     const up = dirname(dir);
     if (up === dir) throw new Error('cannot find the smsmesh package root (no package.json above this file)');
     dir = up;

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../internal/core/errors.js';
 import { openDatabase, type Database } from '../../internal/db/client.js';
-import { findPackageRoot } from '../../internal/db/package-root.js';
+import { packageRoot as findPackageRoot } from '../../internal/core/paths.js';
 import { queryRows } from '../../internal/db/rows.js';
 import { createPgStatusStore } from '../../internal/dlr/pg-status-store.js';
 import { createTestDatabase } from '../support/postgres.js';

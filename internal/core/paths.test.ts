@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findPackageRoot } from './package-root.js';
+import { packageRoot } from './paths.js';
 
-describe('findPackageRoot', () => {
-  const root = findPackageRoot();
+describe('packageRoot', () => {
+  const root = packageRoot();
 
   it('finds the folder holding package.json from the sources', () => {
     expect(root).toBe(join(import.meta.dirname, '..', '..'));
@@ -12,6 +12,6 @@ describe('findPackageRoot', () => {
 
   it('finds the same root from compiled code under dist/', () => {
     const compiled = pathToFileURL(join(root, 'dist', 'internal', 'db', 'client.js')).href;
-    expect(findPackageRoot(compiled)).toBe(root);
+    expect(packageRoot(compiled)).toBe(root);
   });
 });
