@@ -35,3 +35,15 @@ typecheck: deps
 
 clean: ## remove build output and local data
 	rm -rf dist .data
+
+BENCH_ARGS ?=
+.PHONY: bench-kannel
+
+bench: build ## benchmark on loopback (fresh nats-server, PostgreSQL db, SMSC simulator, gateway; Kannel too when installed); BENCH_ARGS="--quick" …
+	PATH="/usr/sbin:$$PATH" node dist/cmd/bench.js $(BENCH_ARGS)
+
+bench-kannel: build ## install Kannel 1.4.5 with apt when missing, then make bench with Kannel side by side
+	@command -v bearerbox >/dev/null || [ -x /usr/sbin/bearerbox ] || { \
+	  echo "Kannel not found: installing it with apt-get"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq kannel; }
+	PATH="/usr/sbin:$$PATH" node dist/cmd/bench.js --kannel on $(BENCH_ARGS)

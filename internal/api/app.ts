@@ -1,11 +1,11 @@
 /** The edge's HTTP application: composes middleware and routes; no I/O of its own. */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Registry } from 'prom-client';
 import type { StatusStore } from '../dlr/status-store.js';
 import type { Acceptor } from '../ingest/accept-message.js';
 import type { Logger } from '../log/logger.js';
 import type { EdgeMetrics } from '../metrics/edge.js';
+import { bodyLimit } from './middleware/body-limit.js';
 import { apiKeyAuth, type ApiClient, type AuthEnv } from './middleware/auth.js';
 import { clientRateLimit } from './middleware/rate-limit.js';
 import { requestMetrics } from './middleware/request-metrics.js';
@@ -33,12 +33,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/openapi.json', (c) => c.json(openApiDocument));
 
   const v1 = new Hono<AuthEnv>();
-  v1.use(
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: (c) => problem(c, 'payloadTooLarge', `The body exceeds ${deps.maxBodyBytes} bytes.`),
-    }),
-  );
+  v1.use(bodyLimit(deps.maxBodyBytes));
   v1.use(apiKeyAuth(deps.clients));
   v1.use(clientRateLimit());
   v1.route('/messages', messageRoutes({ accept: deps.accept, store: deps.store, retryAfterS: deps.retryAfterS ?? 1 }));

@@ -52,16 +52,34 @@ export function encodeEvent(e: StatusEvent): Uint8Array {
   return enc.encode(JSON.stringify(e));
 }
 
+/** Many events in one bus message (connectors batch submits and receipts to cut per-message bus work). */
+export function encodeEvents(events: readonly StatusEvent[]): Uint8Array {
+  return enc.encode(JSON.stringify(events));
+}
+
 const KINDS = new Set(['accepted', 'submitted', 'receipt', 'failed']);
 
-/** Decodes a status event; checks the fields that the status store relies on. */
-export function decodeEvent(data: Uint8Array): StatusEvent {
-  let o: Record<string, unknown>;
+/** Decodes a bus message holding one status event or an array of them. */
+export function decodeEvents(data: Uint8Array): StatusEvent[] {
+  let v: unknown;
   try {
-    o = JSON.parse(dec.decode(data)) as Record<string, unknown>;
+    v = JSON.parse(dec.decode(data));
   } catch {
     throw new CodecError('event is not JSON');
   }
+  return Array.isArray(v) ? v.map(checkEvent) : [checkEvent(v)];
+}
+
+/** Decodes a bus message holding exactly one status event. */
+export function decodeEvent(data: Uint8Array): StatusEvent {
+  const evs = decodeEvents(data);
+  if (evs.length !== 1) throw new CodecError(`expected one event, found ${evs.length}`);
+  return evs[0]!;
+}
+
+/** Checks the fields that the status store relies on. */
+function checkEvent(v: unknown): StatusEvent {
+  const o = v as Record<string, unknown>;
   if (!o || typeof o !== 'object' || !KINDS.has(o.kind as string)) throw new CodecError('event has no known kind');
   switch (o.kind) {
     case 'submitted':

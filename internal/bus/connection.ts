@@ -19,6 +19,9 @@ export async function connectBus(opts: { url: string; name: string; log: Logger 
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,
+    // Without this the client builds two Error objects with stack traces for every request (publish
+    // acks included): measured at 7–9% of gateway CPU.
+    noAsyncTraces: true,
   });
   let up = true;
   opts.log.info({ server: nc.getServer() }, 'nats connected');

@@ -10,7 +10,7 @@ import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import { decodeMt, encodeEvent } from '../bus/codec.js';
+import { decodeMt } from '../bus/codec.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
 import type { Logger } from '../log/logger.js';
@@ -28,6 +28,7 @@ import { decide, type RetryPolicy, type SegmentOutcome } from './outcome.js';
 import { receiptFromPdu, isReceipt } from './receipt-event.js';
 import { inboundFromPdu } from './inbound-event.js';
 import { buildSubmitPdus, type SubmitOptions } from './submit-pdus.js';
+import type { EventSink } from './event-sink.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
 export type BindState = 'connecting' | 'bound' | 'draining' | 'closed';
@@ -45,7 +46,10 @@ export interface BindActorOptions {
   /** Opens and binds a new session (TCP/TLS + bind_*); `onRequest` must be in place before bind_resp, as receipts may follow at once. */
   connect: (onRequest: (pdu: Pdu) => Promise<ResponseFields>) => Promise<Session>;
   consumer: Consumer;
+  /** Stores MO parts in JetStream. */
   publisher: Publisher;
+  /** Stores status events (batched per carrier). */
+  events: EventSink;
   metrics: ConnectorMetrics;
   log: Logger;
   clock?: Clock;
@@ -53,8 +57,6 @@ export interface BindActorOptions {
   fetchExpiresMs?: number;
   /** Pause after ESME_RTHROTTLED / ESME_RMSGQFUL before sending again. */
   throttlePauseMs?: number;
-  /** Deadline for storing an event in JetStream before the message is retried instead. */
-  eventDeadlineMs?: number;
 }
 
 export interface BindActor {
@@ -75,6 +77,8 @@ interface Job {
 interface Segment {
   job: Job;
   index: number;
+  /** Which send this was (1, 2, …; 0 = not sent yet): tells a throttle answer to an old send from a new one. */
+  sentNo: number;
 }
 
 const BACKOFF_BASE_MS = 500;
@@ -90,7 +94,6 @@ export function createBindActor(o: BindActorOptions): BindActor {
   const bucket: TokenBucket = createTokenBucket({ rate: o.tps }, clock);
   const fetchExpiresMs = o.fetchExpiresMs ?? 2000;
   const throttlePauseMs = o.throttlePauseMs ?? 1000;
-  const eventDeadlineMs = o.eventDeadlineMs ?? 20_000;
   const labels = { carrier: o.carrier };
 
   let state: BindState = 'connecting';
@@ -123,6 +126,10 @@ export function createBindActor(o: BindActorOptions): BindActor {
 
   // --- sending -------------------------------------------------------------------------------------
 
+  /** Segments sent so far, and how many had been sent when the rate was last cut for a throttle. */
+  let sends = 0;
+  let sendsAtLastCut = 0;
+
   function pump(): void {
     const s = session;
     if (!s || s.state === 'closed') return;
@@ -138,7 +145,18 @@ export function createBindActor(o: BindActorOptions): BindActor {
     }
   }
 
+  /**
+   * Back to the head of the queue, among the other throttled segments in the order they were sent: several
+   * answered in a row must not go out again reversed (a long message's parts would reach the SMSC 3, 2, 1).
+   */
+  function requeue(seg: Segment): void {
+    let at = 0;
+    while (at < queue.length && queue[at]!.sentNo !== 0 && queue[at]!.sentNo < seg.sentNo) at++;
+    queue.splice(at, 0, seg);
+  }
+
   function send(s: Session, seg: Segment): void {
+    seg.sentNo = ++sends;
     s.request(seg.job.pdus[seg.index]!).then(
       (resp) => onSubmitResp(seg, resp),
       (err: unknown) => onSubmitError(seg, err),
@@ -158,9 +176,14 @@ export function createBindActor(o: BindActorOptions): BindActor {
         case 'throttle':
           // The SMSC is full or rate-limiting: slow this bind and send the same segment again later.
           o.metrics.submitOutcomes.inc({ ...labels, outcome: 'throttled' });
-          bucket.throttled(throttlePauseMs);
+          // One cut per throttling episode: answers to segments that were already in flight when we last cut
+          // report the same episode, and halving again for each would collapse the rate to minRate.
+          if (seg.sentNo > sendsAtLastCut) {
+            bucket.throttled(throttlePauseMs);
+            sendsAtLastCut = sends;
+          }
           seg.job.msg.working();
-          queue.unshift(seg);
+          requeue(seg);
           break;
         case 'permanent':
           o.metrics.submitOutcomes.inc({ ...labels, outcome: 'rejected' });
@@ -227,9 +250,9 @@ export function createBindActor(o: BindActorOptions): BindActor {
         case 'ack': {
           const at = clock.now();
           const parts = outcomes.length;
-          await Promise.all(
-            outcomes.map((out, i) => {
-              const ev: SubmittedEvent = {
+          await o.events.submitted(
+            outcomes.map(
+              (out, i): SubmittedEvent => ({
                 kind: 'submitted',
                 id: job.mt.id,
                 carrier: o.carrier,
@@ -237,12 +260,8 @@ export function createBindActor(o: BindActorOptions): BindActor {
                 parts,
                 smscMessageId: (out as { smscMessageId: string }).smscMessageId,
                 at,
-              };
-              return o.publisher.publish(Subjects.submitted(o.carrier), encodeEvent(ev), {
-                msgID: `sub:${job.mt.id}:${i + 1}:${ev.smscMessageId}`,
-                deadlineMs: eventDeadlineMs,
-              });
-            }),
+              }),
+            ),
           );
           job.msg.ack();
           o.metrics.submitted.inc(labels);
@@ -270,7 +289,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
 
   async function publishFailed(mt: Pick<MtMessage, 'id'>, status: FailedEvent['status'], error: string): Promise<void> {
     const ev: FailedEvent = { kind: 'failed', id: mt.id, carrier: o.carrier, status, error, at: clock.now() };
-    await o.publisher.publish(Subjects.failed(o.carrier), encodeEvent(ev), { msgID: `fail:${mt.id}`, deadlineMs: eventDeadlineMs });
+    await o.events.failed(ev);
     o.metrics.finalFailures.inc({ ...labels, status });
     log.warn({ messageId: mt.id, status, error }, 'message ended without delivery');
   }
@@ -278,6 +297,13 @@ export function createBindActor(o: BindActorOptions): BindActor {
   // --- receiving from JetStream ----------------------------------------------------------------------
 
   function onMessage(m: JsMsg): void {
+    if (!session || session.state === 'closed') {
+      // Fetched by the pull of a session that is gone: give it back to JetStream for any bind. Held here, it
+      // would wait for this bind's reconnect and, past ack_wait, be redelivered and sent twice. The delay
+      // outlives that pull (at most fetchExpiresMs), which would otherwise take the message straight back.
+      m.nak(fetchExpiresMs);
+      return;
+    }
     let mt: MtMessage;
     try {
       mt = decodeMt(m.data);
@@ -300,7 +326,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     }
     const job: Job = { msg: m, mt, pdus, outcomes: new Array(pdus.length), left: pdus.length };
     jobs.add(job);
-    for (let i = 0; i < pdus.length; i++) queue.push({ job, index: i });
+    for (let i = 0; i < pdus.length; i++) queue.push({ job, index: i, sentNo: 0 });
     pump();
   }
 
@@ -318,6 +344,9 @@ export function createBindActor(o: BindActorOptions): BindActor {
     while (!stopping && s.state !== 'closed') {
       const r = room(s);
       if (r < threshold && !(r > 0 && jobs.size === 0)) {
+        // Queued segments hold the room; if nothing else is pumping them (as happened to segments fetched
+        // just as the previous session was lost), this loop would wait here for good: pump them now.
+        if (queue.length > 0) pump();
         await new Promise<void>((resolve) => {
           wake = resolve;
           const ms = queue.length > 0 || s.free() <= 0 ? 50 : Math.max(1, bucket.msUntilToken());
@@ -352,10 +381,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
           log.warn({ esmClass: p.esmClass }, 'receipt without a message id ignored');
           return { status: 0 };
         }
-        await o.publisher.publish(Subjects.receipt(o.carrier), encodeEvent(ev), {
-          msgID: `rcpt:${o.carrier}:${ev.smscMessageId}:${ev.stat}`,
-          deadlineMs: 5000,
-        });
+        await o.events.receipt(ev);
         o.metrics.receipts.inc({ ...labels, stat: ev.stat });
         return { status: 0 };
       }
@@ -415,7 +441,9 @@ export function createBindActor(o: BindActorOptions): BindActor {
         if (stopping) break;
         attempt++;
         o.metrics.reconnects.inc(labels);
-        let delay = Math.round(Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
+        // "Equal jitter": half the ceiling plus a random half, so gaps grow while binds still spread out.
+        const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+        let delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
         if (err instanceof BindRejectedError && CREDENTIAL_STATUSES.has(err.status)) {
           delay = BAD_CREDENTIALS_BACKOFF_MS;
           log.error({ status: err.status, err: errorMessage(err) }, 'bind rejected: check systemId/password for this carrier');

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { bindSession, type BindOptions } from '../smpp/client.js';
 import { createBindActor, type BindActor } from './bind-actor.js';
+import { createEventSink } from './event-sink.js';
 
 export interface BindStatus {
   carrier: string;
@@ -44,6 +45,7 @@ export async function startConnector(deps: {
   const actors: BindActor[] = [];
   for (const c of deps.carriers) {
     const consumer = await deps.bus.js.consumers.get(Streams.mt, Durables.connector(c.id));
+    const events = createEventSink({ carrier: c.id, publisher: deps.publisher, deadlineMs: 20_000 });
     const total = c.binds + c.receiverBinds;
     for (let n = 1; n <= total; n++) {
       const receiver = n > c.binds;
@@ -89,6 +91,7 @@ export async function startConnector(deps: {
             }),
           consumer,
           publisher: deps.publisher,
+          events,
           metrics: deps.metrics,
           log: deps.log,
         }),

@@ -6,7 +6,7 @@
  */
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { errorMessage } from '../core/errors.js';
-import { acceptedFromMt, decodeEvent, decodeMt } from '../bus/codec.js';
+import { acceptedFromMt, decodeEvents, decodeMt } from '../bus/codec.js';
 import type { Logger } from '../log/logger.js';
 import type { DlrMetrics } from '../metrics/dlr.js';
 import type { ReceiptEvent, StatusEvent } from '../sms/events.js';
@@ -30,9 +30,10 @@ export interface StatusWriter {
   stop(): Promise<void>;
 }
 
+/** One bus message and the events it carried (connectors batch many events into one message). */
 interface Item {
   m: JsMsg;
-  ev: StatusEvent;
+  evs: StatusEvent[];
 }
 
 export function unmatchedDelayMs(deliveryCount: number): number {
@@ -45,39 +46,59 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
   const orphanAfter = o.orphanAfter ?? 20;
   const log = o.log.child({ component: 'status-writer' });
   const buf: Item[] = [];
+  let bufEvents = 0;
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let stopped = false;
 
   async function commit(batch: Item[]): Promise<void> {
     const end = o.metrics.batchSeconds.startTimer();
+    const events: StatusEvent[] = [];
+    const owner: number[] = [];
+    batch.forEach((it, i) => {
+      for (const ev of it.evs) {
+        events.push(ev);
+        owner.push(i);
+      }
+    });
     try {
-      const res = await o.store.apply(batch.map((b) => b.ev));
-      const unmatched = new Set(res.unmatchedReceipts);
-      const orphans: Item[] = [];
+      const res = await o.store.apply(events);
+      // A bus message is acked only when none of its receipts is still waiting for its submit.
+      const unmatchedBy = new Map<number, ReceiptEvent[]>();
+      for (const e of res.unmatchedReceipts) {
+        const i = owner[e]!;
+        const list = unmatchedBy.get(i) ?? [];
+        list.push(events[e] as ReceiptEvent);
+        unmatchedBy.set(i, list);
+      }
+      const orphans: ReceiptEvent[] = [];
+      const orphanMsgs: JsMsg[] = [];
       for (let i = 0; i < batch.length; i++) {
         const it = batch[i]!;
-        if (!unmatched.has(i)) {
+        const waiting = unmatchedBy.get(i);
+        if (!waiting) {
           it.m.ack();
-          o.metrics.events.inc({ kind: it.ev.kind });
+          for (const ev of it.evs) o.metrics.events.inc({ kind: ev.kind });
         } else if (it.m.info.deliveryCount >= orphanAfter) {
-          orphans.push(it);
+          orphans.push(...waiting);
+          orphanMsgs.push(it.m);
         } else {
-          o.metrics.unmatched.inc();
+          // Replaying the rest of the message later is harmless: applying events is idempotent.
+          o.metrics.unmatched.inc(waiting.length);
           it.m.nak(unmatchedDelayMs(it.m.info.deliveryCount));
         }
       }
       if (orphans.length > 0) {
-        await o.store.recordOrphanReceipts(orphans.map((it) => it.ev as ReceiptEvent));
-        for (const it of orphans) it.m.ack();
+        await o.store.recordOrphanReceipts(orphans);
+        for (const m of orphanMsgs) m.ack();
         o.metrics.orphans.inc(orphans.length);
         log.warn({ count: orphans.length }, 'receipts matched no message after retries; stored as orphans');
       }
       for (const [status, n] of Object.entries(res.finals)) if (n) o.metrics.persisted.inc({ status }, n);
-      o.metrics.batchSize.observe(batch.length);
+      o.metrics.batchSize.observe(events.length);
     } catch (err) {
       o.metrics.batchFailures.inc();
-      log.error({ err: errorMessage(err), events: batch.length }, 'status batch failed; events will be redelivered');
+      log.error({ err: errorMessage(err), events: events.length }, 'status batch failed; events will be redelivered');
       for (const it of batch) it.m.nak(2000);
     } finally {
       end();
@@ -90,8 +111,9 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
       clearTimeout(timer);
       timer = undefined;
     }
-    while (buf.length > 0) {
-      const batch = buf.splice(0, batchSize);
+    if (buf.length > 0) {
+      const batch = buf.splice(0, buf.length);
+      bufEvents = 0;
       chain = chain.then(() => commit(batch));
     }
     return chain;
@@ -99,30 +121,31 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
 
   async function add(it: Item): Promise<void> {
     buf.push(it);
-    if (buf.length >= batchSize) await flush();
+    bufEvents += it.evs.length;
+    if (bufEvents >= batchSize) await flush();
     else timer ??= setTimeout(() => void flush(), maxWaitMs);
   }
 
-  async function drain(iter: ConsumerMessages, decode: (m: JsMsg) => StatusEvent): Promise<void> {
+  async function drain(iter: ConsumerMessages, decode: (m: JsMsg) => StatusEvent[]): Promise<void> {
     for await (const m of iter) {
-      let ev: StatusEvent;
+      let evs: StatusEvent[];
       try {
-        ev = decode(m);
+        evs = decode(m);
       } catch (err) {
         log.error({ seq: m.seq, subject: m.subject, err: errorMessage(err) }, 'undecodable status event terminated');
         m.term(`undecodable: ${errorMessage(err)}`);
         continue;
       }
-      await add({ m, ev });
+      await add({ m, evs });
     }
   }
 
-  const consumeOpts = { max_messages: Math.max(batchSize * 2, 100) };
-  const acceptedIter = await o.accepted.consume(consumeOpts);
-  const eventsIter = await o.events.consume(consumeOpts);
+  // Event messages carry up to ~100 events each, so fewer of them are pulled at a time.
+  const acceptedIter = await o.accepted.consume({ max_messages: Math.max(batchSize * 2, 100) });
+  const eventsIter = await o.events.consume({ max_messages: 256 });
   const loops = [
-    drain(acceptedIter, (m) => acceptedFromMt(decodeMt(m.data))),
-    drain(eventsIter, (m) => decodeEvent(m.data)),
+    drain(acceptedIter, (m) => [acceptedFromMt(decodeMt(m.data))]),
+    drain(eventsIter, (m) => decodeEvents(m.data)),
   ].map((p) => p.catch((err) => !stopped && log.error({ err: errorMessage(err) }, 'status consumer stopped')));
 
   return {

@@ -1,7 +1,7 @@
 /** Behaviour tests: patches, rate buckets, throttle/reject draws. */
 import { describe, expect, it } from 'vitest';
 import { Status } from '../smpp/command-status.js';
-import { applyBehaviour, createRateBucket, DEFAULT_BEHAVIOUR, InvalidBehaviourError, judgeSubmit } from './behaviour.js';
+import { applyBehaviour, createRateBucket, DEFAULT_BEHAVIOUR, InvalidBehaviourError, isSilent, judgeSubmit } from './behaviour.js';
 
 describe('behaviour', () => {
   it('applies patches and refuses nonsense', () => {
@@ -29,5 +29,25 @@ describe('behaviour', () => {
     expect(judgeSubmit(both, bucket, 0, () => 0.6)).toBe(0);
     const seq = [0.9, 0.1];
     expect(judgeSubmit(both, bucket, 0, () => seq.shift()!)).toBe(Status.ESME_RINVDSTADR);
+  });
+});
+
+describe('behaviour: response shaping', () => {
+  it('applies respondDelayMs, silentShare, receiptBeforeResp and congestionState, and refuses nonsense', () => {
+    const b = applyBehaviour(DEFAULT_BEHAVIOUR, { respondDelayMs: 50, silentShare: 0.1, receiptBeforeResp: true, congestionState: 95 });
+    expect(b).toMatchObject({ respondDelayMs: 50, silentShare: 0.1, receiptBeforeResp: true, congestionState: 95 });
+    expect(applyBehaviour(b, { congestionState: undefined }).congestionState).toBe(95);
+    expect(applyBehaviour(b, { congestionState: null }).congestionState).toBeUndefined();
+    expect(() => applyBehaviour(b, { silentShare: 2 })).toThrow(InvalidBehaviourError);
+    expect(() => applyBehaviour(b, { respondDelayMs: -5 })).toThrow(InvalidBehaviourError);
+    expect(() => applyBehaviour(b, { congestionState: 101 })).toThrow(InvalidBehaviourError);
+    expect(() => applyBehaviour(b, { congestionState: 1.5 })).toThrow(InvalidBehaviourError);
+  });
+
+  it('draws silence by silentShare', () => {
+    const b = applyBehaviour(DEFAULT_BEHAVIOUR, { silentShare: 0.25 });
+    expect(isSilent(b, () => 0.2)).toBe(true);
+    expect(isSilent(b, () => 0.3)).toBe(false);
+    expect(isSilent(DEFAULT_BEHAVIOUR, () => 0)).toBe(false);
   });
 });

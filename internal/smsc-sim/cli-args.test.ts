@@ -26,6 +26,16 @@ describe('smsc-sim flags', () => {
     });
   });
 
+  it('parses the fault behaviours', () => {
+    expect(parseSimulatorArgs(['--respond-delay-ms', '50', '--silent-share', '0.1', '--receipt-before-resp', '--congestion-state', '95'])).toEqual({
+      kind: 'run',
+      options: expect.objectContaining({ respondDelayMs: 50, silentShare: 0.1, receiptBeforeResp: true, congestionState: 95 }),
+    });
+    for (const argv of [['--silent-share', '1.5'], ['--congestion-state', '101'], ['--congestion-state', '9.5'], ['--respond-delay-ms', '-1']]) {
+      expect(parseSimulatorArgs(argv).kind, argv.join(' ')).toBe('error');
+    }
+  });
+
   it('help', () => {
     expect(parseSimulatorArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseSimulatorArgs(['-h'])).toEqual({ kind: 'help' });

@@ -20,6 +20,10 @@ Options:
   --throttle-share <0..1>       share of submits answered ESME_RTHROTTLED (default 0)
   --reject-share <0..1>         share of submits answered ESME_RINVDSTADR (default 0)
   --max-tps <n>                 per-session submit rate above which ESME_RTHROTTLED is answered
+  --respond-delay-ms <n>        answer each submit_sm after this delay (default 0)
+  --silent-share <0..1>         share of submits never answered (default 0)
+  --receipt-before-resp         send each receipt before the submit_sm_resp
+  --congestion-state <0..100>   put SMPP 5.0 congestion_state in every submit_sm_resp
   --message-id-format <fmt>     hex or decimal (default hex)
   --window-size <n>             our window for deliver_sm (default 256)
   -h, --help                    print this help
@@ -61,6 +65,10 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
         'throttle-share': { type: 'string' },
         'reject-share': { type: 'string' },
         'max-tps': { type: 'string' },
+        'respond-delay-ms': { type: 'string' },
+        'silent-share': { type: 'string' },
+        'receipt-before-resp': { type: 'boolean' },
+        'congestion-state': { type: 'string' },
         'message-id-format': { type: 'string' },
         'window-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -89,6 +97,10 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
         throttleShare: num('throttle-share', values['throttle-share'], isShare, 'between 0 and 1'),
         rejectShare: num('reject-share', values['reject-share'], isShare, 'between 0 and 1'),
         maxTps: num('max-tps', values['max-tps'], isNonNegative, 'a non-negative number'),
+        respondDelayMs: num('respond-delay-ms', values['respond-delay-ms'], isNonNegative, 'a non-negative number'),
+        silentShare: num('silent-share', values['silent-share'], isShare, 'between 0 and 1'),
+        receiptBeforeResp: values['receipt-before-resp'] ? true : undefined,
+        congestionState: num('congestion-state', values['congestion-state'], (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer 0..100'),
         messageIdFormat: format,
         windowSize: num('window-size', values['window-size'], (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
       },

@@ -1,0 +1,99 @@
+/**
+ * `node dist/cmd/loadgen.js`: composition root of the standalone open-model load generator (the k6 stand-in):
+ * flags in, workers forked, a line per second, a summary, exit 1 when a threshold fails.
+ */
+import { writeFileSync } from 'node:fs';
+import { totalArrivals } from '../internal/bench/arrival-schedule.js';
+import { LoadFleet } from '../internal/bench/load-fleet.js';
+import type { LoadTarget } from '../internal/bench/load-generator.js';
+import { LOADGEN_USAGE, parseLoadgenArgs } from '../internal/bench/loadgen-args.js';
+import { errorsText, resultJson } from '../internal/bench/report.js';
+
+const args = parseLoadgenArgs(process.argv.slice(2));
+if (args.kind === 'help') {
+  process.stdout.write(LOADGEN_USAGE);
+  process.exit(0);
+}
+if (args.kind === 'error') {
+  process.stderr.write(`loadgen: ${args.message}\n\n${LOADGEN_USAGE}`);
+  process.exit(2);
+}
+const o = args.options;
+const target: LoadTarget =
+  o.target === 'smsmesh'
+    ? { kind: 'smsmesh', urls: o.urls, apiKey: o.apiKey! }
+    : { kind: 'kannel', urls: o.urls, username: o.kannelUser!, password: o.kannelPassword!, dlrUrl: o.dlrUrl!, dlrMask: o.dlrMask };
+
+const fleet = await LoadFleet.start(o.workers);
+process.on('SIGINT', () => {
+  void fleet.close().then(() => process.exit(130));
+});
+if (o.warmupS > 0) {
+  const rate = Math.min(o.rate, 500);
+  process.stdout.write(`loadgen: warm-up, ${o.warmupS} s at ${rate}/s (not measured)\n`);
+  await fleet.run({ target, rate, total: totalArrivals(rate, o.warmupS), maxInFlight: o.maxInFlight, sockets: o.sockets, mix: o.mix, runTag: `${o.runTag}w`, requestTimeoutMs: o.timeoutMs });
+}
+const total = totalArrivals(o.rate, o.durationS);
+process.stdout.write(
+  `loadgen: ${o.rate}/s for ${o.durationS} s (${total} requests) to ${o.urls.join(', ')}; ${o.workers} worker(s), ${o.sockets} sockets, in-flight cap ${o.maxInFlight}, run tag ${o.runTag}\n`,
+);
+const r = await fleet.run(
+  {
+    target,
+    rate: o.rate,
+    total,
+    maxInFlight: o.maxInFlight,
+    sockets: o.sockets,
+    mix: o.mix,
+    runTag: o.runTag,
+    requestTimeoutMs: o.timeoutMs,
+    idsDir: o.idsDir,
+  },
+  (s) => {
+    if (o.quiet) return;
+    const h = s.latency;
+    process.stdout.write(
+      `t=${String(s.second + 1).padStart(4)}s  offered ${s.offered}  accepted ${s.accepted}/s  errors ${errorsText(s.errors)}  dropped ${s.dropped}  late ${s.late}  ` +
+        `in-flight ${s.inFlight}  p50 ${h.percentileMs(50).toFixed(1)}  p99 ${h.percentileMs(99).toFixed(1)}  max ${(h.max / 1000).toFixed(1)} ms\n`,
+    );
+  },
+);
+await fleet.close();
+
+const latency = r.latency.summaryMs();
+const service = r.service.summaryMs();
+const failedRequests = Object.values(r.errors).reduce((a, b) => a + b, 0) + r.dropped + r.abandoned;
+const errorRate = r.offered > 0 ? failedRequests / r.offered : 0;
+const checks = [
+  { name: `error rate < ${o.maxErrorRate * 100}%`, ok: errorRate < o.maxErrorRate || (o.maxErrorRate === 0 && failedRequests === 0), value: `${(errorRate * 100).toFixed(3)}%` },
+  { name: `p99 accept < ${o.p99LimitMs} ms`, ok: latency.p99 < o.p99LimitMs, value: `${latency.p99} ms` },
+];
+const summary = {
+  runTag: o.runTag,
+  rate: o.rate,
+  durationS: o.durationS,
+  offered: r.offered,
+  sent: r.sent,
+  accepted: r.accepted,
+  acceptedPerS: Math.round(r.accepted / o.durationS),
+  errors: r.errors,
+  dropped: r.dropped,
+  late: r.late,
+  abandoned: r.abandoned,
+  latencyMs: latency,
+  serviceMs: service,
+  generatorMaxLagMs: r.maxLagMs,
+  maxInFlight: r.maxInFlight,
+  thresholds: checks,
+  idsFiles: r.idsFiles,
+};
+process.stdout.write(
+  `\naccepted ${r.accepted}/${r.offered} (${summary.acceptedPerS}/s)  errors ${errorsText(r.errors)}  dropped ${r.dropped}  late ${r.late}  abandoned ${r.abandoned}\n` +
+    `accept latency from intended start: p50 ${latency.p50}  p95 ${latency.p95}  p99 ${latency.p99}  max ${latency.max} ms\n` +
+    `service time (from actual send):    p50 ${service.p50}  p95 ${service.p95}  p99 ${service.p99}  max ${service.max} ms\n` +
+    `generator: max lag ${r.maxLagMs} ms, max in flight ${r.maxInFlight}\n` +
+    checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${c.value}`).join('\n') +
+    '\n',
+);
+if (o.json) writeFileSync(o.json, resultJson(summary));
+process.exit(checks.every((c) => c.ok) ? 0 : 1);

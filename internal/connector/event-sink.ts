@@ -1,0 +1,47 @@
+/**
+ * Where a carrier's connector reports status: submitted and receipt events are batched (a few ms, up to
+ * 200 events) into one JetStream message each, shared by all the carrier's binds, so the bus carries one
+ * message per batch rather than one per SMS. Each report resolves only when its batch is stored.
+ * Final failures are rare and go one by one.
+ */
+import { randomUUID } from 'node:crypto';
+import { createBatcher } from '../bus/batcher.js';
+import { encodeEvent, encodeEvents } from '../bus/codec.js';
+import type { Publisher } from '../bus/publisher.js';
+import { Subjects } from '../bus/subjects.js';
+import type { FailedEvent, ReceiptEvent, StatusEvent, SubmittedEvent } from '../sms/events.js';
+
+export interface EventSink {
+  submitted(events: SubmittedEvent[]): Promise<void>;
+  receipt(event: ReceiptEvent): Promise<void>;
+  failed(event: FailedEvent): Promise<void>;
+}
+
+export interface EventSinkOptions {
+  carrier: string;
+  publisher: Publisher;
+  deadlineMs: number;
+  maxItems?: number;
+  maxDelayMs?: number;
+}
+
+export function createEventSink(o: EventSinkOptions): EventSink {
+  const batch = (subject: string) =>
+    createBatcher<StatusEvent>({
+      maxItems: o.maxItems ?? 200,
+      maxDelayMs: o.maxDelayMs ?? 2,
+      // One id per batch: a retried publish of the same batch is deduplicated by JetStream.
+      flush: async (events) => {
+        await o.publisher.publish(subject, encodeEvents(events), { msgID: `batch:${randomUUID()}`, deadlineMs: o.deadlineMs });
+      },
+    });
+  const submitted = batch(Subjects.submitted(o.carrier));
+  const receipts = batch(Subjects.receipt(o.carrier));
+  return {
+    submitted: (events) => Promise.all(events.map((e) => submitted.add(e))).then(() => undefined),
+    receipt: (event) => receipts.add(event),
+    failed: async (event) => {
+      await o.publisher.publish(Subjects.failed(o.carrier), encodeEvent(event), { msgID: `fail:${event.id}`, deadlineMs: o.deadlineMs });
+    },
+  };
+}
