@@ -47,3 +47,7 @@ bench-kannel: build ## install Kannel 1.4.5 with apt when missing, then make ben
 	  echo "Kannel not found: installing it with apt-get"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq kannel; }
 	PATH="/usr/sbin:$$PATH" node dist/cmd/bench.js --kannel on $(BENCH_ARGS)
+
+.PHONY: bench-bind
+bench-bind: build ## submit_sm/s of one connector bind at windows 1, 10, 100 against the simulator
+	PATH="/usr/sbin:$$PATH" node dist/cmd/bench-bind.js

@@ -33,3 +33,13 @@ describe('batcher', () => {
     await expect(b.add(3)).resolves.toBeUndefined();
   });
 });
+
+describe('batcher with maxDelayMs 0', () => {
+  it('flushes what was added in the same turn together, without a timer', async () => {
+    const flushed: number[][] = [];
+    const b = createBatcher<number>({ maxItems: 100, maxDelayMs: 0, flush: async (xs) => void flushed.push(xs) });
+    await Promise.all([b.add(1), b.add(2), b.add(3)]);
+    await b.add(4);
+    expect(flushed).toEqual([[1, 2, 3], [4]]);
+  });
+});

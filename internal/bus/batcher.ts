@@ -16,13 +16,14 @@ interface Waiting<T> {
 
 export function createBatcher<T>(o: { maxItems: number; maxDelayMs: number; flush: (items: T[]) => Promise<void> }): Batcher<T> {
   let current: Waiting<T> = { items: [], resolvers: [] };
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  const clear = (t: NodeJS.Timeout | NodeJS.Immediate) => (o.maxDelayMs > 0 ? clearTimeout(t as NodeJS.Timeout) : clearImmediate(t as NodeJS.Immediate));
 
   function take(): Waiting<T> {
     const w = current;
     current = { items: [], resolvers: [] };
     if (timer) {
-      clearTimeout(timer);
+      clear(timer);
       timer = undefined;
     }
     return w;
@@ -44,7 +45,9 @@ export function createBatcher<T>(o: { maxItems: number; maxDelayMs: number; flus
         current.items.push(item);
         current.resolvers.push({ resolve, reject });
         if (current.items.length >= o.maxItems) void run(take());
-        else timer ??= setTimeout(() => void run(take()), o.maxDelayMs);
+        // maxDelayMs 0: flush once the current I/O callbacks are done — everything that arrived in the
+        // same socket read shares the flush, and a lone item does not wait for a timer.
+        else timer ??= o.maxDelayMs > 0 ? setTimeout(() => void run(take()), o.maxDelayMs) : setImmediate(() => void run(take()));
       });
     },
     flush: () => run(take()),

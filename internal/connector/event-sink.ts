@@ -1,6 +1,6 @@
 /**
- * Where a carrier's connector reports status: submitted and receipt events are batched (a few ms, up to
- * 200 events) into one JetStream message each, shared by all the carrier's binds, so the bus carries one
+ * Where a carrier's connector reports status: submitted and receipt events are batched (what arrives in one
+ * turn of the event loop, up to 200 events) into one JetStream message each, shared by all the carrier's binds, so the bus carries one
  * message per batch rather than one per SMS. Each report resolves only when its batch is stored.
  * Final failures are rare and go one by one.
  */
@@ -29,7 +29,7 @@ export function createEventSink(o: EventSinkOptions): EventSink {
   const batch = (subject: string) =>
     createBatcher<StatusEvent>({
       maxItems: o.maxItems ?? 200,
-      maxDelayMs: o.maxDelayMs ?? 2,
+      maxDelayMs: o.maxDelayMs ?? 0,
       // One id per batch: a retried publish of the same batch is deduplicated by JetStream.
       flush: async (events) => {
         await o.publisher.publish(subject, encodeEvents(events), { msgID: `batch:${randomUUID()}`, deadlineMs: o.deadlineMs });
