@@ -104,6 +104,8 @@ export interface SessionStats {
 
 export interface SimulatorStats {
   binds: number;
+  /** Sessions the ESME ended with unbind (a clean shutdown), as opposed to a dropped connection. */
+  unbinds: number;
   /** Accepted submit_sm. */
   submits: number;
   /** Every submit_sm received on a transmitting session. */
@@ -231,7 +233,7 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
   const queue = createReceiptQueue(opts.receiptQueueLimit ?? 1_000_000);
   const submitListeners: Array<(s: SimulatedSubmit) => void> = [];
   const attemptListeners: Array<(s: SubmitAttempt) => void> = [];
-  const counters = { binds: 0, submits: 0, attempts: 0, receiptsSent: 0, throttled: 0, rejected: 0, silent: 0, receiptsDropped: 0 };
+  const counters = { binds: 0, unbinds: 0, submits: 0, attempts: 0, receiptsSent: 0, throttled: 0, rejected: 0, silent: 0, receiptsDropped: 0 };
   const perSecond = new Map<number, SecondCount>();
   const delayed = createDelayQueue();
   const connections = new Set<Connection>();
@@ -540,7 +542,8 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
     counters.binds++;
     sessionsById.set(sim.id, sim);
     session.onRequest((pdu) => onRequest(sim, pdu));
-    session.onClose(() => {
+    session.onClose((reason) => {
+      if (reason === 'peer_unbind') counters.unbinds++;
       sessionsById.delete(sim.id);
       const group = receivers.get(sim.systemId);
       if (group) {
