@@ -21,13 +21,15 @@ build: deps ## compile TypeScript into dist/
 dev: build ## run nats-server (unless NATS_URL answers), the SMSC simulator and the gateway; Ctrl-C stops all
 	PATH="/usr/sbin:$$PATH" node dist/cmd/dev.js
 
-test: deps ## the whole suite: types, unit, integration (real nats-server, PostgreSQL, SMPP over TCP)
+test: deps ## the whole suite: types, unit, integration (installs/starts nats-server, PostgreSQL, Net::SMPP when missing)
+	bash scripts/ensure-test-services.sh
 	PATH="/usr/sbin:$$PATH" npm test
 
 test-unit: deps ## unit tests only
 	npx vitest run --project unit
 
 test-integration: build ## integration tests only
+	bash scripts/ensure-test-services.sh
 	PATH="/usr/sbin:$$PATH" npx vitest run --project integration
 
 typecheck: deps
