@@ -1,5 +1,6 @@
 /** The only place that knows the wire shape of bus messages: MT messages and status events as JSON. */
 import type { StatusEvent } from '../sms/events.js';
+import type { InboundPart } from '../sms/inbound.js';
 import { CONTENT_ENCODINGS, type ContentEncoding, type MtMessage } from '../sms/message.js';
 
 const enc = new TextEncoder();
@@ -104,6 +105,11 @@ function checkEvent(v: unknown): StatusEvent {
       break;
   }
   return o as unknown as StatusEvent;
+}
+
+/** An inbound (MO) part as stored on sms.mo.<carrier>. */
+export function encodeInbound(part: InboundPart): Uint8Array {
+  return enc.encode(JSON.stringify(part));
 }
 
 /** An accepted event is derived from the MT message itself (the status writer reads SMS_MT). */

@@ -7,26 +7,22 @@
  * State: 'connecting' → 'bound' → ('connecting' again after a loss) … → 'draining' → 'closed'.
  */
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
-import type { Clock } from '../core/clock.js';
-import { systemClock } from '../core/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { decodeMt } from '../bus/codec.js';
 import type { Publisher } from '../bus/publisher.js';
-import { Subjects } from '../bus/subjects.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { classifyStatus, statusName } from '../smpp/command-status.js';
 import { BindRejectedError, MalformedResponseError, ResponseTimeoutError, SessionClosedError } from '../smpp/errors.js';
-import type { DataSmPdu, DeliverSmPdu, Pdu, PduInit, ResponseFields, SubmitSmPdu } from '../smpp/pdu-types.js';
+import type { Pdu, PduInit, ResponseFields, SubmitSmPdu } from '../smpp/pdu-types.js';
 import type { Session } from '../smpp/session.js';
-import type { SmscIdMode } from '../dlr/receipt-status.js';
-import { normalizeSmscId } from '../dlr/receipt-status.js';
+import { normalizeSmscId, type SmscIdMode } from '../dlr/receipt-status.js';
 import { Tlv } from '../smpp/tlv.js';
 import type { MtMessage } from '../sms/message.js';
 import type { FailedEvent, SubmittedEvent } from '../sms/events.js';
 import { decide, type RetryPolicy, type SegmentOutcome } from './outcome.js';
-import { receiptFromPdu, isReceipt } from './receipt-event.js';
-import { inboundFromPdu } from './inbound-event.js';
+import { createPeerRequestHandler } from './peer-requests.js';
 import { buildSubmitPdus, type SubmitOptions } from './submit-pdus.js';
 import type { EventSink } from './event-sink.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
@@ -86,7 +82,6 @@ const BACKOFF_MAX_MS = 30_000;
 const BAD_CREDENTIALS_BACKOFF_MS = 60_000;
 /** RINVPASWD, RINVSYSID, RBINDFAIL: retrying fast will not fix a wrong password, and may lock the account. */
 const CREDENTIAL_STATUSES = new Set([0x0e, 0x0f, 0x0d]);
-const ESME_RX_T_APPN = 0x64;
 
 export function createBindActor(o: BindActorOptions): BindActor {
   const clock = o.clock ?? systemClock;
@@ -95,6 +90,15 @@ export function createBindActor(o: BindActorOptions): BindActor {
   const fetchExpiresMs = o.fetchExpiresMs ?? 2000;
   const throttlePauseMs = o.throttlePauseMs ?? 1000;
   const labels = { carrier: o.carrier };
+  const onPeerRequest = createPeerRequestHandler({
+    carrier: o.carrier,
+    receiptIdFormat: o.receiptIdFormat,
+    events: o.events,
+    publisher: o.publisher,
+    metrics: o.metrics,
+    log,
+    clock,
+  });
 
   let state: BindState = 'connecting';
   let stopping = false;
@@ -365,37 +369,6 @@ export function createBindActor(o: BindActorOptions): BindActor {
       } finally {
         fetching = undefined;
       }
-    }
-  }
-
-  // --- receipts and inbound --------------------------------------------------------------------------
-
-  async function onPeerRequest(pdu: Pdu): Promise<ResponseFields> {
-    if (pdu.command !== 'deliver_sm' && pdu.command !== 'data_sm') return { status: 0x03 }; // ESME_RINVCMDID
-    const p = pdu as DeliverSmPdu | DataSmPdu;
-    const shortMessage = 'shortMessage' in p ? p.shortMessage : undefined;
-    try {
-      if (isReceipt(p.esmClass, p.tlvs)) {
-        const ev = receiptFromPdu({ esmClass: p.esmClass, shortMessage, tlvs: p.tlvs }, o.carrier, o.receiptIdFormat, clock.now());
-        if (!ev) {
-          log.warn({ esmClass: p.esmClass }, 'receipt without a message id ignored');
-          return { status: 0 };
-        }
-        await o.events.receipt(ev);
-        o.metrics.receipts.inc({ ...labels, stat: ev.stat });
-        return { status: 0 };
-      }
-      const mo = inboundFromPdu(p, o.carrier, clock.now());
-      await o.publisher.publish(Subjects.mo(o.carrier), new TextEncoder().encode(JSON.stringify(mo)), {
-        msgID: mo.id,
-        deadlineMs: 5000,
-      });
-      o.metrics.inbound.inc(labels);
-      return { status: 0 };
-    } catch (err) {
-      // Not stored: a temporary error makes the SMSC deliver it again later, so nothing is lost.
-      log.error({ err: errorMessage(err) }, 'could not store deliver_sm; answered ESME_RX_T_APPN');
-      return { status: ESME_RX_T_APPN };
     }
   }
 

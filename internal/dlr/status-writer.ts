@@ -140,9 +140,11 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
     }
   }
 
-  // Event messages carry up to ~100 events each, so fewer of them are pulled at a time.
-  const acceptedIter = await o.accepted.consume({ max_messages: Math.max(batchSize * 2, 100) });
-  const eventsIter = await o.events.consume({ max_messages: 256 });
+  // Client-side buffering is kept to a few batches: anything pulled waits its turn, and a message that
+  // waits longer than ack_wait is redelivered and written twice — under load that snowballs. Event
+  // messages carry up to 200 events each, so only a few of them are pulled at a time.
+  const acceptedIter = await o.accepted.consume({ max_messages: Math.max(batchSize, 100) });
+  const eventsIter = await o.events.consume({ max_messages: 16 });
   const loops = [
     drain(acceptedIter, (m) => [acceptedFromMt(decodeMt(m.data))]),
     drain(eventsIter, (m) => decodeEvents(m.data)),

@@ -1,7 +1,7 @@
 /** InboundStore on PostgreSQL or PGlite through Drizzle. Volumes are low; one multi-row insert per batch. */
 import type { Database } from '../db/client.js';
 import { inboundMessages } from '../db/schema.js';
-import type { InboundMessage, InboundStore } from './inbound-store.js';
+import type { InboundStore } from './inbound-store.js';
 
 export function createPgInboundStore(database: Pick<Database, 'db'>): InboundStore {
   return {
