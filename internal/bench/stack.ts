@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../devstack/free-port.js';
 import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -16,6 +16,8 @@ import { startNatsServer, type NatsProcess } from '../devstack/nats-process.js';
 import type { BenchDatabase } from './bench-database.js';
 import { killOnExit } from './exit-guard.js';
 import { startSimProcess, type SimProcess } from './sim-process.js';
+
+export { freePort };
 
 export type Layout = 'all' | 'split';
 
@@ -54,17 +56,6 @@ export interface GatewayStack {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** nats-server from $NATS_SERVER_BIN, the PATH, or Debian's /usr/sbin (often not on a user's PATH). */
 export function ensureNatsServerBin(): void {

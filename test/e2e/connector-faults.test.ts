@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmscSimulator, type SmscSimulator } from '../../internal/smsc-sim/simulator.js';
-import { spawnGateway, pool, tempDir, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
+import { spawnGateway, pool, tempDir, waitAllDelivered, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 import { createTestDatabase } from '../support/postgres.js';
 
@@ -77,20 +77,7 @@ describe.each(['postgres', 'embedded'] as const)('connector faults on %s', (back
     return { ids, numbers };
   }
 
-  async function allDelivered(ids: string[]): Promise<void> {
-    await waitFor(
-      'every message delivered',
-      async () => {
-        const st = await pool(ids, 50, async (id) => {
-          const r = await fetch(`${front.baseUrl}/v1/messages/${id}`, { headers });
-          return r.ok ? ((await r.json()) as { status: string }).status : 'missing';
-        });
-        return st.every((s) => s === 'delivered');
-      },
-      120_000,
-      1000,
-    );
-  }
+  const allDelivered = (ids: string[]) => waitAllDelivered(front.baseUrl, headers, ids);
 
   function duplicates(numbers: string[]): number {
     let dup = 0;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmscSimulator, type SmscSimulator } from '../../internal/smsc-sim/simulator.js';
-import { pool, spawnGateway, tempDir, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
+import { pool, spawnGateway, tempDir, waitAllDelivered, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 import { createTestDatabase } from '../support/postgres.js';
 
@@ -64,18 +64,7 @@ describe('connector graceful shutdown', () => {
     expect(atStop).toBeLessThan(numbers.length);
 
     connector = await startConnector();
-    await waitFor(
-      'all delivered',
-      async () => {
-        const st = await pool(ids, 50, async (id) => {
-          const r = await fetch(`${front.baseUrl}/v1/messages/${id}`, { headers });
-          return r.ok ? ((await r.json()) as { status: string }).status : 'missing';
-        });
-        return st.every((s) => s === 'delivered');
-      },
-      120_000,
-      1000,
-    );
+    await waitAllDelivered(front.baseUrl, headers, ids);
     let duplicates = 0;
     for (const n of numbers) duplicates += (perDestination.get(n.slice(1)) ?? 0) - 1;
     console.log(`[graceful] SIGTERM after ${atStop} submits, stopped in ${stopMs.toFixed(0)} ms; duplicates ${duplicates}`);

@@ -168,3 +168,19 @@ export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (
   );
   return out;
 }
+
+/** Waits until GET /v1/messages/{id} shows `delivered` for every id. */
+export async function waitAllDelivered(baseUrl: string, headers: Record<string, string>, ids: readonly string[], timeoutMs = 120_000): Promise<void> {
+  await waitFor(
+    'every message delivered',
+    async () => {
+      const st = await pool(ids, 50, async (id) => {
+        const r = await fetch(`${baseUrl}/v1/messages/${id}`, { headers });
+        return r.ok ? ((await r.json()) as { status: string }).status : 'missing';
+      });
+      return st.every((s) => s === 'delivered');
+    },
+    timeoutMs,
+    1000,
+  );
+}
