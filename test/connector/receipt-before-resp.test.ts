@@ -33,6 +33,9 @@ beforeAll(async () => {
     events: await h.bus.js.consumers.get(Streams.events, Durables.statusWriter),
     metrics: createDlrMetrics(dlrRegistry),
     log: noopLogger,
+    // One bus message per transaction: each receipt (stored before its submit) is applied before the submit
+    // is, so the unmatched-receipt retry path runs every time rather than when batches happen to split.
+    batchSize: 1,
   });
 });
 
