@@ -382,12 +382,9 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
     return c;
   }
 
-  function emitAttempt(sim: SimSession, pdu: SubmitSmPdu, now: number, outcome: SubmitAttempt['outcome'], status: number | undefined, smscMessageId?: string): void {
-    if (attemptListeners.length === 0) return;
-    const a: SubmitAttempt = {
-      smscMessageId,
-      outcome,
-      status,
+  /** What every submit listener sees of a submit_sm, accepted or not. */
+  function submitView(sim: SimSession, pdu: SubmitSmPdu, now: number): Omit<SimulatedSubmit, 'smscMessageId'> {
+    return {
       sessionId: sim.id,
       systemId: sim.systemId,
       sourceAddr: pdu.sourceAddr,
@@ -398,13 +395,22 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
       tlvs: pdu.tlvs,
       at: now,
     };
-    for (const l of attemptListeners) {
+  }
+
+  /** A listener that throws is logged and does not stop the others, nor the simulator. */
+  function notify<T>(listeners: readonly ((v: T) => void)[], value: T, what: string): void {
+    for (const l of listeners) {
       try {
-        l(a);
+        l(value);
       } catch (err) {
-        log.error({ err }, 'smsc-sim onSubmitAttempt listener threw');
+        log.error({ err }, `smsc-sim ${what} listener threw`);
       }
     }
+  }
+
+  function emitAttempt(sim: SimSession, pdu: SubmitSmPdu, now: number, outcome: SubmitAttempt['outcome'], status: number | undefined, smscMessageId?: string): void {
+    if (attemptListeners.length === 0) return;
+    notify(attemptListeners, { ...submitView(sim, pdu, now), smscMessageId, outcome, status }, 'onSubmitAttempt');
   }
 
   /** Sends a receipt now, on the submitting session if it receives (else another receiver), resolving after its deliver_sm_resp. */
@@ -449,27 +455,7 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
       const smscMessageId = nextMessageId();
       counters.submits++;
       second.submits++;
-      if (submitListeners.length > 0) {
-        const s: SimulatedSubmit = {
-          smscMessageId,
-          sessionId: sim.id,
-          systemId: sim.systemId,
-          sourceAddr: pdu.sourceAddr,
-          destinationAddr: pdu.destinationAddr,
-          dataCoding: pdu.dataCoding,
-          esmClass: pdu.esmClass,
-          shortMessage: pdu.shortMessage,
-          tlvs: pdu.tlvs,
-          at: now,
-        };
-        for (const l of submitListeners) {
-          try {
-            l(s);
-          } catch (err) {
-            log.error({ err }, 'smsc-sim onSubmit listener threw');
-          }
-        }
-      }
+      if (submitListeners.length > 0) notify(submitListeners, { ...submitView(sim, pdu, now), smscMessageId }, 'onSubmit');
       emitAttempt(sim, pdu, now, 'ok', status, smscMessageId);
       if (b.receipts && wantsReceipt(pdu.registeredDelivery, b.receiptStat)) {
         const r: QueuedReceipt = {
