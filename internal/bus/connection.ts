@@ -2,11 +2,15 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../log/logger.js';
+import { createPubAckInbox, type PubAckInbox } from './pub-ack-inbox.js';
+import { coalesceWrites } from './write-coalescing.js';
 
 export interface Bus {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
+  /** Durable publishes: resolve on the stream's PubAck. */
+  pubAcks: PubAckInbox;
   /** False while the client is disconnected/reconnecting: callers fail fast instead of waiting. */
   connected(): boolean;
   close(): Promise<void>;
@@ -25,6 +29,7 @@ export async function connectBus(opts: { url: string; name: string; log: Logger 
   });
   let up = true;
   opts.log.info({ server: nc.getServer() }, 'nats connected');
+  if (!coalesceWrites(nc)) opts.log.warn('nats client internals changed: writes are not coalesced per event-loop turn');
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') {
@@ -38,12 +43,19 @@ export async function connectBus(opts: { url: string; name: string; log: Logger 
   })();
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   const js = jetstream(nc, { timeout: 5_000 });
+  const pubAcks = createPubAckInbox(nc);
   return {
     nc,
     js,
     jsm,
+    pubAcks,
     connected: () => up && !nc.isClosed(),
     async close() {
+      // Publishes in flight get their acks before the subscription that receives them goes away.
+      for (let waited = 0; pubAcks.pending() > 0 && waited < 5_000 && !nc.isClosed(); waited += 20) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      pubAcks.close();
       if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
     },
   };

@@ -2,9 +2,9 @@
  * Durable publish to JetStream: resolves only after the PubAck. A publish that times out may still have
  * been stored, so retries reuse the same Nats-Msg-Id and the stream deduplicates them.
  */
-import type { PubAck } from '@nats-io/jetstream';
 import { AppError, errorMessage } from '../core/errors.js';
 import type { Bus } from './connection.js';
+import type { PublishAck } from './pub-ack-inbox.js';
 
 export class BusUnavailableError extends AppError {
   override readonly name = 'BusUnavailableError';
@@ -20,7 +20,7 @@ export interface PublishOptions {
 }
 
 export interface Publisher {
-  publish(subject: string, data: Uint8Array, opts: PublishOptions): Promise<PubAck>;
+  publish(subject: string, data: Uint8Array, opts: PublishOptions): Promise<PublishAck>;
 }
 
 export function createPublisher(bus: Bus, hooks: { onRetry?: () => void } = {}): Publisher {
@@ -32,7 +32,7 @@ export function createPublisher(bus: Bus, hooks: { onRetry?: () => void } = {}):
       for (;;) {
         const left = deadline - Date.now();
         try {
-          return await bus.js.publish(subject, data, { msgID, timeout: Math.max(100, Math.min(left, 2000)) });
+          return await bus.pubAcks.publish(subject, data, msgID, Math.max(100, Math.min(left, 2000)));
         } catch (err) {
           attempt++;
           if (Date.now() + 50 >= deadline || !bus.connected()) {

@@ -1,0 +1,51 @@
+/**
+ * One socket write per event-loop turn instead of one per microtask.
+ *
+ * nats.js flushes its outbound buffer in a microtask after the first command. On an edge every HTTP
+ * request is its own macrotask, so each publish became its own write(2) — the top self-time entry of
+ * every gateway process under load, and a wake-up of nats-server per message. Deferring the flush to
+ * setImmediate lets every publish and ack made while handling one poll phase leave in a single write;
+ * the wait is bounded by one loop turn, and the client still flushes inline past its size threshold.
+ *
+ * This replaces one method on the connection's protocol handler, which is internal to nats.js: the shape
+ * is checked and, when it is not what this was written against (nats-core 3.4), the client is left as it
+ * is and the caller is told so.
+ */
+import type { NatsConnection } from '@nats-io/nats-core';
+
+interface ProtocolInternals {
+  outbound: { length(): number; size(): number; fill(buf: Uint8Array, ...payloads: Uint8Array[]): void };
+  pendingLimit: number;
+  flushPending(): void;
+  sendCommand(cmd: string | Uint8Array, ...payloads: Uint8Array[]): void;
+}
+
+function protocolOf(nc: NatsConnection): ProtocolInternals | undefined {
+  const p = (nc as unknown as { protocol?: Partial<ProtocolInternals> }).protocol;
+  if (!p || typeof p.flushPending !== 'function' || typeof p.sendCommand !== 'function') return undefined;
+  const o = p.outbound;
+  if (!o || typeof o.length !== 'function' || typeof o.size !== 'function' || typeof o.fill !== 'function') return undefined;
+  if (typeof p.pendingLimit !== 'number') return undefined;
+  return p as ProtocolInternals;
+}
+
+/** Returns false when the client's internals are not the expected ones (nothing was changed). */
+export function coalesceWrites(nc: NatsConnection): boolean {
+  const p = protocolOf(nc);
+  if (!p) return false;
+  const enc = new TextEncoder();
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    p.flushPending();
+  };
+  p.sendCommand = function sendCommand(cmd: string | Uint8Array, ...payloads: Uint8Array[]): void {
+    p.outbound.fill(typeof cmd === 'string' ? enc.encode(cmd) : cmd, ...payloads);
+    if (p.outbound.size() >= p.pendingLimit) p.flushPending();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  return true;
+}

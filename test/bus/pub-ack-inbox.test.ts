@@ -1,0 +1,95 @@
+/** The PubAck inbox against a real nats-server: acks, deduplication, no stream, expiry, and coalesced writes. */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPubAckInbox, PubAckError } from '../../internal/bus/pub-ack-inbox.js';
+import { coalesceWrites } from '../../internal/bus/write-coalescing.js';
+import { startTestNats, type TestNats } from '../support/nats.js';
+
+let nats: TestNats;
+let nc: NatsConnection;
+const enc = new TextEncoder();
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  nc = await connect({ servers: nats.url, noAsyncTraces: true });
+  expect(coalesceWrites(nc)).toBe(true);
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: 'INBOX_T', subjects: ['inbox.t.>'], duplicate_window: 60_000_000_000 });
+}, 30_000);
+
+afterAll(async () => {
+  await nc?.close();
+  await nats?.destroy();
+});
+
+describe('coalesced writes', () => {
+  it('sends publishes made in separate callbacks of one loop turn in one socket write', async () => {
+    const transport = (nc as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
+    const original = transport.send.bind(transport);
+    let writes = 0;
+    transport.send = (frame) => {
+      writes++;
+      original(frame);
+    };
+    try {
+      // 100 immediates run in one check phase with microtasks drained between them: without coalescing,
+      // nats.js writes once per callback.
+      await new Promise<void>((done) => {
+        for (let i = 0; i < 100; i++) setImmediate(() => nc.publish('plain.x', enc.encode(String(i))));
+        setImmediate(() => setImmediate(done));
+      });
+      expect(writes).toBe(1);
+    } finally {
+      transport.send = original;
+    }
+  });
+});
+
+describe('PubAck inbox', () => {
+  it('resolves each publish with its own stream sequence', async () => {
+    const inbox = createPubAckInbox(nc);
+    const before = nc.stats().outMsgs;
+    const acks = await Promise.all(Array.from({ length: 500 }, (_, i) => inbox.publish('inbox.t.a', enc.encode(`m${i}`), `a-${i}`, 2000)));
+    expect(nc.stats().outMsgs - before).toBe(500);
+    expect(new Set(acks.map((a) => a.seq)).size).toBe(500);
+    expect(acks.every((a) => a.stream === 'INBOX_T' && !a.duplicate)).toBe(true);
+    const jsm = await jetstreamManager(nc);
+    expect((await jsm.streams.info('INBOX_T')).state.messages).toBe(500);
+    expect(inbox.pending()).toBe(0);
+    inbox.close();
+  });
+
+  it('reports a re-published Nats-Msg-Id as a duplicate with the first sequence', async () => {
+    const inbox = createPubAckInbox(nc);
+    const first = await inbox.publish('inbox.t.b', enc.encode('x'), 'dup-1', 2000);
+    const again = await inbox.publish('inbox.t.b', enc.encode('x'), 'dup-1', 2000);
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ stream: 'INBOX_T', seq: first.seq, duplicate: true });
+    inbox.close();
+  });
+
+  it('rejects at once when no stream takes the subject', async () => {
+    const inbox = createPubAckInbox(nc);
+    const t0 = Date.now();
+    const err = await inbox.publish('nostream.x', enc.encode('x'), 'n-1', 5000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PubAckError);
+    expect((err as PubAckError).reason).toBe('no-responders');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    inbox.close();
+  });
+
+  it('expires a publish whose ack never comes, and fails the rest on close', async () => {
+    // A plain subscriber answers nothing, so the publish waits for a PubAck that never arrives.
+    const sub = nc.subscribe('silent.x');
+    const inbox = createPubAckInbox(nc);
+    const t0 = Date.now();
+    const err = await inbox.publish('silent.x', enc.encode('x'), 's-1', 300).catch((e: unknown) => e);
+    expect((err as PubAckError).reason).toBe('timeout');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    const waiting = inbox.publish('silent.x', enc.encode('y'), 's-2', 60_000).catch((e: unknown) => e);
+    inbox.close();
+    expect(((await waiting) as PubAckError).reason).toBe('closed');
+    sub.unsubscribe();
+  });
+});
