@@ -1,4 +1,5 @@
 /** The edge role: the HTTP API on top of a Runtime. */
+import { labelled } from '../metrics/labelled.js';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../api/app.js';
 import { createPublisher } from '../bus/publisher.js';
@@ -17,6 +18,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   const { config } = rt;
   const metrics = createEdgeMetrics(rt.registry);
   const concatByCarrier = new Map(config.carriers.map((c) => [c.id, c.concat] as const));
+  const acceptedBy = labelled(metrics.accepted, {}, 'carrier');
   const publisher = createPublisher(rt.bus, { onRetry: () => metrics.publishRetries.inc() });
   const accept = createAcceptor({
     publisher,
@@ -24,7 +26,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     concatFor: (carrier) => concatByCarrier.get(carrier),
     maxTextLength: config.api.maxTextLength,
     publishDeadlineMs: config.nats.publishTimeoutMs,
-    onAccepted: (carrier) => metrics.accepted.inc({ carrier }),
+    onAccepted: (carrier) => acceptedBy(carrier).inc(),
   });
   const readinessDeps = { bus: rt.bus, carriers: config.carriers.map((c) => c.id) };
   const pingDb = dbPinger(rt);

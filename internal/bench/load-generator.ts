@@ -1,14 +1,14 @@
 /**
  * The open-model load generator (one process's share): requests start on a fixed schedule whatever the
- * latency; keep-alive HTTP through node:http Agents with many sockets; a bounded in-flight cap past which an
+ * latency; keep-alive HTTP through a lean socket pool (http-pool.ts); a bounded in-flight cap past which an
  * arrival is counted as dropped instead of queued; per-second counts and latency histograms. Latency is
  * measured from the *intended* start (so a stalled server or generator cannot hide its queueing: no coordinated
  * omission) and, separately, from the actual send (service time).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { Agent, request, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { dueCount, globalIndex, intendedAtMs, workerPlan } from './arrival-schedule.js';
+import { HttpPool, type HttpError, type HttpRequest } from './http-pool.js';
 import { LatencyHistogram, type HistogramJson } from './latency-histogram.js';
 import { createMessageMix, DEFAULT_MIX, type BenchMessage, type MixWeights } from './message-mix.js';
 
@@ -94,51 +94,32 @@ export interface LoadSummary {
 }
 
 interface Prepared {
-  host: string;
-  port: number;
-  agent: Agent;
+  pool: HttpPool;
   path: string;
 }
 
-function prepareTargets(urls: string[], sockets: number): Prepared[] {
+function prepareTargets(urls: string[], sockets: number, timeoutMs: number): Prepared[] {
   if (urls.length === 0) throw new Error('no target URL');
   return urls.map((raw) => {
     const u = new URL(raw);
     if (u.protocol !== 'http:') throw new Error(`only http:// targets are supported, got ${raw}`);
-    return {
-      host: u.hostname,
-      port: Number(u.port || 80),
-      agent: new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, keepAliveMsecs: 1000, scheduling: 'fifo' }),
-      path: u.pathname.replace(/\/$/, ''),
-    };
+    return { pool: new HttpPool(u.hostname, Number(u.port || 80), sockets, timeoutMs), path: u.pathname.replace(/\/$/, '') };
   });
 }
 
-interface RequestSpec {
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string | number>;
-  body: string | undefined;
-}
-
-type RequestBuilder = (m: BenchMessage, base: string) => RequestSpec;
+type RequestBuilder = (m: BenchMessage, base: string) => HttpRequest;
 /** The id to write for an accepted request, or undefined when the answer is not an acceptance. */
 type AcceptReader = (status: number, body: string, m: BenchMessage) => string | undefined;
 
 function smsmeshProtocol(t: SmsmeshTarget): { build: RequestBuilder; accept: AcceptReader } {
-  const auth = `Bearer ${t.apiKey}`;
+  const auth = `authorization: Bearer ${t.apiKey}`;
   return {
     build(m, base) {
       const body = JSON.stringify({ to: m.to, from: m.from, text: m.text, clientRef: m.key });
       return {
         method: 'POST',
         path: `${base}/v1/messages`,
-        headers: {
-          'content-type': 'application/json',
-          authorization: auth,
-          'idempotency-key': m.key,
-          'content-length': Buffer.byteLength(body),
-        },
+        headers: ['content-type: application/json', auth, `idempotency-key: ${m.key}`],
         body,
       };
     },
@@ -167,7 +148,7 @@ function kannelProtocol(t: KannelTarget): { build: RequestBuilder; accept: Accep
       const q =
         `${auth}&from=${encodeURIComponent(m.from)}&to=${encodeURIComponent(m.to)}&text=${encodeURIComponent(m.text)}` +
         `&charset=UTF-8${coding}&dlr-mask=${t.dlrMask}&dlr-url=${encodeURIComponent(dlr)}`;
-      return { method: 'GET', path: `${base}/cgi-bin/sendsms?${q}`, headers: {}, body: undefined };
+      return { method: 'GET', path: `${base}/cgi-bin/sendsms?${q}`, headers: [] };
     },
     accept(status, body, m) {
       // "0: Accepted for delivery" or "3: Queued for later delivery", both with 202.
@@ -205,10 +186,10 @@ function bump(o: Record<string, number>, k: string): void {
 
 export async function runLoad(o: LoadOptions, onSecond: (r: SecondReport) => void = () => {}): Promise<LoadSummary> {
   const plan = workerPlan(o.rate, o.total, o.worker, o.workers);
-  const targets = prepareTargets(o.target.urls, o.sockets);
+  const timeoutMs = o.requestTimeoutMs ?? 10_000;
+  const targets = prepareTargets(o.target.urls, o.sockets, timeoutMs);
   const proto = o.target.kind === 'smsmesh' ? smsmeshProtocol(o.target) : kannelProtocol(o.target);
   const mix = createMessageMix({ weights: o.mix ?? DEFAULT_MIX, runTag: o.runTag, destinationBase: o.destinationBase ?? 0 });
-  const timeoutMs = o.requestTimeoutMs ?? 10_000;
   const lateMs = o.lateThresholdMs ?? 10;
   const ids = idWriter(o.idsFile);
 
@@ -254,31 +235,14 @@ export async function runLoad(o: LoadOptions, onSecond: (r: SecondReport) => voi
     const t = targets[globalIndex(plan, j) % targets.length]!;
     const spec = proto.build(m, t.path);
     const sentAt = performance.now();
-    let done = false;
-    const finish = (ok: string | undefined, err: string | undefined) => {
-      if (done) return;
-      done = true;
-      settle(ok, err, intended, sentAt);
-    };
-    const req = request(
-      { agent: t.agent, host: t.host, port: t.port, method: spec.method, path: spec.path, headers: spec.headers },
-      (res: IncomingMessage) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          if (body.length < 4096) body += c;
-        });
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          const id = proto.accept(status, body, m);
-          finish(id, id === undefined ? String(status) : undefined);
-        });
-        res.on('error', (e: NodeJS.ErrnoException) => finish(undefined, e.code ?? 'response_error'));
-      },
-    );
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })));
-    req.on('error', (e: NodeJS.ErrnoException) => finish(undefined, e.code ?? 'request_error'));
-    req.end(spec.body);
+    t.pool.request(spec, (err, res) => {
+      if (err || !res) {
+        settle(undefined, (err as HttpError | undefined)?.code ?? 'request_error', intended, sentAt);
+        return;
+      }
+      const id = proto.accept(res.status, res.body, m);
+      settle(id, id === undefined ? String(res.status) : undefined, intended, sentAt);
+    });
   }
 
   function tick(): void {
@@ -342,7 +306,7 @@ export async function runLoad(o: LoadOptions, onSecond: (r: SecondReport) => voi
   ]);
   if (secondTimer) clearTimeout(secondTimer);
   flushSecond();
-  for (const t of targets) t.agent.destroy();
+  for (const t of targets) t.pool.destroy();
   await ids.close();
   return {
     offered: plan.count,

@@ -6,6 +6,7 @@
  *
  * State: 'connecting' → 'bound' → ('connecting' again after a loss) … → 'draining' → 'closed'.
  */
+import { labelled } from '../metrics/labelled.js';
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import { systemClock, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
@@ -90,6 +91,8 @@ export function createBindActor(o: BindActorOptions): BindActor {
   const fetchExpiresMs = o.fetchExpiresMs ?? 2000;
   const throttlePauseMs = o.throttlePauseMs ?? 1000;
   const labels = { carrier: o.carrier };
+  const outcome = labelled(o.metrics.submitOutcomes, labels, 'outcome');
+  const submittedCount = o.metrics.submitted.labels(labels);
   const onPeerRequest = createPeerRequestHandler({
     carrier: o.carrier,
     receiptIdFormat: o.receiptIdFormat,
@@ -170,7 +173,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
   function onSubmitResp(seg: Segment, resp: Pdu): void {
     const status = resp.status;
     if (status === 0 && resp.command === 'submit_sm_resp' && resp.messageId) {
-      o.metrics.submitOutcomes.inc({ ...labels, outcome: 'ok' });
+      outcome('ok').inc();
       onCongestion(resp.tlvs.get(Tlv.congestion_state));
       record(seg, { kind: 'ok', smscMessageId: normalizeSmscId(resp.messageId, o.receiptIdFormat) });
     } else {
@@ -179,7 +182,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
       switch (cls) {
         case 'throttle':
           // The SMSC is full or rate-limiting: slow this bind and send the same segment again later.
-          o.metrics.submitOutcomes.inc({ ...labels, outcome: 'throttled' });
+          outcome('throttled').inc();
           // One cut per throttling episode: answers to segments that were already in flight when we last cut
           // report the same episode, and halving again for each would collapse the rate to minRate.
           if (seg.sentNo > sendsAtLastCut) {
@@ -190,17 +193,17 @@ export function createBindActor(o: BindActorOptions): BindActor {
           requeue(seg);
           break;
         case 'permanent':
-          o.metrics.submitOutcomes.inc({ ...labels, outcome: 'rejected' });
+          outcome('rejected').inc();
           record(seg, { kind: 'rejected', status, statusName: name });
           break;
         case 'bind':
           // The SMSC no longer considers us bound: rebind, and retry the message on a fresh session.
-          o.metrics.submitOutcomes.inc({ ...labels, outcome: 'bind_error' });
+          outcome('bind_error').inc();
           record(seg, { kind: 'closed' });
           session?.close();
           break;
         default:
-          o.metrics.submitOutcomes.inc({ ...labels, outcome: 'retry' });
+          outcome('retry').inc();
           record(seg, { kind: 'retry', status, statusName: name });
       }
     }
@@ -224,12 +227,12 @@ export function createBindActor(o: BindActorOptions): BindActor {
   function onSubmitError(seg: Segment, err: unknown): void {
     if (err instanceof ResponseTimeoutError || err instanceof MalformedResponseError) {
       // Either way the SMSC may have taken the message: "outcome unknown", bounded retries.
-      o.metrics.submitOutcomes.inc({ ...labels, outcome: 'timeout' });
+      outcome('timeout').inc();
       log.warn({ messageId: seg.job.mt.id, part: seg.index + 1, err: errorMessage(err) }, 'submit outcome unknown');
       record(seg, { kind: 'timeout' });
     } else {
       if (!(err instanceof SessionClosedError)) log.warn({ messageId: seg.job.mt.id, err: errorMessage(err) }, 'submit failed');
-      o.metrics.submitOutcomes.inc({ ...labels, outcome: 'closed' });
+      outcome('closed').inc();
       record(seg, { kind: 'closed' });
     }
     signal();
@@ -268,7 +271,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
             ),
           );
           job.msg.ack();
-          o.metrics.submitted.inc(labels);
+          submittedCount.inc();
           break;
         }
         case 'retry':

@@ -3,6 +3,7 @@
  * (MO) messages. Each is answered only once stored in JetStream; if it cannot be stored the answer is
  * ESME_RX_T_APPN, a temporary error that makes the SMSC deliver it again later, so nothing is lost.
  */
+import { labelled } from '../metrics/labelled.js';
 import { encodeInbound } from '../bus/codec.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
@@ -31,6 +32,8 @@ export interface PeerRequestDeps {
 
 export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Promise<ResponseFields> {
   const labels = { carrier: d.carrier };
+  const receiptsBy = labelled(d.metrics.receipts, labels, 'stat');
+  const inbound = d.metrics.inbound.labels(labels);
   return async function onPeerRequest(pdu) {
     if (pdu.command !== 'deliver_sm' && pdu.command !== 'data_sm') return { status: ESME_RINVCMDID };
     const p = pdu as DeliverSmPdu | DataSmPdu;
@@ -43,12 +46,12 @@ export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Prom
           return { status: 0 };
         }
         await d.events.receipt(ev);
-        d.metrics.receipts.inc({ ...labels, stat: ev.stat });
+        receiptsBy(ev.stat).inc();
         return { status: 0 };
       }
       const mo = inboundFromPdu(p, d.carrier, d.clock.now());
       await d.publisher.publish(Subjects.mo(d.carrier), encodeInbound(mo), { msgID: mo.id, deadlineMs: 5000 });
-      d.metrics.inbound.inc(labels);
+      inbound.inc();
       return { status: 0 };
     } catch (err) {
       d.log.error({ err: errorMessage(err) }, 'could not store deliver_sm; answered ESME_RX_T_APPN');

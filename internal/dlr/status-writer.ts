@@ -73,12 +73,13 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
       }
       const orphans: ReceiptEvent[] = [];
       const orphanMsgs: JsMsg[] = [];
+      const stored: Record<string, number> = {};
       for (let i = 0; i < batch.length; i++) {
         const it = batch[i]!;
         const waiting = unmatchedBy.get(i);
         if (!waiting) {
           it.m.ack();
-          for (const ev of it.evs) o.metrics.events.inc({ kind: ev.kind });
+          for (const ev of it.evs) stored[ev.kind] = (stored[ev.kind] ?? 0) + 1;
         } else if (it.m.info.deliveryCount >= orphanAfter) {
           orphans.push(...waiting);
           orphanMsgs.push(it.m);
@@ -94,6 +95,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
         o.metrics.orphans.inc(orphans.length);
         log.warn({ count: orphans.length }, 'receipts matched no message after retries; stored as orphans');
       }
+      for (const [kind, n] of Object.entries(stored)) o.metrics.events.inc({ kind }, n);
       for (const [status, n] of Object.entries(res.finals)) if (n) o.metrics.persisted.inc({ status }, n);
       o.metrics.batchSize.observe(events.length);
     } catch (err) {
