@@ -41,7 +41,7 @@ export function unmatchedDelayMs(deliveryCount: number): number {
 }
 
 export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusWriter> {
-  const batchSize = o.batchSize ?? 1000;
+  const batchSize = o.batchSize ?? 2500;
   const maxWaitMs = o.maxWaitMs ?? 50;
   const orphanAfter = o.orphanAfter ?? 20;
   const log = o.log.child({ component: 'status-writer' });
