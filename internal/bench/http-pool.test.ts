@@ -62,13 +62,30 @@ describe('HttpPool against node:http', () => {
   it('runs many requests over at most maxSockets connections, each answered with its own body', async () => {
     const pool = new HttpPool('127.0.0.1', port, 4, 2000);
     let connections = 0;
-    server.on('connection', () => connections++);
+    const count = () => connections++;
+    server.on('connection', count);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => call(pool, '/m', `b${i}`)));
     expect(results.map((r) => (r as HttpResult).body)).toEqual(Array.from({ length: 50 }, (_, i) => `ok:b${i}`));
     expect(results.every((r) => (r as HttpResult).status === 202)).toBe(true);
     expect(connections).toBe(4);
     expect(seen).toContain('POST /m v b7');
     expect(await call(pool, '/chunked')).toEqual({ status: 200, body: 'part1-part2' });
+    server.off('connection', count);
+    pool.destroy();
+  });
+
+  it('opens a new connection instead of reusing one idle past maxIdleMs', async () => {
+    const pool = new HttpPool('127.0.0.1', port, 4, 2000, 100);
+    let connections = 0;
+    const count = () => connections++;
+    server.on('connection', count);
+    expect(await call(pool, '/m', 'a')).toMatchObject({ status: 202 });
+    expect(await call(pool, '/m', 'b')).toMatchObject({ status: 202 });
+    expect(connections).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await call(pool, '/m', 'c')).toMatchObject({ status: 202, body: 'ok:c' });
+    expect(connections).toBe(2);
+    server.off('connection', count);
     pool.destroy();
   });
 

@@ -31,7 +31,14 @@ interface Conn {
   buf: Buffer;
   /** Why the socket is going away, reported to the request it was serving. */
   err: Error | undefined;
+  idleSince: number;
 }
+
+/**
+ * A socket idle this long is not reused: servers close idle keep-alive connections (Node after 5 s), and a
+ * request written as the server closes is lost with ECONNRESET.
+ */
+const DEFAULT_MAX_IDLE_MS = 3_000;
 
 export class HttpError extends Error {
   constructor(
@@ -96,6 +103,7 @@ export class HttpPool {
     private readonly port: number,
     private readonly maxSockets: number,
     private readonly timeoutMs: number,
+    private readonly maxIdleMs = DEFAULT_MAX_IDLE_MS,
   ) {}
 
   request(r: HttpRequest, done: Done): void {
@@ -104,7 +112,13 @@ export class HttpPool {
     for (const h of r.headers) head += `${h}\r\n`;
     if (r.method === 'POST') head += `content-length: ${Buffer.byteLength(body)}\r\n`;
     const req = Buffer.from(`${head}\r\n${body}`);
-    const c = this.free.pop();
+    // Oldest first, so every socket stays in use under steady load and none sits idle long enough to be closed.
+    let c = this.free.shift();
+    const now = Date.now();
+    while (c && now - c.idleSince > this.maxIdleMs) {
+      c.socket.destroy();
+      c = this.free.shift();
+    }
     if (c) this.send(c, req, done);
     else if (this.open < this.maxSockets) this.dial(req, done);
     else this.queue.push({ req, done });
@@ -119,7 +133,7 @@ export class HttpPool {
   private dial(req: Buffer, done: Done): void {
     this.open++;
     const socket = connect({ host: this.host, port: this.port, noDelay: true });
-    const c: Conn = { socket, done: undefined, timer: undefined, buf: Buffer.alloc(0), err: undefined };
+    const c: Conn = { socket, done: undefined, timer: undefined, buf: Buffer.alloc(0), err: undefined, idleSince: 0 };
     socket.on('data', (d: Buffer) => this.onData(c, d));
     socket.on('error', (e: NodeJS.ErrnoException) => (c.err ??= new HttpError(e.message, e.code ?? 'socket_error')));
     socket.on('close', () => this.onClose(c));
@@ -160,7 +174,10 @@ export class HttpPool {
     const next = this.queue.shift();
     if (next) this.send(c, next.req, next.done);
     else if (this.closed) c.socket.destroy();
-    else this.free.push(c);
+    else {
+      c.idleSince = Date.now();
+      this.free.push(c);
+    }
   }
 
   private onClose(c: Conn): void {
