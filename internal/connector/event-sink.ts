@@ -29,7 +29,7 @@ export function createEventSink(o: EventSinkOptions): EventSink {
   const batch = (subject: string) =>
     createBatcher<StatusEvent>({
       maxItems: o.maxItems ?? 200,
-      maxDelayMs: o.maxDelayMs ?? 2,
+      maxDelayMs: o.maxDelayMs ?? 0,
       // One id per batch: a retried publish of the same batch is deduplicated by JetStream.
       flush: async (events) => {
         await o.publisher.publish(subject, encodeEvents(events), { msgID: `batch:${randomUUID()}`, deadlineMs: o.deadlineMs });
