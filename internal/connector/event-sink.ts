@@ -30,6 +30,7 @@ export function createEventSink(o: EventSinkOptions): EventSink {
     createBatcher<StatusEvent>({
       maxItems: o.maxItems ?? 200,
       maxDelayMs: o.maxDelayMs ?? 0,
+      oneInFlight: true,
       // One id per batch: a retried publish of the same batch is deduplicated by JetStream.
       flush: async (events) => {
         await o.publisher.publish(subject, encodeEvents(events), { msgID: `batch:${randomUUID()}`, deadlineMs: o.deadlineMs });
