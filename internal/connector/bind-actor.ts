@@ -15,20 +15,23 @@ import type { Publisher } from '../bus/publisher.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { classifyStatus, statusName } from '../smpp/command-status.js';
-import { BindRejectedError, MalformedResponseError, ResponseTimeoutError, SessionClosedError } from '../smpp/errors.js';
+import { MalformedResponseError, ResponseTimeoutError, SessionClosedError } from '../smpp/errors.js';
 import type { Pdu, PduInit, ResponseFields, SubmitSmPdu } from '../smpp/pdu-types.js';
 import type { Session } from '../smpp/session.js';
 import { normalizeSmscId, type SmscIdMode } from '../dlr/receipt-status.js';
 import { Tlv } from '../smpp/tlv.js';
 import type { MtMessage } from '../sms/message.js';
-import type { FailedEvent, SubmittedEvent } from '../sms/events.js';
-import { decide, type RetryPolicy, type SegmentOutcome } from './outcome.js';
+import type { BindCore, BindState } from './bind-actor-core.js';
+import { createReconnectLoop } from './bind-actor-reconnect.js';
+import { createMessageSettler } from './message-settler.js';
+import type { RetryPolicy } from './outcome.js';
 import { createPeerRequestHandler } from './peer-requests.js';
+import type { Job, Segment } from './send-job.js';
 import { buildSubmitPdus, type SubmitOptions } from './submit-pdus.js';
 import type { EventSink } from './event-sink.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
-export type BindState = 'connecting' | 'bound' | 'draining' | 'closed';
+export type { BindState } from './bind-actor-core.js';
 
 export interface BindActorOptions {
   carrier: string;
@@ -63,26 +66,6 @@ export interface BindActor {
   info(): { carrier: string; bindNo: number; state: BindState; inFlight: number; rate: number };
 }
 
-interface Job {
-  msg: JsMsg;
-  mt: MtMessage;
-  pdus: PduInit<SubmitSmPdu>[];
-  outcomes: (SegmentOutcome | undefined)[];
-  left: number;
-}
-
-interface Segment {
-  job: Job;
-  index: number;
-  /** Which send this was (1, 2, …; 0 = not sent yet): tells a throttle answer to an old send from a new one. */
-  sentNo: number;
-}
-
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
-const BAD_CREDENTIALS_BACKOFF_MS = 60_000;
-/** RINVPASWD, RINVSYSID, RBINDFAIL: retrying fast will not fix a wrong password, and may lock the account. */
-const CREDENTIAL_STATUSES = new Set([0x0e, 0x0f, 0x0d]);
 
 export function createBindActor(o: BindActorOptions): BindActor {
   const clock = o.clock ?? systemClock;
@@ -92,7 +75,6 @@ export function createBindActor(o: BindActorOptions): BindActor {
   const throttlePauseMs = o.throttlePauseMs ?? 1000;
   const labels = { carrier: o.carrier };
   const outcome = labelled(o.metrics.submitOutcomes, labels, 'outcome');
-  const submittedCount = o.metrics.submitted.labels(labels);
   const onPeerRequest = createPeerRequestHandler({
     carrier: o.carrier,
     receiptIdFormat: o.receiptIdFormat,
@@ -103,9 +85,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     clock,
   });
 
-  let state: BindState = 'connecting';
-  let stopping = false;
-  let session: Session | undefined;
+  const core: BindCore = { state: 'connecting', stopping: false, session: undefined };
   let fetching: { stop(): void } | undefined;
   const queue: Segment[] = [];
   const jobs = new Set<Job>();
@@ -113,7 +93,31 @@ export function createBindActor(o: BindActorOptions): BindActor {
   let wake: (() => void) | undefined;
   let running: Promise<void> | undefined;
   let backoffTimer: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
-  let settling = 0;
+  const settler = createMessageSettler({
+    carrier: o.carrier,
+    retry: o.retry,
+    events: o.events,
+    metrics: o.metrics,
+    log,
+    clock,
+    jobs,
+    signal,
+  });
+  const { record, publishFailed } = settler;
+  const run = createReconnectLoop({
+    core,
+    sendsMessages: o.sendsMessages,
+    connect: o.connect,
+    onPeerRequest,
+    metrics: o.metrics,
+    labels,
+    log,
+    sleep,
+    fetchLoop,
+    pump,
+    signal,
+    failQueued,
+  });
 
   function signal(): void {
     const w = wake;
@@ -138,7 +142,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
   let sendsAtLastCut = 0;
 
   function pump(): void {
-    const s = session;
+    const s = core.session;
     if (!s || s.state === 'closed') return;
     while (queue.length > 0 && s.free() > 0 && bucket.tryTake()) {
       const seg = queue.shift()!;
@@ -200,7 +204,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
           // The SMSC no longer considers us bound: rebind, and retry the message on a fresh session.
           outcome('bind_error').inc();
           record(seg, { kind: 'closed' });
-          session?.close();
+          core.session?.close();
           break;
         default:
           outcome('retry').inc();
@@ -238,73 +242,10 @@ export function createBindActor(o: BindActorOptions): BindActor {
     signal();
   }
 
-  function record(seg: Segment, outcome: SegmentOutcome): void {
-    const job = seg.job;
-    if (job.outcomes[seg.index] !== undefined) return;
-    job.outcomes[seg.index] = outcome;
-    job.left--;
-    if (job.left === 0) void settle(job);
-  }
-
-  // --- settling ------------------------------------------------------------------------------------
-
-  async function settle(job: Job): Promise<void> {
-    const outcomes = job.outcomes as SegmentOutcome[];
-    const d = decide(outcomes, job.msg.info.deliveryCount, o.retry);
-    settling++;
-    try {
-      switch (d.kind) {
-        case 'ack': {
-          const at = clock.now();
-          const parts = outcomes.length;
-          await o.events.submitted(
-            outcomes.map(
-              (out, i): SubmittedEvent => ({
-                kind: 'submitted',
-                id: job.mt.id,
-                carrier: o.carrier,
-                part: i + 1,
-                parts,
-                smscMessageId: (out as { smscMessageId: string }).smscMessageId,
-                at,
-              }),
-            ),
-          );
-          job.msg.ack();
-          submittedCount.inc();
-          break;
-        }
-        case 'retry':
-          job.msg.nak(d.delayMs);
-          break;
-        case 'final':
-          await publishFailed(job.mt, d.status, d.error);
-          job.msg.ack();
-          break;
-      }
-    } catch (err) {
-      // The event could not be stored: leave the message to be redelivered (a bounded, counted duplicate
-      // at the SMSC is better than a message whose state is never recorded).
-      log.error({ messageId: job.mt.id, err: errorMessage(err) }, 'could not store status event; message will be retried');
-      job.msg.nak(1000);
-    } finally {
-      settling--;
-      jobs.delete(job);
-      signal();
-    }
-  }
-
-  async function publishFailed(mt: Pick<MtMessage, 'id'>, status: FailedEvent['status'], error: string): Promise<void> {
-    const ev: FailedEvent = { kind: 'failed', id: mt.id, carrier: o.carrier, status, error, at: clock.now() };
-    await o.events.failed(ev);
-    o.metrics.finalFailures.inc({ ...labels, status });
-    log.warn({ messageId: mt.id, status, error }, 'message ended without delivery');
-  }
-
   // --- receiving from JetStream ----------------------------------------------------------------------
 
   function onMessage(m: JsMsg): void {
-    if (!session || session.state === 'closed') {
+    if (!core.session || core.session.state === 'closed') {
       // Fetched by the pull of a session that is gone: give it back to JetStream for any bind. Held here, it
       // would wait for this bind's reconnect and, past ack_wait, be redelivered and sent twice. The delay
       // outlives that pull (at most fetchExpiresMs), which would otherwise take the message straight back.
@@ -343,12 +284,12 @@ export function createBindActor(o: BindActorOptions): BindActor {
    * `window` messages per bind are ever sent-but-unacked (the bound on duplicates after a crash).
    */
   function room(s: Session): number {
-    return Math.min(s.free() - settling, bucket.available()) - queue.length;
+    return Math.min(s.free() - settler.settling, bucket.available()) - queue.length;
   }
 
   async function fetchLoop(s: Session): Promise<void> {
     const threshold = Math.max(1, Math.floor(Math.min(o.window, Math.ceil(o.tps / 10)) / 2));
-    while (!stopping && s.state !== 'closed') {
+    while (!core.stopping && s.state !== 'closed') {
       const r = room(s);
       if (r < threshold && !(r > 0 && jobs.size === 0)) {
         // Queued segments hold the room; if nothing else is pumping them (as happened to segments fetched
@@ -366,7 +307,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
         fetching = iter;
         for await (const m of iter) onMessage(m);
       } catch (err) {
-        if (stopping) break;
+        if (core.stopping) break;
         log.warn({ err: errorMessage(err) }, 'fetch failed; retrying');
         await sleep(500);
       } finally {
@@ -381,70 +322,13 @@ export function createBindActor(o: BindActorOptions): BindActor {
     while (queue.length > 0) record(queue.shift()!, { kind: 'closed' });
   }
 
-  async function runSession(s: Session): Promise<void> {
-    session = s;
-    state = 'bound';
-    o.metrics.bindsUp.inc(labels);
-    log.info({}, 'bound');
-    const closed = new Promise<void>((resolve) =>
-      s.onClose((reason) => {
-        if (!stopping) log.warn({ reason }, 'bind lost');
-        resolve();
-      }),
-    );
-    s.onWritable(() => {
-      pump();
-      signal();
-    });
-    await Promise.race([o.sendsMessages ? fetchLoop(s) : new Promise<void>(() => {}), closed]);
-    if (!stopping) {
-      s.close();
-      failQueued();
-    }
-    await closed;
-    o.metrics.bindsUp.dec(labels);
-    session = undefined;
-  }
-
-  async function run(): Promise<void> {
-    let attempt = 0;
-    while (!stopping) {
-      state = 'connecting';
-      let s: Session;
-      try {
-        s = await o.connect(onPeerRequest);
-      } catch (err) {
-        if (stopping) break;
-        attempt++;
-        o.metrics.reconnects.inc(labels);
-        // "Equal jitter": half the ceiling plus a random half, so gaps grow while binds still spread out.
-        const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-        let delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-        if (err instanceof BindRejectedError && CREDENTIAL_STATUSES.has(err.status)) {
-          delay = BAD_CREDENTIALS_BACKOFF_MS;
-          log.error({ status: err.status, err: errorMessage(err) }, 'bind rejected: check systemId/password for this carrier');
-        } else {
-          log.warn({ attempt, delayMs: delay, err: errorMessage(err) }, 'bind failed; retrying');
-        }
-        await sleep(delay);
-        continue;
-      }
-      if (stopping) {
-        await s.unbind(2000).catch(() => s.close());
-        break;
-      }
-      attempt = 0;
-      await runSession(s);
-    }
-  }
-
   return {
     start() {
       running ??= run();
     },
     async stop(timeoutMs) {
-      stopping = true;
-      state = 'draining';
+      core.stopping = true;
+      core.state = 'draining';
       fetching?.stop();
       if (backoffTimer) {
         clearTimeout(backoffTimer.timer);
@@ -453,7 +337,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
       signal();
       // Segments not yet sent go back to JetStream at once, so another bind can take them.
       failQueued();
-      const s = session;
+      const s = core.session;
       if (s && s.state !== 'closed') {
         await s.drain(timeoutMs);
         const deadline = clock.now() + timeoutMs;
@@ -462,10 +346,10 @@ export function createBindActor(o: BindActorOptions): BindActor {
       }
       if (pumpTimer) clearTimeout(pumpTimer);
       await running;
-      state = 'closed';
+      core.state = 'closed';
       log.info({}, 'bind closed');
     },
-    state: () => state,
-    info: () => ({ carrier: o.carrier, bindNo: o.bindNo, state, inFlight: session?.inFlight() ?? 0, rate: bucket.rate() }),
+    state: () => core.state,
+    info: () => ({ carrier: o.carrier, bindNo: o.bindNo, state: core.state, inFlight: core.session?.inFlight() ?? 0, rate: bucket.rate() }),
   };
 }

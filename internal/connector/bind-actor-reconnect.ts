@@ -1,0 +1,97 @@
+/**
+ * One bind's life: connect and bind, run the session until it is lost, back off (longer after a
+ * credentials rejection), connect again, until the actor stops.
+ * The file name keeps "bind-actor": test/connector/smsc-restart.test.ts pins the jitter's Math.random draws
+ * by finding "bind-actor" in the caller's stack.
+ */
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../log/logger.js';
+import type { ConnectorMetrics } from '../metrics/connector.js';
+import { BindRejectedError } from '../smpp/errors.js';
+import type { Pdu, ResponseFields } from '../smpp/pdu-types.js';
+import type { Session } from '../smpp/session.js';
+import type { BindCore } from './bind-actor-core.js';
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+const BAD_CREDENTIALS_BACKOFF_MS = 60_000;
+/** RINVPASWD, RINVSYSID, RBINDFAIL: retrying fast will not fix a wrong password, and may lock the account. */
+const CREDENTIAL_STATUSES = new Set([0x0e, 0x0f, 0x0d]);
+
+export interface ReconnectLoopDeps {
+  core: BindCore;
+  sendsMessages: boolean;
+  connect: (onRequest: (pdu: Pdu) => Promise<ResponseFields>) => Promise<Session>;
+  onPeerRequest: (pdu: Pdu) => Promise<ResponseFields>;
+  metrics: ConnectorMetrics;
+  labels: { carrier: string };
+  log: Logger;
+  /** A sleep that stop() cuts short. */
+  sleep(ms: number): Promise<void>;
+  fetchLoop(s: Session): Promise<void>;
+  pump(): void;
+  signal(): void;
+  failQueued(): void;
+}
+
+/** Returns the loop; it resolves once the actor is stopping and its last session is closed. */
+export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
+  const { core, metrics, labels, log, pump, signal } = d;
+
+  async function runSession(s: Session): Promise<void> {
+    core.session = s;
+    core.state = 'bound';
+    metrics.bindsUp.inc(labels);
+    log.info({}, 'bound');
+    const closed = new Promise<void>((resolve) =>
+      s.onClose((reason) => {
+        if (!core.stopping) log.warn({ reason }, 'bind lost');
+        resolve();
+      }),
+    );
+    s.onWritable(() => {
+      pump();
+      signal();
+    });
+    await Promise.race([d.sendsMessages ? d.fetchLoop(s) : new Promise<void>(() => {}), closed]);
+    if (!core.stopping) {
+      s.close();
+      d.failQueued();
+    }
+    await closed;
+    metrics.bindsUp.dec(labels);
+    core.session = undefined;
+  }
+
+  return async function run(): Promise<void> {
+    let attempt = 0;
+    while (!core.stopping) {
+      core.state = 'connecting';
+      let s: Session;
+      try {
+        s = await d.connect(d.onPeerRequest);
+      } catch (err) {
+        if (core.stopping) break;
+        attempt++;
+        metrics.reconnects.inc(labels);
+        // "Equal jitter": half the ceiling plus a random half, so gaps grow while binds still spread out.
+        const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+        let delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+        if (err instanceof BindRejectedError && CREDENTIAL_STATUSES.has(err.status)) {
+          delay = BAD_CREDENTIALS_BACKOFF_MS;
+          log.error({ status: err.status, err: errorMessage(err) }, 'bind rejected: check systemId/password for this carrier');
+        } else {
+          log.warn({ attempt, delayMs: delay, err: errorMessage(err) }, 'bind failed; retrying');
+        }
+        await d.sleep(delay);
+        continue;
+      }
+      if (core.stopping) {
+        await s.unbind(2000).catch(() => s.close());
+        break;
+      }
+      attempt = 0;
+      await runSession(s);
+    }
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Records each segment's outcome and settles the message once every segment has one: ack after its
+ * "submitted" events are stored, nak to retry, or a final failed/rejected event, then ack.
+ */
+import type { Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
+import type { Logger } from '../log/logger.js';
+import type { ConnectorMetrics } from '../metrics/connector.js';
+import type { MtMessage } from '../sms/message.js';
+import type { FailedEvent, SubmittedEvent } from '../sms/events.js';
+import type { EventSink } from './event-sink.js';
+import { decide, type RetryPolicy, type SegmentOutcome } from './outcome.js';
+import type { Job, Segment } from './send-job.js';
+
+export interface MessageSettlerDeps {
+  carrier: string;
+  retry: RetryPolicy;
+  /** Stores status events (batched per carrier). */
+  events: EventSink;
+  metrics: ConnectorMetrics;
+  log: Logger;
+  clock: Clock;
+  /** The actor's messages not yet settled; a message leaves it once settled. */
+  jobs: Set<Job>;
+  /** Wakes the actor's fetch loop. */
+  signal(): void;
+}
+
+export interface MessageSettler {
+  /** Messages whose segments are all answered but whose events are not yet stored. */
+  readonly settling: number;
+  /** The segment's outcome; the first one recorded counts. */
+  record(seg: Segment, outcome: SegmentOutcome): void;
+  publishFailed(mt: Pick<MtMessage, 'id'>, status: FailedEvent['status'], error: string): Promise<void>;
+}
+
+export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
+  const { carrier, clock, log, jobs, signal } = d;
+  const labels = { carrier };
+  const submittedCount = d.metrics.submitted.labels(labels);
+  let settling = 0;
+
+  function record(seg: Segment, outcome: SegmentOutcome): void {
+    const job = seg.job;
+    if (job.outcomes[seg.index] !== undefined) return;
+    job.outcomes[seg.index] = outcome;
+    job.left--;
+    if (job.left === 0) void settle(job);
+  }
+
+  async function settle(job: Job): Promise<void> {
+    const outcomes = job.outcomes as SegmentOutcome[];
+    const dec = decide(outcomes, job.msg.info.deliveryCount, d.retry);
+    settling++;
+    try {
+      switch (dec.kind) {
+        case 'ack': {
+          const at = clock.now();
+          const parts = outcomes.length;
+          await d.events.submitted(
+            outcomes.map(
+              (out, i): SubmittedEvent => ({
+                kind: 'submitted',
+                id: job.mt.id,
+                carrier,
+                part: i + 1,
+                parts,
+                smscMessageId: (out as { smscMessageId: string }).smscMessageId,
+                at,
+              }),
+            ),
+          );
+          job.msg.ack();
+          submittedCount.inc();
+          break;
+        }
+        case 'retry':
+          job.msg.nak(dec.delayMs);
+          break;
+        case 'final':
+          await publishFailed(job.mt, dec.status, dec.error);
+          job.msg.ack();
+          break;
+      }
+    } catch (err) {
+      // The event could not be stored: leave the message to be redelivered (a bounded, counted duplicate
+      // at the SMSC is better than a message whose state is never recorded).
+      log.error({ messageId: job.mt.id, err: errorMessage(err) }, 'could not store status event; message will be retried');
+      job.msg.nak(1000);
+    } finally {
+      settling--;
+      jobs.delete(job);
+      signal();
+    }
+  }
+
+  async function publishFailed(mt: Pick<MtMessage, 'id'>, status: FailedEvent['status'], error: string): Promise<void> {
+    const ev: FailedEvent = { kind: 'failed', id: mt.id, carrier, status, error, at: clock.now() };
+    await d.events.failed(ev);
+    d.metrics.finalFailures.inc({ ...labels, status });
+    log.warn({ messageId: mt.id, status, error }, 'message ended without delivery');
+  }
+
+  return {
+    get settling() {
+      return settling;
+    },
+    record,
+    publishFailed,
+  };
+}
