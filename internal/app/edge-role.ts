@@ -1,10 +1,10 @@
 /** The edge role: the HTTP API on top of a Runtime. */
-import { labelled } from '../metrics/labelled.js';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../api/app.js';
 import { createPublisher } from '../bus/publisher.js';
 import { createAcceptor } from '../ingest/accept-message.js';
 import { createEdgeMetrics } from '../metrics/edge.js';
+import { labelled } from '../metrics/labelled.js';
 import { createRouteTable, routesFromCarriers } from '../routing/route-table.js';
 import { createReadiness } from './readiness.js';
 import { dbPinger, type Runtime } from './runtime.js';

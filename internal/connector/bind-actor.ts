@@ -6,7 +6,6 @@
  *
  * State: 'connecting' → 'bound' → ('connecting' again after a loss) … → 'draining' → 'closed'.
  */
-import { labelled } from '../metrics/labelled.js';
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import { systemClock, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
@@ -14,6 +13,7 @@ import { decodeMt } from '../bus/codec.js';
 import type { Publisher } from '../bus/publisher.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
+import { labelled } from '../metrics/labelled.js';
 import { classifyStatus, statusName } from '../smpp/command-status.js';
 import { MalformedResponseError, ResponseTimeoutError, SessionClosedError } from '../smpp/errors.js';
 import type { Pdu, PduInit, ResponseFields, SubmitSmPdu } from '../smpp/pdu-types.js';

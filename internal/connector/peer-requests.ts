@@ -3,7 +3,6 @@
  * (MO) messages. Each is answered only once stored in JetStream; if it cannot be stored the answer is
  * ESME_RX_T_APPN, a temporary error that makes the SMSC deliver it again later, so nothing is lost.
  */
-import { labelled } from '../metrics/labelled.js';
 import { encodeInbound } from '../bus/codec.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
@@ -12,6 +11,7 @@ import { errorMessage } from '../core/errors.js';
 import type { SmscIdMode } from '../dlr/receipt-status.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
+import { labelled } from '../metrics/labelled.js';
 import type { DataSmPdu, DeliverSmPdu, Pdu, ResponseFields } from '../smpp/pdu-types.js';
 import type { EventSink } from './event-sink.js';
 import { inboundFromPdu } from './inbound-event.js';

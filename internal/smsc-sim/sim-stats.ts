@@ -2,17 +2,11 @@
 import type { SecondCount, SimulatorStats } from './simulator-api.js';
 import type { SimSession } from './session-registry.js';
 
-export interface SimCounters {
-  binds: number;
-  unbinds: number;
-  submits: number;
-  attempts: number;
-  receiptsSent: number;
-  throttled: number;
-  rejected: number;
-  silent: number;
-  receiptsDropped: number;
-}
+/** The totals of SimulatorStats that are counted as events happen (the rest is read off live state). */
+export type SimCounters = Pick<
+  SimulatorStats,
+  'binds' | 'unbinds' | 'submits' | 'attempts' | 'receiptsSent' | 'throttled' | 'rejected' | 'silent' | 'receiptsDropped'
+>;
 
 export interface SimStats {
   /** Incremented in place by whoever sees the event. */
