@@ -28,13 +28,22 @@ export const messages = pgTable(
     status: text('status').notNull(),
     statusRank: smallint('status_rank').notNull(),
     smscMessageId: text('smsc_message_id'),
+    // Set by the first submitted event. A one-part message keeps its receipt state here and has no message_parts
+    // row: that saves a row insert, a row update and an aggregate per message for most traffic.
+    parts: smallint('parts'),
+    lastStat: text('last_stat'),
+    lastStatAt: tstz('last_stat_at'),
     error: text('error'),
     acceptedAt: tstz('accepted_at'),
     submittedAt: tstz('submitted_at'),
     doneAt: tstz('done_at'),
     updatedAt: tstz('updated_at').notNull().default(sql`now()`),
   },
-  (t) => [index('messages_client_accepted_idx').on(t.clientId, t.acceptedAt)],
+  (t) => [
+    index('messages_client_accepted_idx').on(t.clientId, t.acceptedAt),
+    // How receipts of one-part messages find them. Not unique: an SMSC that reuses ids must not fail a batch.
+    index('messages_carrier_smsc_idx').on(t.carrier, t.smscMessageId).where(sql`${t.parts} = 1`),
+  ],
 );
 
 export const messageParts = pgTable(

@@ -39,6 +39,7 @@ export interface SubmittedRow {
   smsc: string;
   at: number;
 }
+/** One receipt; `i` is its index in the batch, reported back when it matches nothing. */
 export interface ReceiptRow {
   i: number;
   carrier: string;
@@ -72,10 +73,11 @@ export function upsertAccepted(json: string): SQL {
 }
 
 /**
- * Raises messages to submitted (creating them when their accepted event has not arrived) and records each part.
- * One statement: the parts insert follows the messages upsert in a data-modifying CTE, and the foreign key is
- * checked at the end of the statement, when both are in place. Parts keep their first smsc id on replay; a part
- * whose (carrier, smsc id) another part already holds is skipped rather than failing the batch.
+ * Raises messages to submitted (creating them when their accepted event has not arrived) and records the parts of
+ * multi-part messages; a one-part message keeps its smsc id on its own row (parts = 1). One statement: the parts
+ * insert follows the messages upsert in a data-modifying CTE, and the foreign key is checked at the end of the
+ * statement, when both are in place. The first smsc id stays on replay; a part whose (carrier, smsc id) another
+ * part already holds is skipped rather than failing the batch.
  */
 export function upsertSubmitted(json: string): SQL {
   return sql`
@@ -83,9 +85,9 @@ export function upsertSubmitted(json: string): SQL {
       select * from jsonb_to_recordset(${json}::jsonb) as r(id text, carrier text, part int, parts int, smsc text, at float8)
     ),
     msg as (
-      insert into messages as m (id, carrier, status, status_rank, smsc_message_id, submitted_at, updated_at)
+      insert into messages as m (id, carrier, status, status_rank, smsc_message_id, parts, submitted_at, updated_at)
       select r.id, (array_agg(r.carrier order by r.at))[1], 'submitted', ${SUBMITTED},
-             (array_agg(r.smsc order by r.at) filter (where r.part = 1))[1], ${ts(sql`min(r.at)`)}, now()
+             (array_agg(r.smsc order by r.at) filter (where r.part = 1))[1], max(r.parts), ${ts(sql`min(r.at)`)}, now()
       from r
       group by r.id
       order by r.id
@@ -94,6 +96,7 @@ export function upsertSubmitted(json: string): SQL {
         status_rank = greatest(m.status_rank, ${SUBMITTED}),
         submitted_at = least(m.submitted_at, excluded.submitted_at),
         smsc_message_id = coalesce(m.smsc_message_id, excluded.smsc_message_id),
+        parts = coalesce(m.parts, excluded.parts),
         updated_at = now()
       where m.status_rank < ${SUBMITTED}
          or m.submitted_at is null or excluded.submitted_at < m.submitted_at
@@ -103,47 +106,89 @@ export function upsertSubmitted(json: string): SQL {
     insert into message_parts (message_id, part, parts, carrier, smsc_message_id, submitted_at)
     select distinct on (r.id, r.part) r.id, r.part, r.parts, r.carrier, r.smsc, ${ts(sql`r.at`)}
     from r
+    where r.parts > 1
     order by r.id, r.part, r.at
     on conflict do nothing`;
 }
 
 /**
- * Applies receipts to their parts and answers with (a) the indexes of receipts that match no part and (b) the
- * messages whose parts changed, for `settleMessages`. Per part, a final receipt beats intermediate ones and the
- * earliest final wins; a part that already has a final status is left alone (first final wins across batches);
- * an intermediate receipt only replaces last_stat with a newer one, so replays are no-ops.
+ * Applies receipts to the parts of multi-part messages and to one-part messages, and answers with (a) the indexes
+ * of receipts that match nothing, (b) the multi-part messages whose parts changed, for `settleMessages`, and (c)
+ * the final states one-part messages reached. Per part (or one-part message), a final receipt beats intermediate
+ * ones and the earliest final wins; one that already has a final status is left alone (first final wins across
+ * batches); an intermediate receipt only replaces last_stat with a newer one, so replays are no-ops.
  */
 export function applyReceipts(json: string): SQL {
+  const pick = sql.raw(`f.status is null, case when f.status is not null then coalesce(f.done, f.at) end, f.at desc, f.i`);
   return sql`
     with r as (
       select * from jsonb_to_recordset(${json}::jsonb)
         as r(i int, carrier text, smsc text, status text, stat text, err text, done float8, at float8)
     ),
+    -- One index probe per receipt. OFFSET 0 keeps the lookup a per-receipt subquery: joined freely, the planner
+    -- (which guesses 100 rows for any recordset) hashed the whole index of messages for every batch.
+    f as (
+      select r.*, x.one, x.message_id, x.part, x.open
+      from r left join lateral (
+        select false as one, p.message_id, p.part, p.status is null as open
+        from message_parts p where p.carrier = r.carrier and p.smsc_message_id = r.smsc
+        union all
+        select true, m.id, 1, m.status_rank < ${FINAL}
+        from messages m where m.carrier = r.carrier and m.smsc_message_id = r.smsc and m.parts = 1
+        offset 0
+      ) x on true
+    ),
     hit as (
-      select distinct on (p.message_id, p.part) p.message_id, p.part, r.status, r.stat, r.err, r.done, r.at
-      from r join message_parts p on p.carrier = r.carrier and p.smsc_message_id = r.smsc
-      where p.status is null
-      order by p.message_id, p.part, r.status is null,
-        case when r.status is not null then coalesce(r.done, r.at) end, r.at desc, r.i
+      select distinct on (f.message_id, f.part) f.message_id, f.part, f.status, f.stat, f.err, f.done, f.at
+      from f
+      where not f.one and f.open
+      order by f.message_id, f.part, ${pick}
     ),
     upd as (
       update message_parts p set
         status = h.status,
         last_stat = h.stat,
         last_stat_at = ${ts(sql`h.at`)},
-        error = case when h.status is not null and h.status <> 'delivered'
-                     then 'stat:' || h.stat || coalesce(' err:' || h.err, '') end,
+        error = ${receiptError(sql`h`)},
         done_at = case when h.status is not null then ${ts(sql`coalesce(h.done, h.at)`)} end
       from hit h
       where p.message_id = h.message_id and p.part = h.part and p.status is null
         and (h.status is not null or p.last_stat_at is null or ${ts(sql`h.at`)} > p.last_stat_at)
       returning p.message_id
+    ),
+    one as (
+      select distinct on (f.message_id) f.message_id, f.status, f.stat, f.err, f.done, f.at
+      from f
+      where f.one and f.open
+      order by f.message_id, ${pick}
+    ),
+    one_upd as (
+      update messages m set
+        status = coalesce(h.status, m.status),
+        status_rank = case when h.status is not null then ${FINAL} else m.status_rank end,
+        last_stat = h.stat,
+        last_stat_at = ${ts(sql`h.at`)},
+        error = case when h.status is not null then ${receiptError(sql`h`)} else m.error end,
+        done_at = case when h.status is not null then ${ts(sql`coalesce(h.done, h.at)`)} else m.done_at end,
+        updated_at = now()
+      from one h
+      where m.id = h.message_id and m.status_rank < ${FINAL}
+        and (h.status is not null or m.last_stat_at is null or ${ts(sql`h.at`)} > m.last_stat_at)
+      returning h.status
     )
-    select r.i as unmatched, null::text as message_id
-    from r
-    where not exists (select 1 from message_parts p where p.carrier = r.carrier and p.smsc_message_id = r.smsc)
+    select f.i as unmatched, null::text as message_id, null::text as final
+    from f
+    where f.message_id is null
     union all
-    select distinct null::int, u.message_id from upd u`;
+    select distinct null::int, u.message_id, null from upd u
+    union all
+    select null::int, null, o.status from one_upd o where o.status is not null`;
+}
+
+/** The error a final receipt records: none when delivered, else its stat and err. */
+function receiptError(h: SQL): SQL {
+  return sql`case when ${h}.status is not null and ${h}.status <> 'delivered'
+    then 'stat:' || ${h}.stat || coalesce(' err:' || ${h}.err, '') end`;
 }
 
 /**

@@ -119,15 +119,18 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
       if (b.accepted.length > 0) await tx.execute(upsertAccepted(JSON.stringify(b.accepted)));
       if (b.submitted.length > 0) await tx.execute(upsertSubmitted(JSON.stringify(b.submitted)));
       if (b.receipts.length > 0) {
-        const rows = await queryRows<{ unmatched: number | null; message_id: string | null }>(
+        const rows = await queryRows<{ unmatched: number | null; message_id: string | null; final: string | null }>(
           tx,
           applyReceipts(JSON.stringify(b.receipts)),
         );
         const touched: string[] = [];
+        const oneParts: { status: string }[] = [];
         for (const r of rows) {
           if (r.unmatched !== null) result.unmatchedReceipts.push(r.unmatched);
           else if (r.message_id !== null) touched.push(r.message_id);
+          else if (r.final !== null) oneParts.push({ status: r.final });
         }
+        countFinals(result.finals, oneParts);
         if (touched.length > 0) {
           countFinals(result.finals, await queryRows<{ status: string }>(tx, settleMessages(JSON.stringify(touched))));
         }

@@ -210,6 +210,46 @@ describe.each(backends)('pg status store on $name', (backend) => {
     expect(view).toMatchObject({ status: 'delivered', smscMessageId: `${id}-1`, doneAt: new Date(T0 + 7_500).toISOString(), error: null });
   });
 
+  it('keeps a one-part message\'s receipt state on its row, with no part row', async () => {
+    const id = randomUUID();
+    await store.apply([accepted(id), submitted(id)]);
+    await store.apply([receipt(`${id}-1`, null, 'ACCEPTD', T0 + 6_000)]);
+    // An older intermediate receipt replayed later does not overwrite the newer one.
+    await store.apply([receipt(`${id}-1`, null, 'ENROUTE', T0 + 5_500)]);
+    const row = async () =>
+      (
+        await queryRows<{ status: string; parts: number; last_stat: string; error: string | null; n_parts: number }>(
+          opened.database.db,
+          sql`select status, parts, last_stat, error, (select count(*)::int from message_parts where message_id = ${id}) as n_parts
+              from messages where id = ${id}`,
+        )
+      )[0];
+    expect(await row()).toEqual({ status: 'submitted', parts: 1, last_stat: 'ACCEPTD', error: null, n_parts: 0 });
+
+    const res = await store.apply([receipt(`${id}-1`, 'undeliverable', 'UNDELIV', T0 + 8_000, '0x0b')]);
+    expect(res).toEqual({ unmatchedReceipts: [], finals: { undeliverable: 1 } });
+    expect(await row()).toEqual({ status: 'undeliverable', parts: 1, last_stat: 'UNDELIV', error: 'stat:UNDELIV err:0x0b', n_parts: 0 });
+    expect(await store.getMessage(id, 'client-a')).toMatchObject({ doneAt: new Date(T0 + 7_500).toISOString(), smscMessageId: `${id}-1` });
+  });
+
+  it('settles one-part messages stored with a part row before the one-part layout', async () => {
+    // Rows as the status writer wrote them before migration 0002: parts unset on the message, one part row.
+    const id = randomUUID();
+    const db = opened.database.db;
+    await db.execute(sql`insert into messages (id, client_id, carrier, status, status_rank, smsc_message_id, submitted_at)
+      values (${id}, 'client-a', ${CARRIER}, 'submitted', ${STATUS_RANK.submitted}, ${`${id}-1`}, timestamptz '2000-01-01Z')`);
+    await db.execute(sql`insert into message_parts (message_id, part, parts, carrier, smsc_message_id, submitted_at)
+      values (${id}, 1, 1, ${CARRIER}, ${`${id}-1`}, timestamptz '2000-01-01Z')`);
+    // A replayed submitted event leaves them as they are: the receipt finds the part row.
+    await store.apply([submitted(id)]);
+    const marked = await queryRows<{ parts: number | null }>(db, sql`select parts from messages where id = ${id}`);
+    expect(marked).toEqual([{ parts: null }]);
+    expect(await store.apply([receipt(`${id}-1`, 'delivered', 'DELIVRD')])).toEqual({ unmatchedReceipts: [], finals: { delivered: 1 } });
+    const parts = await queryRows<{ status: string }>(db, sql`select status from message_parts where message_id = ${id}`);
+    expect(parts).toEqual([{ status: 'delivered' }]);
+    expect((await store.getMessage(id, 'client-a'))?.status).toBe('delivered');
+  });
+
   it('takes the first failed part of a multi-part message, by done time then part', async () => {
     const id = randomUUID();
     await store.apply([accepted(id, { segments: 3 }), submitted(id, 1, 3), submitted(id, 2, 3), submitted(id, 3, 3)]);
