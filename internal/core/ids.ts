@@ -1,5 +1,5 @@
 /** Message ids: UUIDv7 (time-ordered, so database indexes stay append-mostly) or derived from an idempotency key. */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -38,7 +38,8 @@ export function newMessageId(nowMs: number = Date.now()): string {
  * so a retried request is deduplicated by JetStream (Nats-Msg-Id) and answers with the first id.
  */
 export function idempotentMessageId(clientId: string, key: string): string {
-  const h = createHash('sha256').update(clientId).update('\0').update(key).digest();
+  // One-shot hash: half the cost of a Hash object, and this runs on every keyed request.
+  const h = hash('sha256', `${clientId}\0${key}`, 'buffer');
   h[6] = (h[6]! & 0x0f) | 0x80; // version 8: custom, name-based
   h[8] = (h[8]! & 0x3f) | 0x80;
   return format(h.subarray(0, 16));
