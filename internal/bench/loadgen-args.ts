@@ -1,5 +1,6 @@
 /** The loadgen command line: flags to options, with the usage text; bad input is a value, not a throw. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { FlagError, isPositive, isPositiveInteger, numberFlag } from '../core/flag-values.js';
 import { DEFAULT_MIX, parseMix, type MixWeights } from './message-mix.js';
 
 export const LOADGEN_USAGE = `Usage: loadgen [options]
@@ -86,15 +87,10 @@ export const LOADGEN_OPTIONS = {
 
 export type LoadgenArgs = { kind: 'help' } | { kind: 'run'; options: LoadgenOptions } | { kind: 'error'; message: string };
 
-class ArgError extends Error {}
-
-export function positiveNumber(flag: string, raw: string | undefined, fallback: number, integer = false): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new ArgError(`--${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${raw}'`);
-  }
-  return n;
+function positiveNumber(flag: string, raw: string | undefined, fallback: number, integer = false): number {
+  return integer
+    ? numberFlag(flag, raw, fallback, isPositiveInteger, 'a positive integer')
+    : numberFlag(flag, raw, fallback, isPositive, 'a positive number');
 }
 
 export function parseLoadgenArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadgenArgs {
@@ -107,34 +103,34 @@ export function parseLoadgenArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     });
     if (values.help) return { kind: 'help' };
     const target = values.target ?? 'smsmesh';
-    if (target !== 'smsmesh' && target !== 'kannel') throw new ArgError(`--target must be smsmesh or kannel, got '${target}'`);
+    if (target !== 'smsmesh' && target !== 'kannel') throw new FlagError(`--target must be smsmesh or kannel, got '${target}'`);
     const urls = values.url && values.url.length > 0 ? values.url : ['http://127.0.0.1:8080'];
     for (const u of urls) {
       let parsed: URL;
       try {
         parsed = new URL(u);
       } catch {
-        throw new ArgError(`--url must be an http:// URL, got '${u}'`);
+        throw new FlagError(`--url must be an http:// URL, got '${u}'`);
       }
-      if (parsed.protocol !== 'http:') throw new ArgError(`--url must be an http:// URL, got '${u}'`);
+      if (parsed.protocol !== 'http:') throw new FlagError(`--url must be an http:// URL, got '${u}'`);
     }
     const apiKey = values['api-key'] ?? env.API_KEY;
-    if (target === 'smsmesh' && !apiKey) throw new ArgError('--api-key (or $API_KEY) is required; `make dev` prints one');
+    if (target === 'smsmesh' && !apiKey) throw new FlagError('--api-key (or $API_KEY) is required; `make dev` prints one');
     if (target === 'kannel' && (!values['kannel-user'] || !values['kannel-password'] || !values['dlr-url'])) {
-      throw new ArgError('--target kannel needs --kannel-user, --kannel-password and --dlr-url');
+      throw new FlagError('--target kannel needs --kannel-user, --kannel-password and --dlr-url');
     }
     let mix = DEFAULT_MIX;
     if (values.mix !== undefined) {
       try {
         mix = parseMix(values.mix);
       } catch (err) {
-        throw new ArgError(`--mix: ${(err as Error).message}`);
+        throw new FlagError(`--mix: ${(err as Error).message}`);
       }
     }
     const maxErrorRate = values['max-error-rate'] === undefined ? 0.001 : Number(values['max-error-rate']);
-    if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) throw new ArgError(`--max-error-rate must be between 0 and 1, got '${values['max-error-rate']}'`);
+    if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) throw new FlagError(`--max-error-rate must be between 0 and 1, got '${values['max-error-rate']}'`);
     const runTag = values['run-tag'] ?? `lg-${Date.now().toString(36)}`;
-    if (!/^[A-Za-z0-9_-]{1,40}$/.test(runTag)) throw new ArgError(`--run-tag must be 1 to 40 of [A-Za-z0-9_-], got '${runTag}'`);
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(runTag)) throw new FlagError(`--run-tag must be 1 to 40 of [A-Za-z0-9_-], got '${runTag}'`);
     return {
       kind: 'run',
       options: {

@@ -1,5 +1,6 @@
 /** The smsc-sim command line: flags to SimulatorOptions, with the usage text; bad input is a value, not a throw. */
 import { parseArgs } from 'node:util';
+import { FlagError, isNonNegative, isShare, optionalNumberFlag } from '../core/flag-values.js';
 import { isReceiptStat, ReceiptStat } from './receipt-format.js';
 import type { SimulatorOptions } from './simulator.js';
 
@@ -34,20 +35,6 @@ export type SimulatorArgs =
   | { kind: 'run'; options: SimulatorOptions & { host: string; port: number } }
   | { kind: 'error'; message: string };
 
-function num(flag: string, raw: string | undefined, check: (n: number) => boolean, what: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) throw new ArgError(`--${flag} must be ${what}, got '${raw}'`);
-  return n;
-}
-
-class ArgError extends Error {
-  override readonly name = 'ArgError';
-}
-
-const isShare = (n: number): boolean => n >= 0 && n <= 1;
-const isNonNegative = (n: number): boolean => n >= 0;
-
 export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
   try {
     const { values } = parseArgs({
@@ -77,13 +64,13 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
     if (values.help) return { kind: 'help' };
     const stat = values['receipt-stat'];
     if (stat !== undefined && !isReceiptStat(stat)) {
-      throw new ArgError(`--receipt-stat must be one of ${Object.keys(ReceiptStat).join(', ')}, got '${stat}'`);
+      throw new FlagError(`--receipt-stat must be one of ${Object.keys(ReceiptStat).join(', ')}, got '${stat}'`);
     }
     const format = values['message-id-format'];
     if (format !== undefined && format !== 'hex' && format !== 'decimal') {
-      throw new ArgError(`--message-id-format must be hex or decimal, got '${format}'`);
+      throw new FlagError(`--message-id-format must be hex or decimal, got '${format}'`);
     }
-    const port = num('port', values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number') ?? DEFAULT_SIM_PORT;
+    const port = optionalNumberFlag('port', values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number') ?? DEFAULT_SIM_PORT;
     return {
       kind: 'run',
       options: {
@@ -92,17 +79,17 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
         systemId: values['system-id'],
         password: values.password,
         receipts: !values['no-receipts'],
-        receiptDelayMs: num('receipt-delay-ms', values['receipt-delay-ms'], isNonNegative, 'a non-negative number'),
+        receiptDelayMs: optionalNumberFlag('receipt-delay-ms', values['receipt-delay-ms'], isNonNegative, 'a non-negative number'),
         receiptStat: stat,
-        throttleShare: num('throttle-share', values['throttle-share'], isShare, 'between 0 and 1'),
-        rejectShare: num('reject-share', values['reject-share'], isShare, 'between 0 and 1'),
-        maxTps: num('max-tps', values['max-tps'], isNonNegative, 'a non-negative number'),
-        respondDelayMs: num('respond-delay-ms', values['respond-delay-ms'], isNonNegative, 'a non-negative number'),
-        silentShare: num('silent-share', values['silent-share'], isShare, 'between 0 and 1'),
+        throttleShare: optionalNumberFlag('throttle-share', values['throttle-share'], isShare, 'between 0 and 1'),
+        rejectShare: optionalNumberFlag('reject-share', values['reject-share'], isShare, 'between 0 and 1'),
+        maxTps: optionalNumberFlag('max-tps', values['max-tps'], isNonNegative, 'a non-negative number'),
+        respondDelayMs: optionalNumberFlag('respond-delay-ms', values['respond-delay-ms'], isNonNegative, 'a non-negative number'),
+        silentShare: optionalNumberFlag('silent-share', values['silent-share'], isShare, 'between 0 and 1'),
         receiptBeforeResp: values['receipt-before-resp'] ? true : undefined,
-        congestionState: num('congestion-state', values['congestion-state'], (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer 0..100'),
+        congestionState: optionalNumberFlag('congestion-state', values['congestion-state'], (n) => Number.isInteger(n) && n >= 0 && n <= 100, 'an integer 0..100'),
         messageIdFormat: format,
-        windowSize: num('window-size', values['window-size'], (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
+        windowSize: optionalNumberFlag('window-size', values['window-size'], (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
       },
     };
   } catch (err) {

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { FlagError, isPositiveInteger, isShare, numberFlag, optionalNumberFlag } from './flag-values.js';
+
+describe('numeric flags', () => {
+  it('reads a valid value and falls back when absent', () => {
+    expect(numberFlag('rate', '2500', 1000, isPositiveInteger, 'a positive integer')).toBe(2500);
+    expect(numberFlag('rate', undefined, 1000, isPositiveInteger, 'a positive integer')).toBe(1000);
+    expect(optionalNumberFlag('share', undefined, isShare, 'between 0 and 1')).toBeUndefined();
+    expect(optionalNumberFlag('share', '0.25', isShare, 'between 0 and 1')).toBe(0.25);
+  });
+
+  it.each(['', '  ', 'abc', 'Infinity', '1.5', '0', '-3'])('rejects %j for a positive integer, naming the flag', (raw) => {
+    expect(() => numberFlag('workers', raw, 1, isPositiveInteger, 'a positive integer')).toThrow(
+      new FlagError(`--workers must be a positive integer, got '${raw}'`),
+    );
+  });
+});

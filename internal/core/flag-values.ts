@@ -1,0 +1,22 @@
+/** Reading numeric command-line flag values, shared by every command: a bad value throws a FlagError naming the flag. */
+
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+}
+
+/** The flag's number, or undefined when it was not given; `what` completes "--flag must be …". */
+export function optionalNumberFlag(flag: string, raw: string | undefined, check: (n: number) => boolean, what: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) throw new FlagError(`--${flag} must be ${what}, got '${raw}'`);
+  return n;
+}
+
+export function numberFlag(flag: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, what: string): number {
+  return optionalNumberFlag(flag, raw, check, what) ?? fallback;
+}
+
+export const isPositive = (n: number): boolean => n > 0;
+export const isPositiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0;
+export const isNonNegative = (n: number): boolean => n >= 0;
+export const isShare = (n: number): boolean => n >= 0 && n <= 1;
