@@ -24,6 +24,7 @@ describe('bench flags', () => {
       kannelWindow: 100,
       p99LimitMs: 50,
       pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+      backgroundNice: 10,
     });
   });
 
@@ -57,6 +58,7 @@ describe('bench flags', () => {
     expect(parseBenchArgs(['--binds', '0'], {})).toMatchObject({ kind: 'error', message: expect.stringContaining('--binds') });
     expect(parseBenchArgs(['--kannel', 'maybe'], {})).toMatchObject({ kind: 'error' });
     expect(parseBenchArgs(['--nope'], {})).toMatchObject({ kind: 'error' });
+    expect(parseBenchArgs(['--background-nice', '-5'], {})).toMatchObject({ kind: 'error', message: expect.stringContaining('--background-nice') });
     expect(parseBenchArgs(['--help'], {})).toEqual({ kind: 'help' });
   });
 });

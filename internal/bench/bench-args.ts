@@ -1,5 +1,6 @@
 /** The bench command line: flags to BenchOptions, with the usage text; bad input is a value, not a throw. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { FlagError, isNonNegative, isPositive, isPositiveInteger, numberFlag } from '../core/flag-values.js';
 import { DEFAULT_ADMIN_URL } from './bench-database.js';
 import { DEFAULT_MIX, parseMix, type MixWeights } from './message-mix.js';
 import type { Layout } from './stack.js';
@@ -38,6 +39,8 @@ Gateway:
   --window <n>             outstanding submit_sm per bind (default 100)
   --tps <n>                submit_sm per second per bind (default 5000)
   --receipt-delay-ms <n>   simulator delay before each receipt (default 0)
+  --background-nice <n>    split layout: SMSMESH_NICE of connector and dlr-writer, so the edges get the cores
+                           first under load (default 10; 0 = same priority as the edges)
   --log-level <lvl>        gateway LOG_LEVEL (default info)
   --profile                run the gateway with --cpu-prof into <results>/profiles/ and print the top 25
                            self-time functions per process after the runs
@@ -100,6 +103,8 @@ export interface BenchOptions {
   timeoutMs: number;
   warmupS: number;
   receiptDelayMs: number;
+  /** SMSMESH_NICE of connector and dlr-writer in the split layout. */
+  backgroundNice: number;
   logLevel: string;
   profile: boolean;
   p99LimitMs: number;
@@ -127,6 +132,7 @@ export const BENCH_OPTIONS = {
   window: { type: 'string' },
   tps: { type: 'string' },
   'receipt-delay-ms': { type: 'string' },
+  'background-nice': { type: 'string' },
   'log-level': { type: 'string' },
   profile: { type: 'boolean' },
   kannel: { type: 'string' },
@@ -152,18 +158,6 @@ export const BENCH_OPTIONS = {
 
 export type BenchArgs = { kind: 'help' } | { kind: 'run'; options: BenchOptions } | { kind: 'error'; message: string };
 
-class ArgError extends Error {}
-
-function num(flag: string, raw: string | undefined, fallback: number, check: (n: number) => boolean, what: string): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) throw new ArgError(`--${flag} must be ${what}, got '${raw}'`);
-  return n;
-}
-const pos = (n: number) => n > 0;
-const posInt = (n: number) => Number.isInteger(n) && n > 0;
-const nonNeg = (n: number) => n >= 0;
-
 export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchArgs {
   try {
     const { values } = parseArgs({
@@ -179,73 +173,74 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     if (values.rates !== undefined) {
       rates = values.rates.split(',').map((s) => Number(s.trim()));
       if (rates.length === 0 || rates.some((r) => !Number.isFinite(r) || r <= 0)) {
-        throw new ArgError(`--rates must be a comma-separated list of positive numbers, got '${values.rates}'`);
+        throw new FlagError(`--rates must be a comma-separated list of positive numbers, got '${values.rates}'`);
       }
     }
     const layouts = (values.layout ?? 'all').split(',').map((s) => s.trim());
-    for (const l of layouts) if (l !== 'all' && l !== 'split') throw new ArgError(`--layout takes all, split or all,split, got '${values.layout}'`);
+    for (const l of layouts) if (l !== 'all' && l !== 'split') throw new FlagError(`--layout takes all, split or all,split, got '${values.layout}'`);
     const kannel = values.kannel ?? 'auto';
-    if (kannel !== 'auto' && kannel !== 'on' && kannel !== 'off') throw new ArgError(`--kannel must be auto, on or off, got '${kannel}'`);
+    if (kannel !== 'auto' && kannel !== 'on' && kannel !== 'off') throw new FlagError(`--kannel must be auto, on or off, got '${kannel}'`);
     const kannelStore = values['kannel-store'] ?? 'spool';
     if (kannelStore !== 'spool' && kannelStore !== 'file' && kannelStore !== 'none') {
-      throw new ArgError(`--kannel-store must be spool, file or none, got '${kannelStore}'`);
+      throw new FlagError(`--kannel-store must be spool, file or none, got '${kannelStore}'`);
     }
     let mix = DEFAULT_MIX;
     if (values.mix !== undefined) {
       try {
         mix = parseMix(values.mix);
       } catch (err) {
-        throw new ArgError(`--mix: ${(err as Error).message}`);
+        throw new FlagError(`--mix: ${(err as Error).message}`);
       }
     }
     const logLevel = values['log-level'] ?? 'info';
     if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
-      throw new ArgError(`--log-level must be trace, debug, info, warn, error, fatal or silent, got '${logLevel}'`);
+      throw new FlagError(`--log-level must be trace, debug, info, warn, error, fatal or silent, got '${logLevel}'`);
     }
-    const soakMinutes = values.soak === undefined ? undefined : num('soak', values.soak, 0, pos, 'a positive number of minutes');
-    const backlog = values.backlog === undefined ? undefined : num('backlog', values.backlog, 0, posInt, 'a positive integer');
+    const soakMinutes = values.soak === undefined ? undefined : numberFlag('soak', values.soak, 0, isPositive, 'a positive number of minutes');
+    const backlog = values.backlog === undefined ? undefined : numberFlag('backlog', values.backlog, 0, isPositiveInteger, 'a positive integer');
     const pgUrl = values['pg-url'] ?? env.BENCH_DATABASE_URL ?? env.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL;
-    if (!/^postgres(ql)?:\/\//.test(pgUrl)) throw new ArgError(`--pg-url must be a postgres:// URL, got '${pgUrl}'`);
+    if (!/^postgres(ql)?:\/\//.test(pgUrl)) throw new FlagError(`--pg-url must be a postgres:// URL, got '${pgUrl}'`);
     const options: BenchOptions = {
       layouts: [...new Set(layouts)] as Layout[],
-      edges: num('edges', values.edges, 2, posInt, 'a positive integer'),
-      binds: num('binds', values.binds, 4, (n) => posInt(n) && n <= 64, 'an integer from 1 to 64'),
-      window: num('window', values.window, 100, (n) => posInt(n) && n <= 1000, 'an integer from 1 to 1000'),
-      tps: num('tps', values.tps, 5000, (n) => n > 0 && n <= 100_000, 'a number from 1 to 100000'),
+      edges: numberFlag('edges', values.edges, 2, isPositiveInteger, 'a positive integer'),
+      binds: numberFlag('binds', values.binds, 4, (n) => isPositiveInteger(n) && n <= 64, 'an integer from 1 to 64'),
+      window: numberFlag('window', values.window, 100, (n) => isPositiveInteger(n) && n <= 1000, 'an integer from 1 to 1000'),
+      tps: numberFlag('tps', values.tps, 5000, (n) => n > 0 && n <= 100_000, 'a number from 1 to 100000'),
       rates,
       ratesGiven: values.rates !== undefined,
-      durationS: num('duration', values.duration, quick ? 10 : 30, pos, 'a positive number of seconds'),
+      durationS: numberFlag('duration', values.duration, quick ? 10 : 30, isPositive, 'a positive number of seconds'),
       quick,
       findMax: values['find-max'] === true,
-      startRate: num('start-rate', values['start-rate'], 500, pos, 'a positive number'),
-      step: num('step', values.step, 500, pos, 'a positive number'),
-      maxRate: num('max-rate', values['max-rate'], 20_000, pos, 'a positive number'),
+      startRate: numberFlag('start-rate', values['start-rate'], 500, isPositive, 'a positive number'),
+      step: numberFlag('step', values.step, 500, isPositive, 'a positive number'),
+      maxRate: numberFlag('max-rate', values['max-rate'], 20_000, isPositive, 'a positive number'),
       soakMinutes,
-      rate: num('rate', values.rate, 1000, pos, 'a positive number'),
+      rate: numberFlag('rate', values.rate, 1000, isPositive, 'a positive number'),
       backlog,
       kannel,
-      kannelBinds: num('kannel-binds', values['kannel-binds'], 1, posInt, 'a positive integer'),
-      kannelWindow: num('kannel-window', values['kannel-window'], 100, posInt, 'a positive integer'),
+      kannelBinds: numberFlag('kannel-binds', values['kannel-binds'], 1, isPositiveInteger, 'a positive integer'),
+      kannelWindow: numberFlag('kannel-window', values['kannel-window'], 100, isPositiveInteger, 'a positive integer'),
       kannelStore,
-      kannelDbConnections: num('kannel-db-connections', values['kannel-db-connections'], 1, posInt, 'a positive integer'),
-      kannelLogLevel: num('kannel-log-level', values['kannel-log-level'], 2, (n) => Number.isInteger(n) && n >= 0 && n <= 4, 'an integer from 0 to 4'),
-      workers: num('workers', values.workers, 1, posInt, 'a positive integer'),
-      sockets: num('sockets', values.sockets, 256, posInt, 'a positive integer'),
-      maxInFlight: num('max-in-flight', values['max-in-flight'], 2000, posInt, 'a positive integer'),
+      kannelDbConnections: numberFlag('kannel-db-connections', values['kannel-db-connections'], 1, isPositiveInteger, 'a positive integer'),
+      kannelLogLevel: numberFlag('kannel-log-level', values['kannel-log-level'], 2, (n) => Number.isInteger(n) && n >= 0 && n <= 4, 'an integer from 0 to 4'),
+      workers: numberFlag('workers', values.workers, 1, isPositiveInteger, 'a positive integer'),
+      sockets: numberFlag('sockets', values.sockets, 256, isPositiveInteger, 'a positive integer'),
+      maxInFlight: numberFlag('max-in-flight', values['max-in-flight'], 2000, isPositiveInteger, 'a positive integer'),
       mix,
-      timeoutMs: num('timeout-ms', values['timeout-ms'], 10_000, posInt, 'a positive integer'),
-      warmupS: num('warmup', values.warmup, quick ? 3 : 5, nonNeg, 'a non-negative number of seconds'),
-      receiptDelayMs: num('receipt-delay-ms', values['receipt-delay-ms'], 0, nonNeg, 'a non-negative number'),
+      timeoutMs: numberFlag('timeout-ms', values['timeout-ms'], 10_000, isPositiveInteger, 'a positive integer'),
+      warmupS: numberFlag('warmup', values.warmup, quick ? 3 : 5, isNonNegative, 'a non-negative number of seconds'),
+      receiptDelayMs: numberFlag('receipt-delay-ms', values['receipt-delay-ms'], 0, isNonNegative, 'a non-negative number'),
+      backgroundNice: numberFlag('background-nice', values['background-nice'], 10, (n) => Number.isInteger(n) && n >= 0 && n <= 19, 'an integer from 0 to 19'),
       logLevel,
       profile: values.profile === true,
-      p99LimitMs: num('p99-limit-ms', values['p99-limit-ms'], 50, pos, 'a positive number'),
-      drainTimeoutS: num('drain-timeout', values['drain-timeout'], quick ? 30 : 60, pos, 'a positive number of seconds'),
-      dbPollMs: num('db-poll-ms', values['db-poll-ms'], soakMinutes !== undefined ? 10_000 : 1000, (n) => n >= 200, 'at least 200'),
+      p99LimitMs: numberFlag('p99-limit-ms', values['p99-limit-ms'], 50, isPositive, 'a positive number'),
+      drainTimeoutS: numberFlag('drain-timeout', values['drain-timeout'], quick ? 30 : 60, isPositive, 'a positive number of seconds'),
+      dbPollMs: numberFlag('db-poll-ms', values['db-poll-ms'], soakMinutes !== undefined ? 10_000 : 1000, (n) => n >= 200, 'at least 200'),
       pgUrl,
       resultsDir: values['results-dir'] ?? 'bench-results',
       keep: values.keep === true,
     };
-    if (options.findMax && options.startRate > options.maxRate) throw new ArgError('--start-rate is above --max-rate');
+    if (options.findMax && options.startRate > options.maxRate) throw new FlagError('--start-rate is above --max-rate');
     return { kind: 'run', options };
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };

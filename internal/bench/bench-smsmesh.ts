@@ -39,6 +39,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     logDir: join(resultsDir, 'logs', `smsmesh-${layout}`),
     profileDir,
     logLevel: o.logLevel,
+    backgroundNice: o.backgroundNice,
   });
   const unregisterStack = registerCleanup(() => stack.stop());
   copyFileSync(join(workDir, `smsmesh-${layout}`, 'smsmesh.json'), join(resultsDir, 'logs', `smsmesh-${layout}`, 'smsmesh.json'));
@@ -66,7 +67,15 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     system: 'smsmesh',
     label,
     key: `smsmesh-${layout}`,
-    config: { layout, edges: layout === 'split' ? o.edges : 1, binds: o.binds, window: o.window, tps: o.tps, processes: stack.gateway.map((g) => g.name) },
+    config: {
+      layout,
+      edges: layout === 'split' ? o.edges : 1,
+      binds: o.binds,
+      window: o.window,
+      tps: o.tps,
+      ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
+      processes: stack.gateway.map((g) => g.name),
+    },
     stackGroups,
     runs: [],
   };

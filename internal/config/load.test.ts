@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, parseFileConfig } from './load.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseFileConfig } from './load.js';
 
 const carrier = { id: 'acme', prefixes: ['+4477'], smpp: { host: '127.0.0.1', port: 2775, systemId: 'user', password: 'secret' } };
 const client = { id: 'demo', apiKey: '0123456789abcdef0123' };
@@ -54,5 +57,22 @@ describe('config validation', () => {
     expect(problems({ carriers: [{ ...carrier, responseTimeoutMs: 20_000 }], clients: [client], nats: { ackWaitMs: 30_000 } })[0]).toMatch(
       /^carriers\[0\]\.responseTimeoutMs: must be at most half of nats\.ackWaitMs/,
     );
+  });
+});
+
+describe('environment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsmesh-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'smsmesh.json');
+  writeFileSync(path, JSON.stringify({ carriers: [carrier], clients: [client] }));
+
+  it('reads SMSMESH_NICE, unset by default', () => {
+    expect(loadConfig({ SMSMESH_CONFIG: path }).nice).toBeUndefined();
+    expect(loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE: '10' }).nice).toBe(10);
+    expect(loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE: '-5' }).nice).toBe(-5);
+  });
+
+  it.each(['20', '-21', '2.5', 'low'])('rejects SMSMESH_NICE=%s naming the variable', (raw) => {
+    expect(() => loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE: raw })).toThrow(/environment SMSMESH_NICE: /);
   });
 });

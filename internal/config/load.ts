@@ -16,6 +16,8 @@ export interface Config extends FileConfig {
   metricsPort: number | undefined;
   logLevel: string;
   configPath: string;
+  /** Scheduling niceness the process sets on itself at start; undefined leaves it as started. */
+  nice: number | undefined;
 }
 
 export class ConfigError extends AppError {
@@ -38,6 +40,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   SMSMESH_CONFIG: z.string().default('smsmesh.yaml'),
   SMSMESH_DATA_DIR: z.string().default('.data'),
+  SMSMESH_NICE: z.coerce.number().int().min(-20).max(19).optional().or(z.literal('').transform(() => undefined)),
 });
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     metricsPort: e.data.METRICS_PORT,
     logLevel: e.data.LOG_LEVEL,
     configPath,
+    nice: e.data.SMSMESH_NICE,
   });
 }
 

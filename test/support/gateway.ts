@@ -70,6 +70,7 @@ export async function spawnGateway(opts: {
   http?: boolean;
   logDir: string;
   name?: string;
+  env?: Record<string, string>;
 }): Promise<GatewayProcess> {
   const port = opts.http ? await freePort() : undefined;
   const metricsPort = await freePort();
@@ -84,6 +85,7 @@ export async function spawnGateway(opts: {
     HOST: '127.0.0.1',
     METRICS_PORT: String(metricsPort),
     LOG_LEVEL: 'info',
+    ...opts.env,
   };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else delete env.DATABASE_URL;
