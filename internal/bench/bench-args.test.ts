@@ -24,7 +24,7 @@ describe('bench flags', () => {
       kannelWindow: 100,
       p99LimitMs: 50,
       pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-      backgroundNice: 10,
+      backgroundNice: 0,
     });
   });
 

@@ -40,7 +40,7 @@ Gateway:
   --tps <n>                submit_sm per second per bind (default 5000)
   --receipt-delay-ms <n>   simulator delay before each receipt (default 0)
   --background-nice <n>    split layout: SMSMESH_NICE of connector and dlr-writer, so the edges get the cores
-                           first under load (default 10; 0 = same priority as the edges)
+                           first: lower accept latency, less end-to-end throughput in overload (default 0 = off)
   --log-level <lvl>        gateway LOG_LEVEL (default info)
   --profile                run the gateway with --cpu-prof into <results>/profiles/ and print the top 25
                            self-time functions per process after the runs
@@ -230,7 +230,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       timeoutMs: numberFlag('timeout-ms', values['timeout-ms'], 10_000, isPositiveInteger, 'a positive integer'),
       warmupS: numberFlag('warmup', values.warmup, quick ? 3 : 5, isNonNegative, 'a non-negative number of seconds'),
       receiptDelayMs: numberFlag('receipt-delay-ms', values['receipt-delay-ms'], 0, isNonNegative, 'a non-negative number'),
-      backgroundNice: numberFlag('background-nice', values['background-nice'], 10, (n) => Number.isInteger(n) && n >= 0 && n <= 19, 'an integer from 0 to 19'),
+      backgroundNice: numberFlag('background-nice', values['background-nice'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 19, 'an integer from 0 to 19'),
       logLevel,
       profile: values.profile === true,
       p99LimitMs: numberFlag('p99-limit-ms', values['p99-limit-ms'], 50, isPositive, 'a positive number'),

@@ -162,7 +162,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       // Edges of the split layout only accept (POST); they need no database.
       if (entry === 'edge') delete env.DATABASE_URL;
       else env.DATABASE_URL = o.db.url;
-      // Delivery work yields the cores to intake: clients wait on the edge, the connector and writer can wait.
+      // Delivery work can yield the cores to intake: clients wait on the edge; the connector and writer can wait.
       if ((entry === 'connector' || entry === 'dlr-writer') && o.backgroundNice !== 0) env.SMSMESH_NICE = String(o.backgroundNice);
       else delete env.SMSMESH_NICE;
       const child = spawn(process.execPath, [...execArgv, join(root, 'dist', 'cmd', `${entry}.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
