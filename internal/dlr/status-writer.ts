@@ -36,6 +36,9 @@ interface Item {
   evs: StatusEvent[];
 }
 
+/** One batch committing and one sealed behind it. */
+const MAX_QUEUED_BATCHES = 2;
+
 export function unmatchedDelayMs(deliveryCount: number): number {
   return Math.min(30_000, 250 * 2 ** Math.min(10, deliveryCount - 1));
 }
@@ -49,6 +52,8 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
   let bufEvents = 0;
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
+  /** Batches handed to the chain and not yet committed, oldest first. */
+  const queued: Promise<void>[] = [];
   let stopped = false;
 
   async function commit(batch: Item[]): Promise<void> {
@@ -116,7 +121,10 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
     if (buf.length > 0) {
       const batch = buf.splice(0, buf.length);
       bufEvents = 0;
-      chain = chain.then(() => commit(batch));
+      const done = chain.then(() => commit(batch));
+      chain = done;
+      queued.push(done);
+      void done.then(() => queued.splice(queued.indexOf(done), 1));
     }
     return chain;
   }
@@ -126,6 +134,10 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
     bufEvents += it.evs.length;
     if (bufEvents >= batchSize) await flush();
     else timer ??= setTimeout(() => void flush(), maxWaitMs);
+    // While one batch commits and the next waits for it, take nothing more off the bus: the timer would otherwise
+    // seal a batch every maxWaitMs however slow the database is, holding up to max_ack_pending messages in memory
+    // until ack_wait redelivers them.
+    while (queued.length >= MAX_QUEUED_BATCHES) await queued[0];
   }
 
   async function drain(iter: ConsumerMessages, decode: (m: JsMsg) => StatusEvent[]): Promise<void> {
