@@ -1,8 +1,6 @@
 /**
  * One bind's life: connect and bind, run the session until it is lost, back off (longer after a
  * credentials rejection), connect again, until the actor stops.
- * The file name keeps "bind-actor": test/connector/smsc-restart.test.ts pins the jitter's Math.random draws
- * by finding "bind-actor" in the caller's stack.
  */
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
@@ -28,6 +26,8 @@ export interface ReconnectLoopDeps {
   log: Logger;
   /** A sleep that stop() cuts short. */
   sleep(ms: number): Promise<void>;
+  /** Uniform in [0, 1): the jitter's draws. */
+  random(): number;
   fetchLoop(s: Session): Promise<void>;
   pump(): void;
   signal(): void;
@@ -76,7 +76,7 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
         metrics.reconnects.inc(labels);
         // "Equal jitter": half the ceiling plus a random half, so gaps grow while binds still spread out.
         const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-        let delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+        let delay = Math.round(ceiling / 2 + d.random() * (ceiling / 2));
         if (err instanceof BindRejectedError && CREDENTIAL_STATUSES.has(err.status)) {
           delay = BAD_CREDENTIALS_BACKOFF_MS;
           log.error({ status: err.status, err: errorMessage(err) }, 'bind rejected: check systemId/password for this carrier');

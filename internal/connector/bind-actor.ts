@@ -53,6 +53,8 @@ export interface BindActorOptions {
   metrics: ConnectorMetrics;
   log: Logger;
   clock?: Clock;
+  /** Source of the reconnect jitter, uniform in [0, 1); tests pin it. Default Math.random. */
+  random?: () => number;
   /** How long a pull request waits for messages when the queue is idle. */
   fetchExpiresMs?: number;
   /** Pause after ESME_RTHROTTLED / ESME_RMSGQFUL before sending again. */
@@ -113,6 +115,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     labels,
     log,
     sleep,
+    random: o.random ?? Math.random,
     fetchLoop,
     pump,
     signal,

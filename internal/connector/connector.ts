@@ -41,6 +41,8 @@ export async function startConnector(deps: {
   carriers: readonly CarrierConfig[];
   metrics: ConnectorMetrics;
   log: Logger;
+  /** Reconnect jitter source of every bind (default Math.random). */
+  random?: () => number;
 }): Promise<Connector> {
   const actors: BindActor[] = [];
   for (const c of deps.carriers) {
@@ -94,6 +96,7 @@ export async function startConnector(deps: {
           events,
           metrics: deps.metrics,
           log: deps.log,
+          ...(deps.random ? { random: deps.random } : {}),
         }),
       );
     }

@@ -3,16 +3,18 @@
  * port 2 s later: the bind reconnects with exponential backoff, and every message published before or during
  * the outage is submitted afterwards.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sleep, startHarness, waitUntil, type Harness } from '../support/connector-harness.js';
 
-/** bind-actor's reconnect backoff: base 500 ms, doubling, full jitter (delay = random × cap). */
+/** The bind actor's reconnect backoff: base 500 ms, doubling cap, equal jitter (delay = cap/2 + random × cap/2). */
 const BASE_MS = 500;
 
 let h: Harness | undefined;
 let h2: Harness | undefined;
+/** The binds' jitter draws; outage 2 pins them to the top. */
+let jitter: () => number = Math.random;
+
 afterAll(async () => {
-  vi.restoreAllMocks();
   await h?.close();
   await h2?.close();
 });
@@ -37,7 +39,7 @@ const gapsOf = (t: number[]): number[] => t.slice(1).map((x, i) => x - t[i]!);
 
 describe('SMSC restart', () => {
   it('reconnects with backoff after the SMSC dies and comes back on the same port; nothing is lost', async () => {
-    h = await startHarness({ carrier: { tps: 200, window: 20, binds: 1 }, sim: { receipts: false, respondDelayMs: 10 } });
+    h = await startHarness({ carrier: { tps: 200, window: 20, binds: 1 }, sim: { receipts: false, respondDelayMs: 10 }, random: () => jitter() });
     const bindsUp = () => h!.metric('smsmesh_binds_up');
     await waitUntil('bound', async () => (await bindsUp()) === 1, 10_000);
 
@@ -61,7 +63,7 @@ describe('SMSC restart', () => {
     const gaps1 = gapsOf([down1, ...w1.times]);
     console.log(`[restart] outage 1 (jitter as is): ${r1 - r0} failed bind attempts in ${back1 - down1} ms; gaps ${gaps1.join(', ')} ms`);
     expect(r1).toBeGreaterThan(r0);
-    // A retry loop without backoff would make hundreds of attempts in 2 s; full jitter under a doubling cap makes a handful.
+    // A retry loop without backoff would make hundreds of attempts in 2 s; jittered waits under a doubling cap make a handful.
     expect(r1 - r0).toBeLessThanOrEqual(12);
     // Each wait is at most its cap, and the cap doubles (the first attempt follows the loss at once).
     gaps1.slice(1).forEach((g, k) => expect(g, `wait before attempt ${k + 2}`).toBeLessThanOrEqual(BASE_MS * 2 ** k + 60));
@@ -69,16 +71,14 @@ describe('SMSC restart', () => {
     // --- outage 2: jitter pinned to its top, so the doubling itself shows ---
     const w2 = watchReconnects(h);
     const more = await h.publishMany(200, '7709');
-    // Only the bind actor's draws: the NATS client draws from Math.random too, and must keep doing so.
-    const random = Math.random.bind(Math);
-    const rnd = vi.spyOn(Math, 'random').mockImplementation(() => (new Error().stack?.includes('bind-actor') ? 0.999 : random()));
+    jitter = () => 0.999;
     const down2 = Date.now();
     await h.closeSimulator();
     const during2 = await h.publishMany(100, '7710');
     await sleep(2000);
     await h.openSimulator();
     await waitUntil('bound again', async () => (await bindsUp()) === 1, 15_000, 10);
-    rnd.mockRestore();
+    jitter = Math.random;
     w2.stop();
     const gaps2 = gapsOf(w2.times);
     console.log(`[restart] outage 2 (jitter pinned at max): attempts at +${w2.times.map((t) => t - down2).join(', +')} ms; gaps ${gaps2.join(', ')} ms; reconnected after ${Date.now() - down2} ms`);

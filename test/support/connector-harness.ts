@@ -39,6 +39,8 @@ export interface HarnessOptions {
   start?: boolean;
   /** HARNESS_LOG=debug|info|warn prints the gateway's logs; silent by default. */
   log?: Logger;
+  /** The binds' reconnect jitter source (default Math.random). */
+  random?: () => number;
 }
 
 export interface EventLog {
@@ -167,7 +169,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 
   async function startConn(): Promise<Connector> {
     if (connector) return connector;
-    const c = await startConnector({ bus, publisher, carriers: [carrier], metrics, log });
+    const c = await startConnector({ bus, publisher, carriers: [carrier], metrics, log, ...(o.random ? { random: o.random } : {}) });
     metrics.setInflightSource(() => c.binds());
     connector = c;
     return c;
