@@ -114,7 +114,7 @@ export function upsertSubmitted(json: string): SQL {
 /**
  * Applies receipts to the parts of multi-part messages and to one-part messages, and answers with (a) the indexes
  * of receipts that match nothing, (b) the multi-part messages whose parts changed, for `settleMessages`, and (c)
- * the final states one-part messages reached. Per part (or one-part message), a final receipt beats intermediate
+ * the final states one-part messages reached (`status`). Per part (or one-part message), a final receipt beats intermediate
  * ones and the earliest final wins; one that already has a final status is left alone (first final wins across
  * batches); an intermediate receipt only replaces last_stat with a newer one, so replays are no-ops.
  */
@@ -176,7 +176,7 @@ export function applyReceipts(json: string): SQL {
         and (h.status is not null or m.last_stat_at is null or ${ts(sql`h.at`)} > m.last_stat_at)
       returning h.status
     )
-    select f.i as unmatched, null::text as message_id, null::text as final
+    select f.i as unmatched, null::text as message_id, null::text as status
     from f
     where f.message_id is null
     union all

@@ -68,9 +68,9 @@ function receiptRow(e: ReceiptEvent, i: number): ReceiptRow {
 
 const FINAL_SET: ReadonlySet<string> = new Set(FINAL_STATUSES);
 
-function countFinals(into: Partial<Record<FinalStatus, number>>, rows: readonly { status: string }[]): void {
+function countFinals(into: Partial<Record<FinalStatus, number>>, rows: readonly { status: string | null }[]): void {
   for (const { status } of rows) {
-    if (FINAL_SET.has(status)) into[status as FinalStatus] = (into[status as FinalStatus] ?? 0) + 1;
+    if (status !== null && FINAL_SET.has(status)) into[status as FinalStatus] = (into[status as FinalStatus] ?? 0) + 1;
   }
 }
 
@@ -119,18 +119,17 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
       if (b.accepted.length > 0) await tx.execute(upsertAccepted(JSON.stringify(b.accepted)));
       if (b.submitted.length > 0) await tx.execute(upsertSubmitted(JSON.stringify(b.submitted)));
       if (b.receipts.length > 0) {
-        const rows = await queryRows<{ unmatched: number | null; message_id: string | null; final: string | null }>(
+        const rows = await queryRows<{ unmatched: number | null; message_id: string | null; status: string | null }>(
           tx,
           applyReceipts(JSON.stringify(b.receipts)),
         );
         const touched: string[] = [];
-        const oneParts: { status: string }[] = [];
         for (const r of rows) {
           if (r.unmatched !== null) result.unmatchedReceipts.push(r.unmatched);
           else if (r.message_id !== null) touched.push(r.message_id);
-          else if (r.final !== null) oneParts.push({ status: r.final });
         }
-        countFinals(result.finals, oneParts);
+        // Rows with a status are the one-part messages this batch made final.
+        countFinals(result.finals, rows);
         if (touched.length > 0) {
           countFinals(result.finals, await queryRows<{ status: string }>(tx, settleMessages(JSON.stringify(touched))));
         }
