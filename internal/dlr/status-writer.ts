@@ -133,7 +133,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
     buf.push(it);
     bufEvents += it.evs.length;
     // A full batch waits for the commits before it: under load, messages gather in fewer, larger transactions
-    // (letting the next batch fill meanwhile was measured: more transactions, more CPU, twice the p99 accept).
+    // (letting the next batch fill meanwhile was tried: the machine got busier and p99 accept worse in make bench).
     if (bufEvents >= batchSize) await flush();
     else timer ??= setTimeout(() => void flush(), maxWaitMs);
     // Timer-sealed batches are bounded too: while one batch commits and the next waits for it, take nothing more
