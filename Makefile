@@ -15,8 +15,9 @@ deps: node_modules/.package-lock.json ## install npm packages (and nats-server f
 	  echo "nats-server not found: installing it with apt-get"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq nats-server; }
 
-build: deps ## compile TypeScript into dist/
+build: deps ## compile the gateway (npm run build) and the tools (npm run build:tools) into dist/
 	npm run build --silent
+	npm run build:tools --silent
 
 dev: build ## run nats-server (unless NATS_URL answers), the SMSC simulator and the gateway; Ctrl-C stops all
 	PATH="/usr/sbin:$$PATH" node dist/cmd/dev.js

@@ -1,6 +1,6 @@
 /** `make bench-bind`: submit_sm/s of one connector bind at windows 1, 10 and 100 against the simulator. */
 import { parseArgs } from 'node:util';
-import { measureBindThroughput } from '../internal/bench/bind-throughput.js';
+import { measureBindThroughput } from '../tools/bench/bind-throughput.js';
 
 const usage = `Usage: node dist/cmd/bench-bind.js [--windows 1,10,100] [--messages 20000] [--help]
 

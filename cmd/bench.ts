@@ -1,6 +1,6 @@
 /** `make bench`: composition root of the benchmark — flags in, runBench, exit 1 when a message was lost. */
-import { BENCH_USAGE, parseBenchArgs } from '../internal/bench/bench-args.js';
-import { runBench } from '../internal/bench/bench-main.js';
+import { BENCH_USAGE, parseBenchArgs } from '../tools/bench/bench-args.js';
+import { runBench } from '../tools/bench/bench-main.js';
 
 const args = parseBenchArgs(process.argv.slice(2));
 if (args.kind === 'help') {

@@ -1,6 +1,6 @@
 /** `make dev`: the local stack (nats-server, SMSC simulator, gateway) in one command. */
 import { parseArgs } from 'node:util';
-import { runDevStack } from '../internal/devstack/dev-stack.js';
+import { runDevStack } from '../tools/devstack/dev-stack.js';
 
 const usage = `Usage: node dist/cmd/dev.js [--port 8080] [--smsc-port 2775] [--data-dir .data] [--help]
 

@@ -3,11 +3,11 @@
  * flags in, workers forked, a line per second, a summary, exit 1 when a threshold fails.
  */
 import { writeFileSync } from 'node:fs';
-import { totalArrivals } from '../internal/bench/arrival-schedule.js';
-import { LoadFleet } from '../internal/bench/load-fleet.js';
-import type { LoadTarget } from '../internal/bench/load-generator.js';
-import { LOADGEN_USAGE, parseLoadgenArgs } from '../internal/bench/loadgen-args.js';
-import { errorsText, resultJson } from '../internal/bench/report.js';
+import { totalArrivals } from '../tools/loadgen/arrival-schedule.js';
+import { LoadFleet } from '../tools/loadgen/load-fleet.js';
+import type { LoadTarget } from '../tools/loadgen/load-generator.js';
+import { LOADGEN_USAGE, parseLoadgenArgs } from '../tools/loadgen/loadgen-args.js';
+import { errorsText, resultJson } from '../tools/bench/report.js';
 
 const args = parseLoadgenArgs(process.argv.slice(2));
 if (args.kind === 'help') {

@@ -1,7 +1,7 @@
 /** Composition root of the SMSC simulator: flags in, simulator up, one JSON line when ready, clean exit on SIGTERM/SIGINT. */
 import { createLogger } from '../internal/log/logger.js';
-import { parseSimulatorArgs, SIMULATOR_USAGE } from '../internal/smsc-sim/cli-args.js';
-import { startSmscSimulator } from '../internal/smsc-sim/simulator.js';
+import { parseSimulatorArgs, SIMULATOR_USAGE } from '../tools/smsc-sim/cli-args.js';
+import { startSmscSimulator } from '../tools/smsc-sim/simulator.js';
 
 const args = parseSimulatorArgs(process.argv.slice(2));
 if (args.kind === 'help') {

@@ -9,13 +9,13 @@ const roles = selectRoles(process.argv.slice(2));
 await runProcess({
   name: roles.all ? 'all' : [...roles.set].join('+'),
   usage:
-    'Usage: smsmesh [--roles edge,connector,dlr-writer] [--help]\n\n' +
+    'Usage: smsmesh [--roles edge,connector,status-writer] [--help]\n\n' +
     'Runs the HTTP edge, the SMPP connector and the status (DLR) writer in one process, or only the roles named.',
-  withDatabase: roles.set.has('edge') || roles.set.has('dlr-writer'),
+  withDatabase: roles.set.has('edge') || roles.set.has('status-writer'),
   options: { roles: { type: 'string' } },
   async start(rt) {
     const stops = [];
-    const writer = roles.set.has('dlr-writer') ? await startStatusRole(rt) : undefined;
+    const writer = roles.set.has('status-writer') ? await startStatusRole(rt) : undefined;
     const connector = roles.set.has('connector') ? await startConnectorRole(rt) : undefined;
     const edge = roles.set.has('edge') ? await startEdge(rt) : undefined;
     if (edge) stops.push(edge);

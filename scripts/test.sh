@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc -p tsconfig.json --noEmit
 npm run build --silent
+npm run build:tools --silent
 npx vitest run --project unit
 npx vitest run --project integration

@@ -1,7 +1,7 @@
 /** The edge's HTTP application: composes middleware and routes; no I/O of its own. */
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
-import type { StatusStore } from '../dlr/status-store.js';
+import type { StatusStore } from '../status/status-store.js';
 import type { Acceptor } from '../ingest/accept-message.js';
 import type { Logger } from '../log/logger.js';
 import type { EdgeMetrics } from '../metrics/edge.js';

@@ -31,24 +31,27 @@ export const ENVIRONMENT_HELP = `Environment:
   PORT, HOST        HTTP listen address of the edge (default 0.0.0.0:8080)
   METRICS_PORT      /metrics port for processes without the edge
   LOG_LEVEL         trace|debug|info|warn|error (default info)
-  SMSMESH_NICE      -20..19: CPU priority this process sets on itself; e.g. 10 on connector and dlr-writer
+  SMSMESH_NICE      -20..19: CPU priority this process sets on itself; e.g. 10 on connector and status-writer
                     processes sharing cores with an edge keeps accept latency low under load`;
 
-export const ROLES = ['edge', 'connector', 'dlr-writer'] as const;
+export const ROLES = ['edge', 'connector', 'status-writer'] as const;
 export type Role = (typeof ROLES)[number];
+/** Names earlier releases used, still accepted. */
+const ROLE_ALIASES: Readonly<Record<string, Role>> = { 'dlr-writer': 'status-writer' };
 
 /** Reads --roles a,b from argv; all roles when absent. Exits with usage on an unknown role. */
 export function selectRoles(argv: string[]): { all: boolean; set: Set<Role> } {
   const i = argv.findIndex((a) => a === '--roles' || a.startsWith('--roles='));
   if (i < 0) return { all: true, set: new Set(ROLES) };
   const raw = argv[i]!.includes('=') ? argv[i]!.split('=')[1]! : (argv[i + 1] ?? '');
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean).map((n) => ROLE_ALIASES[n] ?? n);
   const bad = names.filter((n) => !(ROLES as readonly string[]).includes(n));
   if (names.length === 0 || bad.length > 0) {
     process.stderr.write(`--roles takes a comma-separated list of ${ROLES.join(', ')}${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}\n`);
     process.exit(2);
   }
-  return { all: names.length === ROLES.length, set: new Set(names as Role[]) };
+  const set = new Set(names as Role[]);
+  return { all: set.size === ROLES.length, set };
 }
 
 /** Raising priority (a negative value) needs privilege; without it the process runs on at its current priority. */

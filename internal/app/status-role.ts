@@ -1,9 +1,9 @@
 /** The DLR / status writer role on top of a Runtime (which must have a database). */
 import { Durables, Streams } from '../bus/subjects.js';
-import { startStatusWriter, type StatusWriter } from '../dlr/status-writer.js';
+import { startStatusWriter, type StatusWriter } from '../status/status-writer.js';
 import { startMoWriter } from '../inbound/mo-writer.js';
 import { createPgInboundStore } from '../inbound/pg-inbound-store.js';
-import { createDlrMetrics } from '../metrics/dlr.js';
+import { createStatusMetrics } from '../metrics/status.js';
 import type { Runtime } from './runtime.js';
 
 export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
@@ -17,7 +17,7 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
     store: rt.store,
     accepted: await rt.bus.js.consumers.get(Streams.mt, Durables.statusAccepted),
     events: await rt.bus.js.consumers.get(Streams.events, Durables.statusWriter),
-    metrics: createDlrMetrics(rt.registry),
+    metrics: createStatusMetrics(rt.registry),
     log: rt.log,
   });
   return {

@@ -18,7 +18,7 @@ import { classifyStatus, statusName } from '../smpp/command-status.js';
 import { MalformedResponseError, ResponseTimeoutError, SessionClosedError } from '../smpp/errors.js';
 import type { Pdu, PduInit, ResponseFields, SubmitSmPdu } from '../smpp/pdu-types.js';
 import type { Session } from '../smpp/session.js';
-import { normalizeSmscId, type SmscIdMode } from '../dlr/receipt-status.js';
+import { normalizeSmscId, type SmscIdMode } from '../sms/receipt-status.js';
 import { Tlv } from '../smpp/tlv.js';
 import type { MtMessage } from '../sms/message.js';
 import type { BindCore, BindState } from './bind-actor-core.js';

@@ -8,7 +8,7 @@ import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
 import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import type { SmscIdMode } from '../dlr/receipt-status.js';
+import type { SmscIdMode } from '../sms/receipt-status.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { labelled } from '../metrics/labelled.js';

@@ -2,8 +2,8 @@
  * Reads a deliver_sm/data_sm as a delivery receipt: TLVs first (receipted_message_id, message_state,
  * network_error_code), the text format as fallback. Pure.
  */
-import { parseReceiptText } from '../dlr/receipt.js';
-import { messageStateToStat, normalizeSmscId, statToStatus, type SmscIdMode } from '../dlr/receipt-status.js';
+import { parseReceiptText } from '../sms/receipt.js';
+import { messageStateToStat, normalizeSmscId, statToStatus, type SmscIdMode } from '../sms/receipt-status.js';
 import { Tlv } from '../smpp/tlv.js';
 import type { ReceiptEvent } from '../sms/events.js';
 

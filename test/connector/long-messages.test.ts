@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tlv, tlvU16, tlvU8 } from '../../internal/smpp/pdu.js';
-import type { SimulatedSubmit } from '../../internal/smsc-sim/simulator.js';
+import type { SimulatedSubmit } from '../../tools/smsc-sim/simulator.js';
 import { analyzeText } from '../../internal/sms/analyze.js';
 import { decodeByDataCoding } from '../../internal/sms/decode.js';
 import { parseUdh } from '../../internal/sms/reassemble.js';

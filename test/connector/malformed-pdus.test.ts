@@ -4,7 +4,7 @@
  * reconnect, and messages and receipts keep flowing.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { MALFORMED_KINDS, type MalformedKind } from '../../internal/smsc-sim/malformed.js';
+import { MALFORMED_KINDS, type MalformedKind } from '../../tools/smsc-sim/malformed.js';
 import { startHarness, waitUntil, type Harness } from '../support/connector-harness.js';
 
 /** Written out here rather than imported, so the test states the protocol and not the simulator's opinion. */

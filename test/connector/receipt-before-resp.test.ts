@@ -7,11 +7,11 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Durables, Streams } from '../../internal/bus/subjects.js';
 import { openDatabase, type Database } from '../../internal/db/client.js';
-import { createPgStatusStore } from '../../internal/dlr/pg-status-store.js';
-import type { StatusStore } from '../../internal/dlr/status-store.js';
-import { startStatusWriter, type StatusWriter } from '../../internal/dlr/status-writer.js';
+import { createPgStatusStore } from '../../internal/status/pg-status-store.js';
+import type { StatusStore } from '../../internal/status/status-store.js';
+import { startStatusWriter, type StatusWriter } from '../../internal/status/status-writer.js';
 import { noopLogger } from '../../internal/log/logger.js';
-import { createDlrMetrics } from '../../internal/metrics/dlr.js';
+import { createStatusMetrics } from '../../internal/metrics/status.js';
 import { startHarness, waitUntil, type Harness } from '../support/connector-harness.js';
 import { createTestDatabase } from '../support/postgres.js';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
     store,
     accepted: await h.bus.js.consumers.get(Streams.mt, Durables.statusAccepted),
     events: await h.bus.js.consumers.get(Streams.events, Durables.statusWriter),
-    metrics: createDlrMetrics(dlrRegistry),
+    metrics: createStatusMetrics(dlrRegistry),
     log: noopLogger,
     // One bus message per transaction: each receipt (stored before its submit) is applied before the submit
     // is, so the unmatched-receipt retry path runs every time rather than when batches happen to split.
@@ -76,8 +76,8 @@ describe('receipt before submit_sm_resp', () => {
 
     const statuses = async () => Promise.all(ids.map(async (id) => (await store.getMessage(id, 'harness'))?.status ?? 'missing'));
     await waitUntil('every message delivered', async () => (await statuses()).every((s) => s === 'delivered'), 30_000, 250);
-    const unmatched = await dlrMetric('smsmesh_dlr_unmatched_receipts_total');
-    const orphans = await dlrMetric('smsmesh_dlr_orphan_receipts_total');
+    const unmatched = await dlrMetric('smsmesh_status_unmatched_receipts_total');
+    const orphans = await dlrMetric('smsmesh_status_orphan_receipts_total');
     console.log(`[receipt-first] ${ids.length} msgs (43 submits) delivered; ${unmatched} receipt deliveries retried as unmatched; ${orphans} orphans`);
     expect(unmatched).toBeGreaterThan(0);
     expect(orphans).toBe(0);

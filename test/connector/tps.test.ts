@@ -4,7 +4,7 @@
  * burst of at most tps/10 is outside the window).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SmscSimulator } from '../../internal/smsc-sim/simulator.js';
+import type { SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { startHarness, waitUntil, type Harness } from '../support/connector-harness.js';
 
 let h: Harness | undefined;

@@ -8,7 +8,7 @@ import { AppError } from '../../internal/core/errors.js';
 import { openDatabase, type Database } from '../../internal/db/client.js';
 import { packageRoot as findPackageRoot } from '../../internal/core/paths.js';
 import { queryRows } from '../../internal/db/rows.js';
-import { createPgStatusStore } from '../../internal/dlr/pg-status-store.js';
+import { createPgStatusStore } from '../../internal/status/pg-status-store.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 async function journalSize(): Promise<number> {

@@ -1,6 +1,6 @@
 /** Every bad request gets a precise application/problem+json answer and harms nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmscSimulator, type SmscSimulator } from '../../internal/smsc-sim/simulator.js';
+import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { spawnGateway, tempDir, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 import { createTestDatabase } from '../support/postgres.js';

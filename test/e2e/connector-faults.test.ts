@@ -4,7 +4,7 @@
  * the SMSC are counted and bounded by binds × window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmscSimulator, type SmscSimulator } from '../../internal/smsc-sim/simulator.js';
+import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { spawnGateway, pool, tempDir, waitAllDelivered, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 import { createTestDatabase } from '../support/postgres.js';
@@ -46,7 +46,7 @@ describe.each(['postgres', 'embedded'] as const)('connector faults on %s', (back
     });
     front = await spawnGateway({
       entry: 'smsmesh',
-      args: ['--roles', 'edge,dlr-writer'],
+      args: ['--roles', 'edge,status-writer'],
       configPath,
       natsUrl: nats.url,
       databaseUrl,

@@ -4,7 +4,7 @@
  */
 import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmscSimulator, type SmscSimulator } from '../../internal/smsc-sim/simulator.js';
+import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { pool, spawnGateway, tempDir, waitAllDelivered, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 import { createTestDatabase } from '../support/postgres.js';
@@ -36,7 +36,7 @@ describe('connector graceful shutdown', () => {
       apiKey: API_KEY,
       carriers: [{ id: 'uk', prefixes: ['+44'], port: smsc.port, binds: 2, window: 10, tps: 200 }],
     });
-    front = await spawnGateway({ entry: 'smsmesh', args: ['--roles', 'edge,dlr-writer'], configPath, natsUrl: nats.url, databaseUrl: db.url, dataDir: dir.path, http: true, logDir: dir.path, name: 'front' });
+    front = await spawnGateway({ entry: 'smsmesh', args: ['--roles', 'edge,status-writer'], configPath, natsUrl: nats.url, databaseUrl: db.url, dataDir: dir.path, http: true, logDir: dir.path, name: 'front' });
     connector = await startConnector();
   });
 

@@ -1,7 +1,7 @@
 /** Inbound (MO): answered, reassembled when concatenated (UDH or SAR, any order), decoded, and stored. */
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmscSimulator, type SmscSimulator } from '../../internal/smsc-sim/simulator.js';
+import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { spawnGateway, tempDir, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 import { createTestDatabase } from '../support/postgres.js';

@@ -1,6 +1,6 @@
 /** NATS down: the edge answers 503 with Retry-After within a bounded time; after NATS returns, it accepts again. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmscSimulator, type SmscSimulator } from '../../internal/smsc-sim/simulator.js';
+import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { spawnGateway, tempDir, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 import { createTestDatabase } from '../support/postgres.js';

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createMessageMix } from '../../internal/bench/message-mix.js';
+import { createMessageMix } from '../../tools/loadgen/message-mix.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

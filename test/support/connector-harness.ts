@@ -18,7 +18,7 @@ import { startConnector, type Connector } from '../../internal/connector/connect
 import { newMessageId } from '../../internal/core/ids.js';
 import { createLogger, noopLogger, type Logger } from '../../internal/log/logger.js';
 import { createConnectorMetrics, type ConnectorMetrics } from '../../internal/metrics/connector.js';
-import { startSmscSimulator, type SimulatedSubmit, type SimulatorOptions, type SmscSimulator, type SubmitAttempt } from '../../internal/smsc-sim/simulator.js';
+import { startSmscSimulator, type SimulatedSubmit, type SimulatorOptions, type SmscSimulator, type SubmitAttempt } from '../../tools/smsc-sim/simulator.js';
 import type { ConcatMethod } from '../../internal/sms/analyze.js';
 import { analyzeContent } from '../../internal/sms/content.js';
 import type { FailedEvent, ReceiptEvent, StatusEvent, SubmittedEvent } from '../../internal/sms/events.js';

@@ -61,7 +61,7 @@ export interface GatewayProcess {
 }
 
 export async function spawnGateway(opts: {
-  entry: 'smsmesh' | 'edge' | 'connector' | 'dlr-writer';
+  entry: 'smsmesh' | 'edge' | 'connector' | 'status-writer';
   args?: string[];
   configPath: string;
   natsUrl: string;

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNatsServer, type NatsProcess } from '../../internal/devstack/nats-process.js';
+import { startNatsServer, type NatsProcess } from '../../tools/devstack/nats-process.js';
 import { freePort } from './ports.js';
 
 export interface TestNats extends NatsProcess {

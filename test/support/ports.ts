@@ -1,2 +1,2 @@
 /** Free TCP ports from the OS, for servers a test starts itself. */
-export { freePort } from '../../internal/devstack/free-port.js';
+export { freePort } from '../../tools/devstack/free-port.js';

@@ -1,7 +1,7 @@
 /** POST /v1/messages (accept) and GET /v1/messages/:id (status). */
 import { Hono } from 'hono';
 import { MESSAGE_ID_RE } from '../../core/ids.js';
-import type { StatusStore } from '../../dlr/status-store.js';
+import type { StatusStore } from '../../status/status-store.js';
 import type { Acceptor } from '../../ingest/accept-message.js';
 import type { AuthEnv } from '../middleware/auth.js';
 import { problem } from '../problem.js';

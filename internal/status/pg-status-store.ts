@@ -1,0 +1,179 @@
+/** StatusStore on PostgreSQL or PGlite through drizzle: one transaction and a constant number of statements per batch. */
+import { assertNever } from '../core/errors.js';
+import type { Database, Db } from '../db/client.js';
+import { queryRows } from '../db/rows.js';
+import {
+  applyFailed,
+  applyReceipts,
+  insertOrphans,
+  selectMessage,
+  settleMessages,
+  upsertAccepted,
+  upsertSubmitted,
+  type AcceptedRow,
+  type FailedRow,
+  type ReceiptRow,
+  type SubmittedRow,
+} from './pg-status-sql.js';
+import type { ReceiptEvent, StatusEvent } from '../sms/events.js';
+import { FINAL_STATUSES, type FinalStatus, type MessageStatus } from '../sms/status.js';
+import type { ApplyResult, MessageView, StatusStore } from './status-store.js';
+
+interface Batch {
+  accepted: AcceptedRow[];
+  submitted: SubmittedRow[];
+  receipts: ReceiptRow[];
+  failed: FailedRow[];
+}
+
+function partition(events: readonly StatusEvent[]): Batch {
+  const b: Batch = { accepted: [], submitted: [], receipts: [], failed: [] };
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    switch (e.kind) {
+      case 'accepted': {
+        const m = e.message;
+        b.accepted.push({
+          id: m.id,
+          client: m.clientId,
+          ref: m.clientRef ?? null,
+          carrier: m.carrier,
+          to: m.to,
+          from: m.from,
+          segments: m.segments,
+          encoding: m.encoding,
+          at: m.acceptedAt,
+        });
+        break;
+      }
+      case 'submitted':
+        b.submitted.push({ id: e.id, carrier: e.carrier, part: e.part, parts: e.parts, smsc: e.smscMessageId, at: e.at });
+        break;
+      case 'receipt':
+        b.receipts.push(receiptRow(e, i));
+        break;
+      case 'failed':
+        b.failed.push({ id: e.id, carrier: e.carrier, status: e.status, error: e.error, at: e.at });
+        break;
+      default:
+        assertNever(e, 'status event');
+    }
+  }
+  return b;
+}
+
+function receiptRow(e: ReceiptEvent, i: number): ReceiptRow {
+  return { i, carrier: e.carrier, smsc: e.smscMessageId, status: e.status, stat: e.stat, err: e.err, done: e.doneAt, at: e.at };
+}
+
+const FINAL_SET: ReadonlySet<string> = new Set(FINAL_STATUSES);
+
+function countFinals(into: Partial<Record<FinalStatus, number>>, rows: readonly { status: string | null }[]): void {
+  for (const { status } of rows) {
+    if (status !== null && FINAL_SET.has(status)) into[status as FinalStatus] = (into[status as FinalStatus] ?? 0) + 1;
+  }
+}
+
+interface MessageRow {
+  id: string;
+  status: string;
+  carrier: string;
+  to: string | null;
+  from: string | null;
+  segments: number | null;
+  encoding: string | null;
+  client_ref: string | null;
+  smsc_message_id: string | null;
+  error: string | null;
+  accepted_at: string | null;
+  submitted_at: string | null;
+  done_at: string | null;
+}
+
+/**
+ * The store borrows `database`: close() waits for in-flight calls and refuses new ones, but the database is
+ * closed by whoever opened it (it may serve other users).
+ */
+export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore {
+  const db: Db = database.db;
+  const inflight = new Set<Promise<unknown>>();
+  let closed = false;
+
+  function track<T>(run: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new Error('status store is closed'));
+    const p = run();
+    inflight.add(p);
+    void p.then(
+      () => inflight.delete(p),
+      () => inflight.delete(p),
+    );
+    return p;
+  }
+
+  async function apply(events: readonly StatusEvent[]): Promise<ApplyResult> {
+    const result: ApplyResult = { unmatchedReceipts: [], finals: {} };
+    if (events.length === 0) return result;
+    const b = partition(events);
+    await db.transaction(async (tx) => {
+      // Order matters only within this transaction: parts must exist before receipts look for them.
+      if (b.accepted.length > 0) await tx.execute(upsertAccepted(JSON.stringify(b.accepted)));
+      if (b.submitted.length > 0) await tx.execute(upsertSubmitted(JSON.stringify(b.submitted)));
+      if (b.receipts.length > 0) {
+        const rows = await queryRows<{ unmatched: number | null; message_id: string | null; status: string | null }>(
+          tx,
+          applyReceipts(JSON.stringify(b.receipts)),
+        );
+        const touched: string[] = [];
+        for (const r of rows) {
+          if (r.unmatched !== null) result.unmatchedReceipts.push(r.unmatched);
+          else if (r.message_id !== null) touched.push(r.message_id);
+        }
+        // Rows with a status are the one-part messages this batch made final.
+        countFinals(result.finals, rows);
+        if (touched.length > 0) {
+          countFinals(result.finals, await queryRows<{ status: string }>(tx, settleMessages(JSON.stringify(touched))));
+        }
+      }
+      if (b.failed.length > 0) {
+        countFinals(result.finals, await queryRows<{ status: string }>(tx, applyFailed(JSON.stringify(b.failed))));
+      }
+    });
+    result.unmatchedReceipts.sort((x, y) => x - y);
+    return result;
+  }
+
+  async function recordOrphanReceipts(events: readonly ReceiptEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await db.execute(insertOrphans(JSON.stringify(events.map(receiptRow))));
+  }
+
+  async function getMessage(id: string, clientId: string): Promise<MessageView | null> {
+    const row = (await queryRows<MessageRow>(db, selectMessage(id, clientId)))[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      status: row.status as MessageStatus,
+      carrier: row.carrier,
+      to: row.to,
+      from: row.from,
+      segments: row.segments,
+      encoding: row.encoding,
+      clientRef: row.client_ref,
+      smscMessageId: row.smsc_message_id,
+      acceptedAt: row.accepted_at,
+      submittedAt: row.submitted_at,
+      doneAt: row.done_at,
+      error: row.error,
+    };
+  }
+
+  return {
+    apply: (events) => track(() => apply(events)),
+    recordOrphanReceipts: (events) => track(() => recordOrphanReceipts(events)),
+    getMessage: (id, clientId) => track(() => getMessage(id, clientId)),
+    async close() {
+      closed = true;
+      await Promise.allSettled([...inflight]);
+    },
+  };
+}

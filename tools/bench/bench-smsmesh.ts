@@ -1,0 +1,95 @@
+/** One smsmesh layout under test: start its stack (nats-server, database, SMSC simulator, gateway), make the runs, stop it, read its CPU profiles. */
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../internal/core/paths.js';
+import { backlog } from './backlog-run.js';
+import type { BenchContext, SystemBenchDeps, SystemReport } from './bench-context.js';
+import { createBenchDatabase } from './bench-database.js';
+import type { SystemUnderTest } from './measured-run.js';
+import { CpuMeter } from './process-stats.js';
+import { findProfiles, summarizeProfileFile, type ProfileSummary } from './profile-summary.js';
+import { exercise } from './rate-runs.js';
+import { soak } from './soak-run.js';
+import { startGatewayStack, type Layout } from './stack.js';
+
+function summarizeProfiles(dir: string, out: (l: string) => void): Array<{ process: string; summary: ProfileSummary }> {
+  const found = findProfiles(dir);
+  if (found.length === 0) out(`no .cpuprofile files under ${dir} (did the processes exit cleanly?)`);
+  return found.map(({ process, file }) => ({ process, summary: summarizeProfileFile(file, { top: 25, root: packageRoot() }) }));
+}
+
+export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps: SystemBenchDeps): Promise<void> {
+  const { o, out, fleet, workDir, resultsDir } = ctx;
+  const { meta, registerCleanup, doRates, reports } = deps;
+  const label = `smsmesh ${layout}`;
+  const db = await createBenchDatabase(o.pgUrl);
+  const unregisterDb = registerCleanup(() => (o.keep ? Promise.resolve() : db.drop()));
+  if (!meta.postgres) meta.postgres = String((await db.sql`select version() as v`)[0]?.v ?? '').split(' on ')[0] ?? '';
+  out(`\n[${label}] starting nats-server, PostgreSQL database ${db.name}, SMSC simulator, gateway (layout ${layout})…`);
+  const profileDir = o.profile ? join(resultsDir, 'profiles', `smsmesh-${layout}`) : undefined;
+  const stack = await startGatewayStack({
+    layout,
+    edges: o.edges,
+    binds: o.binds,
+    window: o.window,
+    tps: o.tps,
+    receiptDelayMs: o.receiptDelayMs,
+    db,
+    workDir: join(workDir, `smsmesh-${layout}`),
+    logDir: join(resultsDir, 'logs', `smsmesh-${layout}`),
+    profileDir,
+    logLevel: o.logLevel,
+    backgroundNice: o.backgroundNice,
+  });
+  const unregisterStack = registerCleanup(() => stack.stop());
+  copyFileSync(join(workDir, `smsmesh-${layout}`, 'smsmesh.json'), join(resultsDir, 'logs', `smsmesh-${layout}`, 'smsmesh.json'));
+  out(`[${label}] up: ${stack.gateway.map((g) => `${g.name} (pid ${g.pid})`).join(', ')}; edges ${stack.edgeUrls.join(' ')}`);
+  const meter = new CpuMeter();
+  for (const g of stack.gateway) meter.add(g.name, () => [g.pid]);
+  meter.add('nats-server', () => (stack.nats.child.pid ? [stack.nats.child.pid] : []));
+  meter.add('postgres', () => db.backendPids());
+  meter.add('smsc-sim', () => [stack.sim.pid]);
+  meter.add('loadgen', () => fleet.pids());
+  const stackGroups = [...stack.gateway.map((g) => g.name), 'nats-server', 'postgres'];
+  const sut: SystemUnderTest = {
+    name: 'smsmesh',
+    label,
+    target: { kind: 'smsmesh', urls: stack.edgeUrls, apiKey: stack.apiKey },
+    meter,
+    stackGroups,
+    submits: async () => (await stack.sim.stats()).submits,
+    persisted: () => db.finalCount(),
+    dlrLatency: (tag) => db.dlrLatency(tag),
+    checkLoss: (_tag, files) => db.checkLoss(files),
+    statusCounts: (tag) => db.statusCounts(tag),
+  };
+  const report: SystemReport = {
+    system: 'smsmesh',
+    label,
+    key: `smsmesh-${layout}`,
+    config: {
+      layout,
+      edges: layout === 'split' ? o.edges : 1,
+      binds: o.binds,
+      window: o.window,
+      tps: o.tps,
+      ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
+      processes: stack.gateway.map((g) => g.name),
+    },
+    stackGroups,
+    runs: [],
+  };
+  reports.push(report);
+  try {
+    await exercise(ctx, sut, report, doRates);
+    if (o.soakMinutes !== undefined) await soak(ctx, sut, report);
+    if (o.backlog !== undefined) await backlog(ctx, sut, stack, db, report);
+  } finally {
+    out(`[${label}] stopping…`);
+    await stack.stop();
+    unregisterStack();
+    if (!o.keep) await db.drop();
+    unregisterDb();
+  }
+  if (profileDir) report.profiles = summarizeProfiles(profileDir, out);
+}

@@ -1,0 +1,139 @@
+/**
+ * `make dev`: a whole local gateway from nothing — nats-server (unless one answers), the SMSC simulator,
+ * a generated config with an API key, and the gateway with all roles — then a curl line to try it.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../../internal/core/paths.js';
+import { startSmscSimulator } from '../smsc-sim/simulator.js';
+import { startNatsServer, tcpAnswers, type NatsProcess } from './nats-process.js';
+
+export interface DevStackOptions {
+  dataDir: string;
+  port: number;
+  natsUrl: string | undefined;
+  smscPort: number;
+  out: (line: string) => void;
+}
+
+function apiKeyIn(dataDir: string): string {
+  const file = join(dataDir, 'dev-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(24).toString('hex');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+export async function runDevStack(o: DevStackOptions): Promise<void> {
+  const dataDir = resolve(o.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+
+  let nats: NatsProcess | undefined;
+  let natsUrl = o.natsUrl ?? 'nats://127.0.0.1:4222';
+  const u = new URL(natsUrl.split(',')[0]!);
+  if (await tcpAnswers(u.hostname, Number(u.port || 4222))) {
+    o.out(`using the NATS server at ${natsUrl}`);
+  } else if (o.natsUrl) {
+    throw new Error(`NATS_URL=${o.natsUrl} does not answer; start that server or unset NATS_URL to run a local one`);
+  } else {
+    nats = await startNatsServer({ port: 4222, storeDir: join(dataDir, 'nats') });
+    natsUrl = nats.url;
+    o.out(`started nats-server with JetStream at ${natsUrl} (store ${join(dataDir, 'nats')})`);
+  }
+
+  const smscPort = (await tcpAnswers('127.0.0.1', o.smscPort)) ? 0 : o.smscPort;
+  const smsc = await startSmscSimulator({ host: '127.0.0.1', port: smscPort, systemId: 'smsmesh', password: 'dev', receiptDelayMs: 500 });
+  o.out(`started the SMSC simulator at 127.0.0.1:${smsc.port} (receipts after 500 ms)`);
+
+  const apiKey = apiKeyIn(dataDir);
+  const configPath = join(dataDir, 'dev.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify(
+      {
+        carriers: [
+          {
+            id: 'sim',
+            prefixes: ['+'],
+            smpp: { host: '127.0.0.1', port: smsc.port, systemId: 'smsmesh', password: 'dev' },
+            binds: 2,
+            tps: 1000,
+            window: 50,
+          },
+        ],
+        clients: [{ id: 'demo', apiKey }],
+      },
+      null,
+      2,
+    ),
+  );
+
+  const logFile = join(dataDir, 'gateway.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const env: NodeJS.ProcessEnv = { ...process.env, SMSMESH_CONFIG: configPath, NATS_URL: natsUrl, PORT: String(o.port), SMSMESH_DATA_DIR: dataDir };
+  const gateway = spawn(process.execPath, [join(packageRoot(), 'dist', 'cmd', 'smsmesh.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  gateway.stdout.pipe(log);
+  gateway.stderr.pipe(log);
+  const gatewayExit = new Promise<number | null>((r) => gateway.once('exit', (code) => r(code)));
+  o.out(`starting the gateway (all roles; database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded, in ${join(dataDir, 'pglite')}`}); logs in ${logFile}`);
+
+  const base = `http://127.0.0.1:${o.port}`;
+  const deadline = Date.now() + 90_000;
+  let ready = false;
+  while (!ready) {
+    if (gateway.exitCode !== null) break;
+    try {
+      ready = (await fetch(`${base}/readyz`)).ok;
+    } catch {
+      // not listening yet
+    }
+    if (!ready) {
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  const stopAll = async () => {
+    if (gateway.exitCode === null) {
+      gateway.kill('SIGTERM');
+      await Promise.race([gatewayExit, new Promise((r) => setTimeout(r, 20_000))]);
+      if (gateway.exitCode === null) gateway.kill('SIGKILL');
+    }
+    await smsc.close();
+    await nats?.stop();
+  };
+
+  if (!ready) {
+    await stopAll();
+    throw new Error(`the gateway did not become ready; see ${logFile}`);
+  }
+
+  o.out('');
+  o.out(`smsmesh is running at ${base}   (API key for client "demo": ${apiKey})`);
+  o.out('');
+  o.out('Send a first SMS:');
+  o.out(`  curl -s -X POST ${base}/v1/messages -H 'Authorization: Bearer ${apiKey}' -H 'Content-Type: application/json' -d '{"to":"+447700900123","from":"ACME","text":"Hello from smsmesh"}'`);
+  o.out('Then its status (use the id from the answer):');
+  o.out(`  curl -s ${base}/v1/messages/<id> -H 'Authorization: Bearer ${apiKey}'`);
+  o.out(`Metrics: ${base}/metrics   API description: ${base}/openapi.json   Ctrl-C stops everything.`);
+
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const onSignal = () => {
+      if (stopping) return;
+      stopping = true;
+      o.out('stopping…');
+      void stopAll().then(resolveStop);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    void gatewayExit.then((code) => {
+      if (!stopping) {
+        o.out(`the gateway exited (${code}); see ${logFile}`);
+        onSignal();
+      }
+    });
+  });
+}
