@@ -1,5 +1,4 @@
 /** The connector role: SMPP bind actors for every carrier on top of a Runtime. */
-import { createPublisher } from '../bus/publisher.js';
 import { startConnector, type Connector } from '../connector/connector.js';
 import { createConnectorMetrics } from '../metrics/connector.js';
 import type { Runtime } from './runtime.js';
@@ -8,7 +7,8 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
   const metrics = createConnectorMetrics(rt.registry);
   const connector = await startConnector({
     bus: rt.bus,
-    publisher: createPublisher(rt.bus),
+    publisher: rt.publisher,
+    deadLetters: rt.deadLetters,
     carriers: rt.config.carriers,
     metrics,
     log: rt.log,

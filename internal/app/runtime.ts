@@ -5,12 +5,15 @@
 import type { Registry } from 'prom-client';
 import type { Bus } from '../bus/connection.js';
 import { connectBus } from '../bus/connection.js';
+import { createDeadLetterSink, type DeadLetterSink } from '../bus/dead-letters.js';
+import { createPublisher, type Publisher } from '../bus/publisher.js';
 import { ensureTopology } from '../bus/topology.js';
 import type { Config } from '../config/load.js';
 import { openDatabase, pingDatabase, type Database } from '../db/client.js';
 import { createPgStatusStore } from '../status/pg-status-store.js';
 import type { StatusStore } from '../status/status-store.js';
 import type { Logger } from '../log/logger.js';
+import { createBusMetrics } from '../metrics/bus.js';
 import { createRegistry } from '../metrics/registry.js';
 import { join } from 'node:path';
 
@@ -19,6 +22,10 @@ export interface Runtime {
   log: Logger;
   registry: Registry;
   bus: Bus;
+  /** Durable publishes (PubAck awaited, retried with the same id). */
+  publisher: Publisher;
+  /** Where every consumer of this process sends messages it cannot process. */
+  deadLetters: DeadLetterSink;
   database: Database | undefined;
   store: StatusStore | undefined;
   close(): Promise<void>;
@@ -35,10 +42,18 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
       duplicateWindowMs: config.nats.duplicateWindowMs,
       maxBacklogBytes: config.nats.maxBacklogBytes,
       connectorAckWaitMs: config.nats.ackWaitMs,
+      deadLetterMaxAgeMs: config.nats.deadLetterMaxAgeMs,
       carriers: config.carriers,
     },
     log,
   );
+  const publisher = createPublisher(bus);
+  const busMetrics = createBusMetrics(registry);
+  const deadLetters = createDeadLetterSink({
+    publisher,
+    log,
+    onDeadLetter: (stream, reason) => busMetrics.deadLetters.inc({ stream, reason }),
+  });
   let database: Database | undefined;
   let store: StatusStore | undefined;
   if (opts.withDatabase) {
@@ -55,6 +70,8 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
     log,
     registry,
     bus,
+    publisher,
+    deadLetters,
     database,
     store,
     async close() {

@@ -32,7 +32,8 @@ interface Pending {
 }
 
 export interface PubAckInbox {
-  publish(subject: string, data: Uint8Array, msgID: string, timeoutMs: number): Promise<PublishAck>;
+  /** `headers` are sent besides Nats-Msg-Id (which is always `msgID`). */
+  publish(subject: string, data: Uint8Array, msgID: string, timeoutMs: number, headers?: Readonly<Record<string, string>>): Promise<PublishAck>;
   /** Publishes still waiting for their ack. */
   pending(): number;
   close(): void;
@@ -86,10 +87,11 @@ export function createPubAckInbox(nc: NatsConnection): PubAckInbox {
   });
 
   return {
-    publish(subject, data, msgID, timeoutMs) {
+    publish(subject, data, msgID, timeoutMs, extra) {
       return new Promise<PublishAck>((resolve, reject) => {
         const n = next++;
         const h = headers();
+        if (extra) for (const k in extra) h.set(k, extra[k]!);
         h.set('Nats-Msg-Id', msgID);
         try {
           nc.publish(subject, data, { reply: prefix + n, headers: h });

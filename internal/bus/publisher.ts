@@ -17,6 +17,8 @@ export interface PublishOptions {
   msgID: string;
   /** Total time budget for the publish including retries. */
   deadlineMs: number;
+  /** Message headers besides Nats-Msg-Id. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface Publisher {
@@ -25,14 +27,14 @@ export interface Publisher {
 
 export function createPublisher(bus: Bus, hooks: { onRetry?: () => void } = {}): Publisher {
   return {
-    async publish(subject, data, { msgID, deadlineMs }) {
+    async publish(subject, data, { msgID, deadlineMs, headers }) {
       if (!bus.connected()) throw new BusUnavailableError('NATS is not connected');
       const deadline = Date.now() + deadlineMs;
       let attempt = 0;
       for (;;) {
         const left = deadline - Date.now();
         try {
-          return await bus.pubAcks.publish(subject, data, msgID, Math.max(100, Math.min(left, 2000)));
+          return await bus.pubAcks.publish(subject, data, msgID, Math.max(100, Math.min(left, 2000)), headers);
         } catch (err) {
           attempt++;
           if (Date.now() + 50 >= deadline || !bus.connected()) {

@@ -38,6 +38,8 @@ interface ConsumerDef {
   max_ack_pending_per_window_slot?: number;
   min_max_ack_pending?: number;
   max_waiting?: number;
+  /** Deliveries before the server stops; the pull consumer dead-letters before that (see pull-consumer.ts). */
+  max_deliver: number;
 }
 
 export interface TopologyDefs {
@@ -49,10 +51,14 @@ export interface TopologyOptions {
   replicas: number;
   duplicateWindowMs: number;
   maxBacklogBytes: number;
+  /** How long dead letters are kept; default 14 days. */
+  deadLetterMaxAgeMs?: number;
   /** ack_wait of the connector consumers (others use nats/streams.json). */
   connectorAckWaitMs: number;
   carriers: readonly { id: string; binds: number; window: number }[];
 }
+
+export const DEFAULT_DEAD_LETTER_MAX_AGE_MS = 14 * 24 * 3600_000;
 
 export function readTopologyDefs(path = join(packageRoot(), 'nats', 'streams.json')): TopologyDefs {
   return JSON.parse(readFileSync(path, 'utf8')) as TopologyDefs;
@@ -62,6 +68,7 @@ const retention = { interest: RetentionPolicy.Interest, workqueue: RetentionPoli
 
 export function streamConfig(def: StreamDef, opts: TopologyOptions): Partial<StreamConfig> & { name: string } {
   const isMt = def.name === Streams.mt;
+  const isDead = def.name === Streams.dead;
   const dupMs = isMt ? opts.duplicateWindowMs : (def.duplicate_window_ms ?? 120_000);
   return {
     name: def.name,
@@ -74,6 +81,7 @@ export function streamConfig(def: StreamDef, opts: TopologyOptions): Partial<Str
     duplicate_window: nanos(dupMs),
     max_bytes: isMt ? opts.maxBacklogBytes : -1,
     max_msg_size: def.max_msg_size ?? -1,
+    max_age: isDead ? nanos(opts.deadLetterMaxAgeMs ?? DEFAULT_DEAD_LETTER_MAX_AGE_MS) : 0,
   };
 }
 
@@ -100,7 +108,7 @@ export function consumerConfigs(defs: TopologyDefs, opts: TopologyOptions): { st
           ack_wait: nanos(carrier ? opts.connectorAckWaitMs : d.ack_wait_ms),
           max_ack_pending: map,
           max_waiting: d.max_waiting ?? 512,
-          max_deliver: -1,
+          max_deliver: d.max_deliver,
         },
       });
     }

@@ -85,6 +85,8 @@ export const fileConfigSchema = z
         publishTimeoutMs: z.number().int().min(100).default(3000),
         /** A connector that dies holds its messages this long before JetStream redelivers them. */
         ackWaitMs: z.number().int().min(1000).default(30_000),
+        /** How long dead letters (SMS_DEAD) are kept for inspection and replay. */
+        deadLetterMaxAgeMs: z.number().int().min(60_000).default(14 * 24 * 3600_000),
       })
       .prefault({}),
     api: z

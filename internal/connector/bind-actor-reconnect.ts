@@ -5,6 +5,7 @@
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
+import { Status } from '../smpp/command-status.js';
 import { BindRejectedError } from '../smpp/errors.js';
 import type { Pdu, ResponseFields } from '../smpp/pdu-types.js';
 import type { Session } from '../smpp/session.js';
@@ -13,8 +14,8 @@ import type { BindCore } from './bind-actor-core.js';
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 const BAD_CREDENTIALS_BACKOFF_MS = 60_000;
-/** RINVPASWD, RINVSYSID, RBINDFAIL: retrying fast will not fix a wrong password, and may lock the account. */
-const CREDENTIAL_STATUSES = new Set([0x0e, 0x0f, 0x0d]);
+/** Retrying fast will not fix a wrong password, and may lock the account. */
+const CREDENTIAL_STATUSES: ReadonlySet<number> = new Set([Status.ESME_RINVPASWD, Status.ESME_RINVSYSID, Status.ESME_RBINDFAIL]);
 
 export interface ReconnectLoopDeps {
   core: BindCore;

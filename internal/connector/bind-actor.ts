@@ -6,11 +6,10 @@
  *
  * State: 'connecting' → 'bound' → ('connecting' again after a loss) … → 'draining' → 'closed'.
  */
-import type { Consumer, JsMsg } from '@nats-io/jetstream';
-import { systemClock, type Clock } from '../core/clock.js';
-import { errorMessage } from '../core/errors.js';
-import { decodeMt } from '../bus/codec.js';
+import type { Delivery, Pull, WorkSource } from '../bus/delivery.js';
 import type { Publisher } from '../bus/publisher.js';
+import { sleep as sleepOn, systemClock, type Cancel, type Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { labelled } from '../metrics/labelled.js';
@@ -45,7 +44,8 @@ export interface BindActorOptions {
   receiptIdFormat: SmscIdMode;
   /** Opens and binds a new session (TCP/TLS + bind_*); `onRequest` must be in place before bind_resp, as receipts may follow at once. */
   connect: (onRequest: (pdu: Pdu) => Promise<ResponseFields>) => Promise<Session>;
-  consumer: Consumer;
+  /** The carrier's MT messages, decoded (the connector's durable pull consumer). */
+  source: WorkSource<MtMessage>;
   /** Stores MO parts in JetStream. */
   publisher: Publisher;
   /** Stores status events (batched per carrier). */
@@ -88,13 +88,13 @@ export function createBindActor(o: BindActorOptions): BindActor {
   });
 
   const core: BindCore = { state: 'connecting', stopping: false, session: undefined };
-  let fetching: { stop(): void } | undefined;
+  let fetching: Pull | undefined;
   const queue: Segment[] = [];
   const jobs = new Set<Job>();
-  let pumpTimer: NodeJS.Timeout | undefined;
+  let pumpTimer: Cancel | undefined;
   let wake: (() => void) | undefined;
   let running: Promise<void> | undefined;
-  let backoffTimer: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  let backoffTimer: { cancel: Cancel; resolve: () => void } | undefined;
   const settler = createMessageSettler({
     carrier: o.carrier,
     retry: o.retry,
@@ -105,7 +105,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     jobs,
     signal,
   });
-  const { record, publishFailed } = settler;
+  const { record } = settler;
   const run = createReconnectLoop({
     core,
     sendsMessages: o.sendsMessages,
@@ -130,11 +130,11 @@ export function createBindActor(o: BindActorOptions): BindActor {
 
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const cancel = clock.setTimer(ms, () => {
         backoffTimer = undefined;
         resolve();
-      }, ms);
-      backoffTimer = { timer, resolve };
+      });
+      backoffTimer = { cancel, resolve };
     });
   }
 
@@ -152,10 +152,10 @@ export function createBindActor(o: BindActorOptions): BindActor {
       send(s, seg);
     }
     if (queue.length > 0 && s.free() > 0 && !pumpTimer) {
-      pumpTimer = setTimeout(() => {
+      pumpTimer = clock.setTimer(Math.max(1, bucket.msUntilToken()), () => {
         pumpTimer = undefined;
         pump();
-      }, Math.max(1, bucket.msUntilToken()));
+      });
     }
   }
 
@@ -196,7 +196,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
             bucket.throttled(throttlePauseMs);
             sendsAtLastCut = sends;
           }
-          seg.job.msg.working();
+          seg.job.delivery.inProgress();
           requeue(seg);
           break;
         case 'permanent':
@@ -247,35 +247,24 @@ export function createBindActor(o: BindActorOptions): BindActor {
 
   // --- receiving from JetStream ----------------------------------------------------------------------
 
-  function onMessage(m: JsMsg): void {
+  function onDelivery(d: Delivery<MtMessage>): void {
     if (!core.session || core.session.state === 'closed') {
       // Fetched by the pull of a session that is gone: give it back to JetStream for any bind. Held here, it
       // would wait for this bind's reconnect and, past ack_wait, be redelivered and sent twice. The delay
       // outlives that pull (at most fetchExpiresMs), which would otherwise take the message straight back.
-      m.nak(fetchExpiresMs);
+      settler.giveBack(d, fetchExpiresMs, 'bind lost before sending');
       return;
     }
-    let mt: MtMessage;
-    try {
-      mt = decodeMt(m.data);
-    } catch (err) {
-      // A message no code path can send; keep it out of the queue for good but say so loudly.
-      log.error({ seq: m.seq, err: errorMessage(err) }, 'undecodable MT message terminated');
-      m.term(`undecodable: ${errorMessage(err)}`);
-      return;
-    }
-    if (m.info.deliveryCount > 1) o.metrics.resubmits.inc(labels);
+    const mt = d.body;
+    if (d.deliveryCount > 1) o.metrics.resubmits.inc(labels);
     let pdus: PduInit<SubmitSmPdu>[];
     try {
       pdus = buildSubmitPdus(mt, o.submit);
     } catch (err) {
-      void publishFailed(mt, 'rejected', `cannot encode for this carrier: ${errorMessage(err)}`).then(
-        () => m.ack(),
-        () => m.nak(5000),
-      );
+      settler.fail(d, 'rejected', `cannot encode for this carrier: ${errorMessage(err)}`);
       return;
     }
-    const job: Job = { msg: m, mt, pdus, outcomes: new Array(pdus.length), left: pdus.length };
+    const job: Job = { delivery: d, mt, pdus, outcomes: new Array(pdus.length), left: pdus.length };
     jobs.add(job);
     for (let i = 0; i < pdus.length; i++) queue.push({ job, index: i, sentNo: 0 });
     pump();
@@ -301,14 +290,13 @@ export function createBindActor(o: BindActorOptions): BindActor {
         await new Promise<void>((resolve) => {
           wake = resolve;
           const ms = queue.length > 0 || s.free() <= 0 ? 50 : Math.max(1, bucket.msUntilToken());
-          setTimeout(signal, Math.min(ms, 50));
+          clock.setTimer(Math.min(ms, 50), signal);
         });
         continue;
       }
       try {
-        const iter = await o.consumer.fetch({ max_messages: r, expires: fetchExpiresMs });
-        fetching = iter;
-        for await (const m of iter) onMessage(m);
+        fetching = o.source.fetch(r, fetchExpiresMs, onDelivery);
+        await fetching.done;
       } catch (err) {
         if (core.stopping) break;
         log.warn({ err: errorMessage(err) }, 'fetch failed; retrying');
@@ -332,9 +320,9 @@ export function createBindActor(o: BindActorOptions): BindActor {
     async stop(timeoutMs) {
       core.stopping = true;
       core.state = 'draining';
-      fetching?.stop();
+      void fetching?.close();
       if (backoffTimer) {
-        clearTimeout(backoffTimer.timer);
+        backoffTimer.cancel();
         backoffTimer.resolve();
       }
       signal();
@@ -344,10 +332,10 @@ export function createBindActor(o: BindActorOptions): BindActor {
       if (s && s.state !== 'closed') {
         await s.drain(timeoutMs);
         const deadline = clock.now() + timeoutMs;
-        while (jobs.size > 0 && clock.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        while (jobs.size > 0 && clock.now() < deadline) await sleepOn(clock, 10);
         await s.unbind(2000).catch(() => s.close());
       }
-      if (pumpTimer) clearTimeout(pumpTimer);
+      pumpTimer?.();
       await running;
       core.state = 'closed';
       log.info({}, 'bind closed');

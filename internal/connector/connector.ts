@@ -1,11 +1,15 @@
 /** The connector role: one bind actor per configured bind of every carrier, and the bind-status responder. */
 import { readFileSync } from 'node:fs';
 import type { Subscription } from '@nats-io/transport-node';
+import { decodeMt } from '../bus/codec.js';
 import type { Bus } from '../bus/connection.js';
+import type { DeadLetterSink } from '../bus/dead-letters.js';
 import type { Publisher } from '../bus/publisher.js';
+import { openPullConsumer } from '../bus/pull-consumer.js';
 import { Durables, Streams, Subjects } from '../bus/subjects.js';
 import type { CarrierConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import type { MtMessage } from '../sms/message.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { bindSession, type BindOptions } from '../smpp/client.js';
 import { createBindActor, type BindActor } from './bind-actor.js';
@@ -38,6 +42,7 @@ function tlsOptions(c: CarrierConfig): BindOptions['tls'] {
 export async function startConnector(deps: {
   bus: Bus;
   publisher: Publisher;
+  deadLetters: DeadLetterSink;
   carriers: readonly CarrierConfig[];
   metrics: ConnectorMetrics;
   log: Logger;
@@ -46,7 +51,18 @@ export async function startConnector(deps: {
 }): Promise<Connector> {
   const actors: BindActor[] = [];
   for (const c of deps.carriers) {
-    const consumer = await deps.bus.js.consumers.get(Streams.mt, Durables.connector(c.id));
+    const source = await openPullConsumer<MtMessage>(deps.bus.js, {
+      stream: Streams.mt,
+      durable: Durables.connector(c.id),
+      decode: (m) => {
+        const mt = decodeMt(m.data);
+        // Published straight to the bus under another carrier's subject: routing that this bind cannot honour.
+        if (mt.carrier !== c.id) throw new Error(`carrier "${mt.carrier}" in a message on ${m.subject}`);
+        return mt;
+      },
+      deadLetters: deps.deadLetters,
+      log: deps.log,
+    });
     const events = createEventSink({ carrier: c.id, publisher: deps.publisher, deadlineMs: 20_000 });
     const total = c.binds + c.receiverBinds;
     for (let n = 1; n <= total; n++) {
@@ -91,7 +107,7 @@ export async function startConnector(deps: {
                 log: bindLog,
               },
             }),
-          consumer,
+          source,
           publisher: deps.publisher,
           events,
           metrics: deps.metrics,

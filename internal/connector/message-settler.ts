@@ -1,7 +1,8 @@
 /**
  * Records each segment's outcome and settles the message once every segment has one: ack after its
- * "submitted" events are stored, nak to retry, or a final failed/rejected event, then ack.
+ * "submitted" events are stored, retry later, or a final failed/rejected event, then ack.
  */
+import type { Delivery } from '../bus/delivery.js';
 import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
@@ -31,7 +32,10 @@ export interface MessageSettler {
   readonly settling: number;
   /** The segment's outcome; the first one recorded counts. */
   record(seg: Segment, outcome: SegmentOutcome): void;
-  publishFailed(mt: Pick<MtMessage, 'id'>, status: FailedEvent['status'], error: string): Promise<void>;
+  /** Ends a message that was never sent with a recorded final state; acked once the event is stored. */
+  fail(delivery: Delivery<MtMessage>, status: FailedEvent['status'], error: string): void;
+  /** Hands a message that was not sent back for another try (on its last attempt: a recorded failure instead). */
+  giveBack(delivery: Delivery<MtMessage>, delayMs: number, why: string): void;
 }
 
 export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
@@ -50,7 +54,8 @@ export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
 
   async function settle(job: Job): Promise<void> {
     const outcomes = job.outcomes as SegmentOutcome[];
-    const dec = decide(outcomes, job.msg.info.deliveryCount, d.retry);
+    const { delivery } = job;
+    const dec = decide(outcomes, delivery.deliveryCount, d.retry, delivery.lastAttempt);
     settling++;
     try {
       switch (dec.kind) {
@@ -70,23 +75,23 @@ export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
               }),
             ),
           );
-          job.msg.ack();
+          delivery.settle({ kind: 'ack' });
           submittedCount.inc();
           break;
         }
         case 'retry':
-          job.msg.nak(dec.delayMs);
+          delivery.settle({ kind: 'retry', delayMs: dec.delayMs });
           break;
         case 'final':
           await publishFailed(job.mt, dec.status, dec.error);
-          job.msg.ack();
+          delivery.settle({ kind: 'ack' });
           break;
       }
     } catch (err) {
       // The event could not be stored: leave the message to be redelivered (a bounded, counted duplicate
       // at the SMSC is better than a message whose state is never recorded).
       log.error({ messageId: job.mt.id, err: errorMessage(err) }, 'could not store status event; message will be retried');
-      job.msg.nak(1000);
+      delivery.settle({ kind: 'retry', delayMs: 1000 });
     } finally {
       settling--;
       jobs.delete(job);
@@ -101,11 +106,27 @@ export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
     log.warn({ messageId: mt.id, status, error }, 'message ended without delivery');
   }
 
+  function fail(delivery: Delivery<MtMessage>, status: FailedEvent['status'], error: string): void {
+    publishFailed(delivery.body, status, error).then(
+      () => delivery.settle({ kind: 'ack' }),
+      (err: unknown) => {
+        log.error({ messageId: delivery.body.id, err: errorMessage(err) }, 'could not store status event; message will be retried');
+        delivery.settle({ kind: 'retry', delayMs: 5000 });
+      },
+    );
+  }
+
+  function giveBack(delivery: Delivery<MtMessage>, delayMs: number, why: string): void {
+    if (delivery.lastAttempt) fail(delivery, 'failed', `${why} on delivery ${delivery.deliveryCount}, the last one permitted`);
+    else delivery.settle({ kind: 'retry', delayMs });
+  }
+
   return {
     get settling() {
       return settling;
     },
     record,
-    publishFailed,
+    fail,
+    giveBack,
   };
 }

@@ -27,6 +27,16 @@ describe('decide', () => {
   it('retries a lost bind at once, whatever the attempt count', () => {
     expect(decide([ok, { kind: 'closed' }], 9, p)).toEqual({ kind: 'retry', delayMs: 0 });
   });
+  it('ends with a recorded failure instead of a retry on the last permitted delivery', () => {
+    expect(decide([ok, { kind: 'closed' }], 147, p, true)).toEqual({
+      kind: 'final',
+      status: 'failed',
+      error: 'bind lost on delivery 147, the last one permitted',
+    });
+    const sys = { kind: 'retry', status: 0x08, statusName: 'ESME_RSYSERR' } as const;
+    expect(decide([sys], 2, p, true)).toEqual({ kind: 'final', status: 'failed', error: 'smsc status 0x00000008 ESME_RSYSERR after 2 attempts' });
+    expect(decide([ok], 147, p, true)).toEqual({ kind: 'ack' });
+  });
   it('caps the backoff', () => {
     expect(backoffMs(30, p)).toBe(60_000);
   });

@@ -7,7 +7,9 @@
  *  - a retryable SMSC status or a response timeout ("outcome unknown": the SMSC may have the message)
  *    → retry with exponential backoff, until `maxAttempts` deliveries, then final `failed`
  *    with the last status recorded; timeouts are counted, since a retry may duplicate;
- *  - a permanent SMSC status → final `rejected` at once.
+ *  - a permanent SMSC status → final `rejected` at once;
+ *  - on the consumer's last permitted delivery, anything that would be retried → final `failed` instead, so the
+ *    message ends with a recorded state rather than in the dead letters.
  * Throttling never reaches here: the bind actor slows down and re-sends the segment itself.
  */
 export type SegmentOutcome =
@@ -34,17 +36,23 @@ export function backoffMs(attempt: number, p: Pick<RetryPolicy, 'baseDelayMs' | 
   return Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.max(0, attempt - 1));
 }
 
-/** Decides from the worst segment outcome; `deliveryCount` is JetStream's count (1 on first delivery). */
-export function decide(outcomes: readonly SegmentOutcome[], deliveryCount: number, policy: RetryPolicy): Disposition {
+/**
+ * Decides from the worst segment outcome; `deliveryCount` is JetStream's count (1 on first delivery), and
+ * `lastDelivery` says the consumer will not deliver the message again.
+ */
+export function decide(outcomes: readonly SegmentOutcome[], deliveryCount: number, policy: RetryPolicy, lastDelivery = false): Disposition {
   const rejected = outcomes.find((o) => o.kind === 'rejected');
   if (rejected && rejected.kind === 'rejected') {
     return { kind: 'final', status: 'rejected', error: `smsc status 0x${hex(rejected.status)} ${rejected.statusName}` };
   }
-  if (outcomes.some((o) => o.kind === 'closed')) return { kind: 'retry', delayMs: 0 };
+  if (outcomes.some((o) => o.kind === 'closed')) {
+    if (lastDelivery) return { kind: 'final', status: 'failed', error: `bind lost on delivery ${deliveryCount}, the last one permitted` };
+    return { kind: 'retry', delayMs: 0 };
+  }
   const retry = outcomes.find((o) => o.kind === 'retry' || o.kind === 'timeout');
   if (!retry) return { kind: 'ack' };
   const what = retry.kind === 'retry' ? `smsc status 0x${hex(retry.status)} ${retry.statusName}` : 'no submit_sm_resp (timeout)';
-  if (deliveryCount >= policy.maxAttempts) {
+  if (deliveryCount >= policy.maxAttempts || lastDelivery) {
     return { kind: 'final', status: 'failed', error: `${what} after ${deliveryCount} attempts` };
   }
   return { kind: 'retry', delayMs: backoffMs(deliveryCount, policy) };

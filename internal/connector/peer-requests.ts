@@ -12,13 +12,13 @@ import type { SmscIdMode } from '../sms/receipt-status.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { labelled } from '../metrics/labelled.js';
+import { Status } from '../smpp/command-status.js';
 import type { DataSmPdu, DeliverSmPdu, Pdu, ResponseFields } from '../smpp/pdu-types.js';
 import type { EventSink } from './event-sink.js';
 import { inboundFromPdu } from './inbound-event.js';
 import { isReceipt, receiptFromPdu } from './receipt-event.js';
 
-const ESME_RINVCMDID = 0x03;
-const ESME_RX_T_APPN = 0x64;
+const { ESME_RINVCMDID, ESME_RX_T_APPN } = Status;
 
 export interface PeerRequestDeps {
   carrier: string;

@@ -1,11 +1,11 @@
 /** A message taken from JetStream while its segments are sent, and one segment of it in the send queue. */
-import type { JsMsg } from '@nats-io/jetstream';
+import type { Delivery } from '../bus/delivery.js';
 import type { PduInit, SubmitSmPdu } from '../smpp/pdu-types.js';
 import type { MtMessage } from '../sms/message.js';
 import type { SegmentOutcome } from './outcome.js';
 
 export interface Job {
-  msg: JsMsg;
+  delivery: Delivery<MtMessage>;
   mt: MtMessage;
   pdus: PduInit<SubmitSmPdu>[];
   outcomes: (SegmentOutcome | undefined)[];

@@ -5,7 +5,10 @@
  * nothing: JetStream redelivers the held parts. A group still incomplete after `ttlMs` is stored with
  * the parts that came, and logged.
  */
-import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { JsMsg } from '@nats-io/jetstream';
+import { CodecError } from '../bus/codec.js';
+import type { Delivery, WorkSource } from '../bus/delivery.js';
+import { systemClock, type Cancel, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { decodeByDataCoding } from '../sms/decode.js';
 import type { Logger } from '../log/logger.js';
@@ -14,8 +17,20 @@ import { createReassembler } from '../sms/reassemble.js';
 import type { InboundMessage, InboundStore } from './inbound-store.js';
 
 interface Held {
-  msgs: JsMsg[];
+  msgs: Delivery<InboundPart>[];
   parts: InboundPart[];
+}
+
+/** Reads an inbound part as the connector stored it; CodecError when it is not one. */
+export function decodeInboundPart(m: Pick<JsMsg, 'json'>): InboundPart {
+  let p: InboundPart;
+  try {
+    p = m.json<InboundPart>();
+  } catch {
+    throw new CodecError('inbound part is not JSON');
+  }
+  if (!p || p.kind !== 'mo' || typeof p.payload !== 'string') throw new CodecError('not an inbound part');
+  return p;
 }
 
 export interface MoWriter {
@@ -43,27 +58,35 @@ export function assemble(parts: readonly InboundPart[], received: number): Inbou
   };
 }
 
-export async function startMoWriter(o: { consumer: Consumer; store: InboundStore; log: Logger; ttlMs?: number }): Promise<MoWriter> {
+export async function startMoWriter(o: {
+  source: WorkSource<InboundPart>;
+  store: InboundStore;
+  log: Logger;
+  ttlMs?: number;
+  clock?: Clock;
+}): Promise<MoWriter> {
   const log = o.log.child({ component: 'mo-writer' });
+  const clock = o.clock ?? systemClock;
   const ttlMs = o.ttlMs ?? 5 * 60_000;
   const reassembler = createReassembler({ ttlMs, maxPending: 10_000 });
   const held = new Map<string, Held>();
-  const iter: ConsumerMessages = await o.consumer.consume({ max_messages: 500 });
 
-  async function store(msg: InboundMessage, msgs: JsMsg[]): Promise<void> {
+  async function store(msg: InboundMessage, msgs: Delivery<InboundPart>[]): Promise<void> {
     try {
       await o.store.record([msg]);
-      for (const m of msgs) m.ack();
+      for (const m of msgs) m.settle({ kind: 'ack' });
     } catch (err) {
       log.error({ err: errorMessage(err), moId: msg.id }, 'could not store inbound message; will retry');
-      for (const m of msgs) m.nak(2000);
+      for (const m of msgs) m.settle({ kind: 'retry', delayMs: 2000 });
     }
   }
 
   // Held parts are kept alive at the server and expired groups are stored as they are.
-  const sweeper = setInterval(() => {
-    for (const h of held.values()) for (const m of h.msgs) m.working();
-    for (const d of reassembler.sweep(Date.now())) {
+  let cancelSweep: Cancel = clock.setTimer(10_000, sweep, { unref: true });
+  function sweep(): void {
+    cancelSweep = clock.setTimer(10_000, sweep, { unref: true });
+    for (const h of held.values()) for (const m of h.msgs) m.inProgress();
+    for (const d of reassembler.sweep(clock.now())) {
       const id = `${d.key}|${d.ref}|${d.total}`;
       const h = held.get(id);
       held.delete(id);
@@ -72,42 +95,32 @@ export async function startMoWriter(o: { consumer: Consumer; store: InboundStore
       log.warn({ key: d.key, ref: d.ref, total: d.total, received: d.received, reason: d.reason }, 'inbound message incomplete; storing the parts received');
       void store(assemble([...seen.values()], seen.size), h.msgs);
     }
-  }, 10_000);
-  sweeper.unref();
+  }
 
-  const loop = (async () => {
-    for await (const m of iter) {
-      let p: InboundPart;
-      try {
-        p = m.json<InboundPart>();
-        if (p.kind !== 'mo' || typeof p.payload !== 'string') throw new Error('not an inbound part');
-      } catch (err) {
-        log.error({ seq: m.seq, err: errorMessage(err) }, 'undecodable inbound part terminated');
-        m.term('undecodable');
-        continue;
-      }
-      if (!p.concat || p.concat.total <= 1) {
-        await store(assemble([p], 1), [m]);
-        continue;
-      }
-      const id = `${groupKey(p)}|${p.concat.ref}|${p.concat.total}`;
-      let h = held.get(id);
-      if (!h) held.set(id, (h = { msgs: [], parts: [] }));
-      h.msgs.push(m);
-      h.parts.push(p);
-      const r = reassembler.add(groupKey(p), { ...p.concat, bytes: Buffer.from(p.payload, 'base64'), dataCoding: p.dataCoding }, Date.now());
-      if (r.complete) {
-        held.delete(id);
-        const unique = new Map(h.parts.map((x) => [x.concat?.seq ?? 1, x]));
-        await store(assemble([...unique.values()], unique.size), h.msgs);
-      }
+  const pull = o.source.consume(500, async (m) => {
+    const p = m.body;
+    if (!p.concat || p.concat.total <= 1) {
+      await store(assemble([p], 1), [m]);
+      return;
     }
-  })().catch((err) => log.error({ err: errorMessage(err) }, 'inbound consumer stopped'));
+    const id = `${groupKey(p)}|${p.concat.ref}|${p.concat.total}`;
+    let h = held.get(id);
+    if (!h) held.set(id, (h = { msgs: [], parts: [] }));
+    h.msgs.push(m);
+    h.parts.push(p);
+    const r = reassembler.add(groupKey(p), { ...p.concat, bytes: Buffer.from(p.payload, 'base64'), dataCoding: p.dataCoding }, clock.now());
+    if (r.complete) {
+      held.delete(id);
+      const unique = new Map(h.parts.map((x) => [x.concat?.seq ?? 1, x]));
+      await store(assemble([...unique.values()], unique.size), h.msgs);
+    }
+  });
+  const loop = pull.done.catch((err) => log.error({ err: errorMessage(err) }, 'inbound consumer stopped'));
 
   return {
     async stop() {
-      clearInterval(sweeper);
-      await iter.close();
+      cancelSweep();
+      await pull.close();
       await loop;
     },
   };

@@ -4,7 +4,7 @@ import type { Pdu } from './pdu-types.js';
 export interface PendingRequest {
   commandId: number;
   sequence: number;
-  /** performance.now() milliseconds. */
+  /** On the session's clock, in milliseconds. */
   deadline: number;
   resolve(pdu: Pdu): void;
   reject(err: Error): void;

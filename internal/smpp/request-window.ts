@@ -2,7 +2,6 @@
  * The requests a session sends: their sequence numbers, the window they hold, the responses (and
  * timeouts) that free it, and waiting for it to empty.
  */
-import { performance } from 'node:perf_hooks';
 import { CommandId } from './command-id.js';
 import { MalformedResponseError, ResponseTimeoutError, SessionClosedError, WindowFullError } from './errors.js';
 import { encodePduAs } from './pdu-encode.js';
@@ -112,7 +111,7 @@ export function createRequestWindow(core: SessionCore, responseTimeoutMs: number
     }
     const commandId = commandIdOf(init);
     return new Promise<Pdu>((resolve, reject) => {
-      pending.add({ commandId, sequence, deadline: performance.now() + responseTimeoutMs, resolve, reject });
+      pending.add({ commandId, sequence, deadline: core.clock.now() + responseTimeoutMs, resolve, reject });
       core.write(buf);
     });
   }
@@ -121,13 +120,13 @@ export function createRequestWindow(core: SessionCore, responseTimeoutMs: number
     if (pending.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const waiter = (): void => {
-        clearTimeout(t);
+        cancel();
         resolve();
       };
-      const t = setTimeout(() => {
+      const cancel = core.clock.setTimer(timeoutMs, () => {
         drainWaiters = drainWaiters.filter((w) => w !== waiter);
         resolve();
-      }, timeoutMs);
+      });
       drainWaiters.push(waiter);
     });
   }

@@ -1,4 +1,5 @@
 /** The public face of a session: its options, states, close reasons and methods. */
+import type { Clock } from '../core/clock.js';
 import type { Logger } from './logger.js';
 import type { Pdu, RequestInit, ResponseFields } from './pdu-types.js';
 
@@ -16,6 +17,8 @@ export interface SessionOptions {
   /** First sequence number to use (default 1); tests use it to reach the wrap-around. */
   firstSequence?: number;
   log?: Logger;
+  /** Time for deadlines, link checks and timers; default the system clock. */
+  clock?: Clock;
 }
 
 export type SessionCloseReason =

@@ -2,6 +2,7 @@
  * What the parts of one session share. One object per session, handed to each part once when the
  * session is made, so the hot paths reach the session's state without a closure or lookup per call.
  */
+import type { Clock } from '../core/clock.js';
 import { CommandId } from './command-id.js';
 import type { Logger } from './logger.js';
 import type { PendingRequests } from './pending-requests.js';
@@ -11,6 +12,7 @@ export interface SessionCore {
   state: SessionState;
   closeReason: SessionCloseReason | undefined;
   readonly log: Logger;
+  readonly clock: Clock;
   readonly pending: PendingRequests;
   readonly windowSize: number;
   /** A full window got room: onWritable fires once the chunk or sweep that freed it is done. */

@@ -1,6 +1,6 @@
 /** One SMPP session over a connected socket: windowed requests, responses, link checks, peer requests; ESME and SMSC alike. */
 import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { systemClock } from '../core/clock.js';
 import { CommandId, isResponseId, responseIdFor } from './command-id.js';
 import { Status, statusName } from './command-status.js';
 import { SessionClosedError } from './errors.js';
@@ -33,6 +33,7 @@ function tickFor(opts: SessionOptions): number {
 
 export function createSession(socket: Socket, opts: SessionOptions): Session {
   const log = opts.log ?? noopLogger;
+  const clock = opts.clock ?? systemClock;
   const { windowSize, responseTimeoutMs, enquireLinkIntervalMs, enquireLinkTimeoutMs } = opts;
   if (!Number.isInteger(windowSize) || windowSize < 1) throw new RangeError(`windowSize must be a positive integer, got ${windowSize}`);
   if (!(responseTimeoutMs > 0)) throw new RangeError(`responseTimeoutMs must be positive, got ${responseTimeoutMs}`);
@@ -43,12 +44,13 @@ export function createSession(socket: Socket, opts: SessionOptions): Session {
     state: 'open',
     closeReason: undefined,
     log,
+    clock,
     pending,
     windowSize,
     writableDue: false,
     linkCheckSeq: 0,
     linkCheckSentAt: 0,
-    lastRx: performance.now(),
+    lastRx: clock.now(),
     unbinding: undefined,
     write,
     close,
@@ -128,7 +130,7 @@ export function createSession(socket: Socket, opts: SessionOptions): Session {
     core.state = 'closed';
     core.closeReason = reason;
     closeError = err;
-    clearInterval(sweepTimer);
+    cancelSweep();
     const closed = new SessionClosedError(reason, { cause: err });
     pending.clear((p) => p.reject(closed));
     core.unbinding?.done();
@@ -152,16 +154,15 @@ export function createSession(socket: Socket, opts: SessionOptions): Session {
     }
     // end() uncorks, so what was written this tick still goes out before the FIN.
     socket.end();
-    const t = setTimeout(() => socket.destroy(), END_GRACE_MS);
-    t.unref();
-    socket.once('close', () => clearTimeout(t));
+    const cancel = clock.setTimer(END_GRACE_MS, () => socket.destroy(), { unref: true });
+    socket.once('close', cancel);
   }
 
   // ---- incoming ----
 
   function onData(chunk: Buffer): void {
     if (core.state === 'closed') return;
-    core.lastRx = performance.now();
+    core.lastRx = clock.now();
     core.linkCheckSentAt = 0;
     const err = framer.push(chunk, onFrame);
     if (err) onFramingError(err);
@@ -205,15 +206,16 @@ export function createSession(socket: Socket, opts: SessionOptions): Session {
 
   // ---- timers ----
 
+  const tickMs = tickFor(opts);
   function sweep(): void {
     if (core.state === 'closed') return;
-    const now = performance.now();
+    // Armed first: a sweep that closes the session cancels it through finish().
+    cancelSweep = clock.setTimer(tickMs, sweep, { unref: true });
+    const now = clock.now();
     expire(now);
     checkLink(now);
   }
-
-  const sweepTimer = setInterval(sweep, tickFor(opts));
-  sweepTimer.unref();
+  let cancelSweep = clock.setTimer(tickMs, sweep, { unref: true });
 
   socket.on('data', onData);
   socket.on('error', (err: Error) => {
@@ -235,9 +237,9 @@ export function createSession(socket: Socket, opts: SessionOptions): Session {
     const sequence = nextSequence();
     let done!: () => void;
     const promise = new Promise<void>((resolve) => {
-      const t = setTimeout(() => done(), timeoutMs);
+      const cancel = clock.setTimer(timeoutMs, () => done());
       done = () => {
-        clearTimeout(t);
+        cancel();
         resolve();
       };
     }).then(() => close('local', { flush: true }));

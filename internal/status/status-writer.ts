@@ -1,12 +1,13 @@
 /**
- * The DLR / status writer: consumes accepted messages (SMS_MT) and status events (SMS_EVENTS), applies
- * them to the StatusStore in batches (many events per transaction), and acks only after the commit.
- * A receipt that matches no submitted message yet is retried with backoff and, after many tries, kept
- * as an orphan. A failed transaction naks the whole batch: nothing is acked that is not stored.
+ * The status writer: consumes accepted messages (SMS_MT), status events (SMS_EVENTS) and dead-lettered MT
+ * messages (as failures), applies them to the StatusStore in batches (many events per transaction), and settles
+ * each bus message only after the commit. A receipt that matches no submitted message yet is retried with backoff
+ * and, after many tries, kept as an orphan. A failed transaction retries the whole batch: nothing is acked that
+ * is not stored.
  */
-import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Delivery, Pull, WorkSource } from '../bus/delivery.js';
+import { systemClock, type Cancel, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import { acceptedFromMt, decodeEvents, decodeMt } from '../bus/codec.js';
 import type { Logger } from '../log/logger.js';
 import type { StatusMetrics } from '../metrics/status.js';
 import type { ReceiptEvent, StatusEvent } from '../sms/events.js';
@@ -14,8 +15,8 @@ import type { StatusStore } from './status-store.js';
 
 export interface StatusWriterOptions {
   store: StatusStore;
-  accepted: Consumer;
-  events: Consumer;
+  /** Each bus message carries one or more events (accepted messages, connectors' batches, dead-lettered MTs). */
+  sources: readonly { source: WorkSource<StatusEvent[]>; maxMessages: number }[];
   metrics: StatusMetrics;
   log: Logger;
   /** Events per transaction. */
@@ -24,6 +25,7 @@ export interface StatusWriterOptions {
   maxWaitMs?: number;
   /** Deliveries of an unmatched receipt before it is stored as an orphan. */
   orphanAfter?: number;
+  clock?: Clock;
 }
 
 export interface StatusWriter {
@@ -32,7 +34,7 @@ export interface StatusWriter {
 
 /** One bus message and the events it carried (connectors batch many events into one message). */
 interface Item {
-  m: JsMsg;
+  d: Delivery<StatusEvent[]>;
   evs: StatusEvent[];
 }
 
@@ -43,14 +45,20 @@ export function unmatchedDelayMs(deliveryCount: number): number {
   return Math.min(30_000, 250 * 2 ** Math.min(10, deliveryCount - 1));
 }
 
+/** A batch that could not be committed (the database is away) is tried again later, less often each time. */
+export function failedBatchDelayMs(deliveryCount: number): number {
+  return Math.min(60_000, 2000 * 2 ** Math.min(10, deliveryCount - 1));
+}
+
 export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusWriter> {
   const batchSize = o.batchSize ?? 2500;
   const maxWaitMs = o.maxWaitMs ?? 50;
   const orphanAfter = o.orphanAfter ?? 20;
+  const clock = o.clock ?? systemClock;
   const log = o.log.child({ component: 'status-writer' });
   const buf: Item[] = [];
   let bufEvents = 0;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Cancel | undefined;
   let chain: Promise<void> = Promise.resolve();
   /** Batches handed to the chain and not yet committed, oldest first. */
   const queued: Promise<void>[] = [];
@@ -77,26 +85,26 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
         unmatchedBy.set(i, list);
       }
       const orphans: ReceiptEvent[] = [];
-      const orphanMsgs: JsMsg[] = [];
+      const orphanMsgs: Delivery<StatusEvent[]>[] = [];
       const stored: Record<string, number> = {};
       for (let i = 0; i < batch.length; i++) {
         const it = batch[i]!;
         const waiting = unmatchedBy.get(i);
         if (!waiting) {
-          it.m.ack();
+          it.d.settle({ kind: 'ack' });
           for (const ev of it.evs) stored[ev.kind] = (stored[ev.kind] ?? 0) + 1;
-        } else if (it.m.info.deliveryCount >= orphanAfter) {
+        } else if (it.d.deliveryCount >= orphanAfter || it.d.lastAttempt) {
           orphans.push(...waiting);
-          orphanMsgs.push(it.m);
+          orphanMsgs.push(it.d);
         } else {
           // Replaying the rest of the message later is harmless: applying events is idempotent.
           o.metrics.unmatched.inc(waiting.length);
-          it.m.nak(unmatchedDelayMs(it.m.info.deliveryCount));
+          it.d.settle({ kind: 'retry', delayMs: unmatchedDelayMs(it.d.deliveryCount) });
         }
       }
       if (orphans.length > 0) {
         await o.store.recordOrphanReceipts(orphans);
-        for (const m of orphanMsgs) m.ack();
+        for (const d of orphanMsgs) d.settle({ kind: 'ack' });
         o.metrics.orphans.inc(orphans.length);
         log.warn({ count: orphans.length }, 'receipts matched no message after retries; stored as orphans');
       }
@@ -106,7 +114,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
     } catch (err) {
       o.metrics.batchFailures.inc();
       log.error({ err: errorMessage(err), events: events.length }, 'status batch failed; events will be redelivered');
-      for (const it of batch) it.m.nak(2000);
+      for (const it of batch) it.d.settle({ kind: 'retry', delayMs: failedBatchDelayMs(it.d.deliveryCount) });
     } finally {
       end();
     }
@@ -115,7 +123,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
   /** Batches commit one after another, in arrival order. */
   function flush(): Promise<void> {
     if (timer) {
-      clearTimeout(timer);
+      timer();
       timer = undefined;
     }
     if (buf.length > 0) {
@@ -135,42 +143,29 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
     // A full batch waits for the commits before it: under load, messages gather in fewer, larger transactions
     // (letting the next batch fill meanwhile was tried: the machine got busier and p99 accept worse in make bench).
     if (bufEvents >= batchSize) await flush();
-    else timer ??= setTimeout(() => void flush(), maxWaitMs);
+    else timer ??= clock.setTimer(maxWaitMs, () => void flush());
     // Timer-sealed batches are bounded too: while one batch commits and the next waits for it, take nothing more
     // off the bus. Without this the timer seals a batch every maxWaitMs however slow the database is, holding up to
     // max_ack_pending messages in memory until ack_wait redelivers them.
     while (queued.length >= MAX_QUEUED_BATCHES) await queued[0];
   }
 
-  async function drain(iter: ConsumerMessages, decode: (m: JsMsg) => StatusEvent[]): Promise<void> {
-    for await (const m of iter) {
-      let evs: StatusEvent[];
-      try {
-        evs = decode(m);
-      } catch (err) {
-        log.error({ seq: m.seq, subject: m.subject, err: errorMessage(err) }, 'undecodable status event terminated');
-        m.term(`undecodable: ${errorMessage(err)}`);
-        continue;
+  const pulls: Pull[] = o.sources.map(({ source, maxMessages }) =>
+    source.consume(maxMessages, (d) => {
+      // Nothing to write (a dead letter whose body could not be read): settled at once.
+      if (d.body.length === 0) {
+        d.settle({ kind: 'ack' });
+        return;
       }
-      await add({ m, evs });
-    }
-  }
-
-  // Client-side buffering is kept to a few batches: anything pulled waits its turn, and a message that
-  // waits longer than ack_wait is redelivered and written twice — under load that snowballs. Event
-  // messages carry up to 200 events each, so only a few of them are pulled at a time.
-  const acceptedIter = await o.accepted.consume({ max_messages: Math.max(batchSize, 100) });
-  const eventsIter = await o.events.consume({ max_messages: 16 });
-  const loops = [
-    drain(acceptedIter, (m) => [acceptedFromMt(decodeMt(m.data))]),
-    drain(eventsIter, (m) => decodeEvents(m.data)),
-  ].map((p) => p.catch((err) => !stopped && log.error({ err: errorMessage(err) }, 'status consumer stopped')));
+      return add({ d, evs: d.body });
+    }),
+  );
+  const loops = pulls.map((p) => p.done.catch((err) => !stopped && log.error({ err: errorMessage(err) }, 'status consumer stopped')));
 
   return {
     async stop() {
       stopped = true;
-      await acceptedIter.close();
-      await eventsIter.close();
+      await Promise.all(pulls.map((p) => p.close()));
       await Promise.all(loops);
       await flush();
     },

@@ -3,6 +3,9 @@
  * before answering submit_sm. The receipt event is still stored, and the real status writer on a real
  * PostgreSQL database retries the receipt it could not match yet, so every message ends `delivered`.
  */
+import { createDeadLetterSink } from '../../internal/bus/dead-letters.js';
+import { createPublisher } from '../../internal/bus/publisher.js';
+import { openStatusSources } from '../../internal/status/status-sources.js';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Durables, Streams } from '../../internal/bus/subjects.js';
@@ -29,8 +32,7 @@ beforeAll(async () => {
   h = await startHarness({ carrier: { tps: 200, window: 10 }, sim: { receiptBeforeResp: true } });
   writer = await startStatusWriter({
     store,
-    accepted: await h.bus.js.consumers.get(Streams.mt, Durables.statusAccepted),
-    events: await h.bus.js.consumers.get(Streams.events, Durables.statusWriter),
+    sources: await openStatusSources(h.bus, createDeadLetterSink({ publisher: createPublisher(h.bus), log: noopLogger }), noopLogger),
     metrics: createStatusMetrics(dlrRegistry),
     log: noopLogger,
     // One bus message per transaction: each receipt (stored before its submit) is applied before the submit

@@ -4,6 +4,9 @@
  * and every message is still applied. The store is a stand-in with a fixed commit time: this test is about the
  * writer's buffering, against a real nats-server.
  */
+import { createDeadLetterSink } from '../../internal/bus/dead-letters.js';
+import { createPublisher } from '../../internal/bus/publisher.js';
+import { openStatusSources } from '../../internal/status/status-sources.js';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,8 +77,7 @@ describe('status writer flow control', () => {
     const slow = slowStore();
     writer = await startStatusWriter({
       store: slow.store,
-      accepted: await bus.js.consumers.get(Streams.mt, Durables.statusAccepted),
-      events: await bus.js.consumers.get(Streams.events, Durables.statusWriter),
+      sources: await openStatusSources(bus, createDeadLetterSink({ publisher: createPublisher(bus), log: noopLogger }), noopLogger, BATCH),
       metrics: createStatusMetrics(new Registry()),
       log: noopLogger,
       batchSize: BATCH,

@@ -12,6 +12,7 @@ import { encodeMt } from '../../internal/bus/codec.js';
 import { connectBus, type Bus } from '../../internal/bus/connection.js';
 import { createPublisher, type Publisher } from '../../internal/bus/publisher.js';
 import { Streams, Subjects } from '../../internal/bus/subjects.js';
+import { createDeadLetterSink } from '../../internal/bus/dead-letters.js';
 import { ensureTopology } from '../../internal/bus/topology.js';
 import { carrierSchema, type CarrierConfig } from '../../internal/config/schema.js';
 import { startConnector, type Connector } from '../../internal/connector/connector.js';
@@ -165,11 +166,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const registry = new Registry();
   const metrics = createConnectorMetrics(registry);
   const publisher = createPublisher(bus);
+  const deadLetters = createDeadLetterSink({ publisher, log });
   let connector: Connector | undefined;
 
   async function startConn(): Promise<Connector> {
     if (connector) return connector;
-    const c = await startConnector({ bus, publisher, carriers: [carrier], metrics, log, ...(o.random ? { random: o.random } : {}) });
+    const c = await startConnector({ bus, publisher, deadLetters, carriers: [carrier], metrics, log, ...(o.random ? { random: o.random } : {}) });
     metrics.setInflightSource(() => c.binds());
     connector = c;
     return c;

@@ -1,0 +1,246 @@
+/**
+ * The bind actor without NATS or a socket: a fake work source, a fake SMPP session and a fake clock. Expected values
+ * come from the rules as the README states them (window and TPS bound what is fetched; retry backoff 1 s, 2 s,
+ * 4 s …; throttling pauses the bind 1 s and re-sends the same segment; a permanent status rejects at once).
+ */
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeWorkSource, type FakeDelivery, type FakeWorkSource } from '../bus/test-work-source.js';
+import type { Publisher } from '../bus/publisher.js';
+import { fakeClock, type FakeClock } from '../core/clock.js';
+import { noopLogger } from '../log/logger.js';
+import { createConnectorMetrics } from '../metrics/connector.js';
+import { Status } from '../smpp/command-status.js';
+import type { FailedEvent, ReceiptEvent, SubmittedEvent } from '../sms/events.js';
+import type { MtMessage } from '../sms/message.js';
+import { createBindActor, type BindActor } from './bind-actor.js';
+import type { EventSink } from './event-sink.js';
+import { defaultRetryPolicy } from './outcome.js';
+import { fakeSession, shortMessageOf, type FakeSession } from './test-session.js';
+
+interface Rig {
+  clock: FakeClock;
+  source: FakeWorkSource<MtMessage>;
+  sessions: FakeSession[];
+  session(): FakeSession;
+  actor: BindActor;
+  submitted: SubmittedEvent[];
+  failed: FailedEvent[];
+  connects: number[];
+  /** The next this many connects fail (the SMSC refuses). */
+  failConnects: number;
+}
+
+const unusedPublisher: Publisher = {
+  publish: () => Promise.reject(new Error('no MO in these tests')),
+};
+
+let n = 0;
+function mt(text = 'hello', over: Partial<MtMessage> = {}): MtMessage {
+  n++;
+  return {
+    id: `0190a0b0-0000-7000-8000-${String(n).padStart(12, '0')}`,
+    clientId: 'c1',
+    carrier: 'acme',
+    to: `+4477009${String(n).padStart(5, '0')}`,
+    from: 'ACME',
+    text,
+    encoding: 'gsm7',
+    segments: 1,
+    acceptedAt: 0,
+    ...over,
+  };
+}
+
+/** Lets promise and immediate callbacks run (the actor's loop awaits between steps). */
+async function turns(k = 5): Promise<void> {
+  for (let i = 0; i < k; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+let rig: Rig | undefined;
+
+function start(o: { tps: number; window: number; throttlePauseMs?: number }): Rig {
+  const clock = fakeClock(1_000_000);
+  const source = fakeWorkSource<MtMessage>();
+  const sessions: FakeSession[] = [];
+  const submitted: SubmittedEvent[] = [];
+  const failed: FailedEvent[] = [];
+  const connects: number[] = [];
+  const events: EventSink = {
+    async submitted(evs) {
+      submitted.push(...evs);
+    },
+    async receipt(_ev: ReceiptEvent) {},
+    async failed(ev) {
+      failed.push(ev);
+    },
+  };
+  const actor = createBindActor({
+    carrier: 'acme',
+    bindNo: 1,
+    sendsMessages: true,
+    tps: o.tps,
+    window: o.window,
+    submit: { concat: 'udh8', gsm7Packed: false, gsmDataCoding: 0, registeredDelivery: true },
+    retry: defaultRetryPolicy,
+    receiptIdFormat: 'as-is',
+    connect: async () => {
+      connects.push(clock.now());
+      if (rig && rig.failConnects > 0) {
+        rig.failConnects--;
+        throw new Error('connection refused');
+      }
+      const s = fakeSession(o.window, () => clock.now());
+      sessions.push(s);
+      return s;
+    },
+    source,
+    publisher: unusedPublisher,
+    events,
+    metrics: createConnectorMetrics(new Registry()),
+    log: noopLogger,
+    clock,
+    random: () => 0.5,
+    fetchExpiresMs: 2000,
+    ...(o.throttlePauseMs !== undefined ? { throttlePauseMs: o.throttlePauseMs } : {}),
+  });
+  actor.start();
+  rig = { clock, source, sessions, session: () => sessions[sessions.length - 1]!, actor, submitted, failed, connects, failConnects: 0 };
+  return rig;
+}
+
+afterEach(async () => {
+  const r = rig;
+  rig = undefined;
+  if (!r) return;
+  for (const s of r.sessions) for (const x of [...s.outstanding]) x.respond(0, 'x');
+  const stopping = r.actor.stop(100);
+  await r.clock.advanceAsync(3000, 50);
+  await stopping;
+});
+
+function settlementOf(d: FakeDelivery<MtMessage>) {
+  return d.settlement;
+}
+
+describe('bind actor', () => {
+  it('fetches no more than its free window, and acks a message once its submitted event is stored', async () => {
+    const r = start({ tps: 1000, window: 2 });
+    await turns();
+    expect(r.source.fetches[0]).toBe(2);
+    const ds = [mt(), mt(), mt(), mt(), mt()].map((m) => r.source.push(m));
+    await turns();
+    expect(r.session().outstanding).toHaveLength(2);
+    expect(r.source.delivered).toHaveLength(2);
+    r.session().outstanding[0]!.respond(0, 'smsc-1');
+    await turns();
+    expect(settlementOf(ds[0]!)).toEqual({ kind: 'ack' });
+    expect(r.submitted).toEqual([expect.objectContaining({ kind: 'submitted', id: ds[0]!.body.id, part: 1, parts: 1, smscMessageId: 'smsc-1' })]);
+    // The freed slot is filled again, and never more than the window is outstanding.
+    await r.clock.advanceAsync(100, 10);
+    expect(r.session().outstanding.length).toBeLessThanOrEqual(2);
+    expect(r.source.delivered.length).toBe(3);
+  });
+
+  it('paces submits at its TPS: at 10/s the k-th message leaves no earlier than (k−1) × 100 ms after the first', async () => {
+    const r = start({ tps: 10, window: 50 });
+    for (let i = 0; i < 5; i++) r.source.push(mt());
+    await turns();
+    // Respond to everything as it arrives, so only the rate limits sending.
+    for (let t = 0; t < 1000; t += 10) {
+      for (const x of [...r.session().outstanding]) x.respond(0, `id${t}`);
+      await r.clock.advanceAsync(10, 10);
+    }
+    const at = r.session().sentAt;
+    expect(at).toHaveLength(5);
+    for (let k = 1; k < at.length; k++) expect(at[k]! - at[0]!).toBeGreaterThanOrEqual(k * 100);
+    // …and does not lag far behind the rate either (one fetch loop wake-up of slack per message).
+    expect(at[4]! - at[0]!).toBeLessThanOrEqual(4 * 100 + 4 * 60);
+  });
+
+  it('retries a retryable status with backoff 1 s on the first delivery and 4 s on the third', async () => {
+    const r = start({ tps: 1000, window: 10 });
+    const first = r.source.push(mt());
+    const third = r.source.push(mt(), { deliveryCount: 3 });
+    await turns();
+    for (const x of [...r.session().outstanding]) x.respond(Status.ESME_RSYSERR);
+    await turns();
+    expect(settlementOf(first)).toEqual({ kind: 'retry', delayMs: 1000 });
+    expect(settlementOf(third)).toEqual({ kind: 'retry', delayMs: 4000 });
+    expect(r.failed).toEqual([]);
+  });
+
+  it('rejects at once on a permanent status, with the status recorded', async () => {
+    const r = start({ tps: 1000, window: 10 });
+    const d = r.source.push(mt());
+    await turns();
+    r.session().outstanding[0]!.respond(Status.ESME_RINVDSTADR);
+    await turns();
+    expect(r.failed).toEqual([expect.objectContaining({ id: d.body.id, status: 'rejected', error: 'smsc status 0x0000000b ESME_RINVDSTADR' })]);
+    expect(settlementOf(d)).toEqual({ kind: 'ack' });
+  });
+
+  it('records a failure instead of retrying on the last permitted delivery', async () => {
+    const r = start({ tps: 1000, window: 10 });
+    const d = r.source.push(mt(), { deliveryCount: 2, lastAttempt: true });
+    await turns();
+    r.session().outstanding[0]!.timeOut();
+    await turns();
+    expect(r.failed).toEqual([expect.objectContaining({ id: d.body.id, status: 'failed' })]);
+    expect(r.failed[0]!.error).toMatch(/no submit_sm_resp \(timeout\) after 2 attempts/);
+    expect(settlementOf(d)).toEqual({ kind: 'ack' });
+  });
+
+  it('on a throttle answer pauses 1 s, re-sends the same segment, and keeps the message from redelivery meanwhile', async () => {
+    const r = start({ tps: 1000, window: 10, throttlePauseMs: 1000 });
+    const d = r.source.push(mt('throttle me'));
+    await turns();
+    const s = r.session();
+    s.outstanding[0]!.respond(Status.ESME_RTHROTTLED);
+    await turns();
+    expect(d.settlement).toBeUndefined();
+    expect(d.progressCalls).toBeGreaterThanOrEqual(1);
+    await r.clock.advanceAsync(990, 10);
+    expect(s.sent).toHaveLength(1);
+    await r.clock.advanceAsync(60, 10);
+    expect(s.sent).toHaveLength(2);
+    expect(shortMessageOf(s.sent[1]!)).toBe(shortMessageOf(s.sent[0]!));
+    s.outstanding[0]!.respond(0, 'ok-after-throttle');
+    await turns();
+    expect(settlementOf(d)).toEqual({ kind: 'ack' });
+  });
+
+  it('gives a message back at once when the bind is lost mid-flight, and binds again with backoff while the SMSC refuses', async () => {
+    const r = start({ tps: 1000, window: 10 });
+    const d = r.source.push(mt());
+    await turns();
+    expect(r.connects).toHaveLength(1);
+    r.failConnects = 2;
+    const lostAt = r.clock.now();
+    r.session().lose();
+    await turns();
+    expect(settlementOf(d)).toEqual({ kind: 'retry', delayMs: 0 });
+    expect(r.actor.state()).toBe('connecting');
+    // Equal jitter with random 0.5: half the ceiling plus a quarter of it — 500 ms → 375, then 1,000 ms → 750.
+    await r.clock.advanceAsync(1200, 5);
+    expect(r.connects.slice(1).map((t) => t - lostAt)).toEqual([0, 375, 1125]);
+    expect(r.actor.state()).toBe('bound');
+  });
+
+  it('on stop returns queued messages for any bind and waits for those in flight', async () => {
+    const r = start({ tps: 1000, window: 1 });
+    const inFlight = r.source.push(mt());
+    await turns();
+    expect(r.session().outstanding).toHaveLength(1);
+    const stopping = r.actor.stop(5000);
+    await turns();
+    expect(r.actor.state()).toBe('draining');
+    expect(inFlight.settlement).toBeUndefined();
+    r.session().outstanding[0]!.respond(0, 'last');
+    await r.clock.advanceAsync(100, 10);
+    await stopping;
+    expect(settlementOf(inFlight)).toEqual({ kind: 'ack' });
+    expect(r.actor.state()).toBe('closed');
+    rig = undefined;
+  });
+});

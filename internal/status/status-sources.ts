@@ -1,0 +1,57 @@
+/**
+ * Where the status writer's events come from: accepted MT messages (SMS_MT, durable status-accepted), the
+ * connectors' event batches (SMS_EVENTS, status-writer) and dead-lettered MT messages (SMS_DEAD, status-dead),
+ * which end as `failed` so that every accepted message reaches a recorded final state.
+ */
+import type { JsMsg } from '@nats-io/jetstream';
+import { acceptedFromMt, decodeEvents, decodeMt } from '../bus/codec.js';
+import type { Bus } from '../bus/connection.js';
+import { DeadLetterHeaders, type DeadLetterSink } from '../bus/dead-letters.js';
+import type { WorkSource } from '../bus/delivery.js';
+import { openPullConsumer } from '../bus/pull-consumer.js';
+import { Durables, Streams } from '../bus/subjects.js';
+import type { Logger } from '../log/logger.js';
+import type { FailedEvent, StatusEvent } from '../sms/events.js';
+
+/** A dead-lettered MT as the failure it is; nothing when its body cannot be read (no id to record it under). */
+export function failureFromDeadMt(m: Pick<JsMsg, 'data' | 'headers'>, now: number): FailedEvent[] {
+  let mt;
+  try {
+    mt = decodeMt(m.data);
+  } catch {
+    return [];
+  }
+  const reason = m.headers?.get(DeadLetterHeaders.reason) || 'unknown';
+  const detail = m.headers?.get(DeadLetterHeaders.detail) || '';
+  const at = Date.parse(m.headers?.get(DeadLetterHeaders.at) ?? '');
+  return [
+    {
+      kind: 'failed',
+      id: mt.id,
+      carrier: mt.carrier,
+      status: 'failed',
+      error: `dead-lettered (${reason})${detail ? `: ${detail}` : ''}`,
+      at: Number.isFinite(at) ? at : now,
+    },
+  ];
+}
+
+export async function openStatusSources(
+  bus: Pick<Bus, 'js'>,
+  deadLetters: DeadLetterSink,
+  log: Logger,
+  /** The writer's events per transaction: accepted messages are pulled about one batch ahead. */
+  batchSize = 2500,
+  now: () => number = Date.now,
+): Promise<{ source: WorkSource<StatusEvent[]>; maxMessages: number }[]> {
+  const open = (stream: string, durable: string, decode: (m: JsMsg) => StatusEvent[]) =>
+    openPullConsumer<StatusEvent[]>(bus.js, { stream, durable, decode, deadLetters, log });
+  // Client-side buffering is kept to a few batches: anything pulled waits its turn, and a message that waits
+  // longer than ack_wait is redelivered and written twice — under load that snowballs. Event messages carry up
+  // to 200 events each, so only a few of them are pulled at a time.
+  return [
+    { source: await open(Streams.mt, Durables.statusAccepted, (m) => [acceptedFromMt(decodeMt(m.data))]), maxMessages: Math.max(batchSize, 100) },
+    { source: await open(Streams.events, Durables.statusWriter, (m) => decodeEvents(m.data)), maxMessages: 16 },
+    { source: await open(Streams.dead, Durables.statusDead, (m) => failureFromDeadMt(m, now())), maxMessages: 100 },
+  ];
+}

@@ -1,0 +1,145 @@
+/**
+ * The status writer without NATS or a database: fake work sources, a fake store and a fake clock. It settles a bus
+ * message only after the commit that carried its events, retries what could not be written, and keeps receipts
+ * that never match as orphans after the configured number of tries.
+ */
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeWorkSource, type FakeWorkSource } from '../bus/test-work-source.js';
+import { fakeClock, type FakeClock } from '../core/clock.js';
+import { noopLogger } from '../log/logger.js';
+import { createStatusMetrics } from '../metrics/status.js';
+import type { ReceiptEvent, StatusEvent, SubmittedEvent } from '../sms/events.js';
+import type { ApplyResult, StatusStore } from './status-store.js';
+import { startStatusWriter, type StatusWriter } from './status-writer.js';
+
+interface FakeStore extends StatusStore {
+  applied: StatusEvent[][];
+  orphans: ReceiptEvent[];
+  failNext: number;
+  /** Receipts with this smsc id match nothing. */
+  unmatchedSmsc: Set<string>;
+}
+
+function fakeStore(): FakeStore {
+  const s: FakeStore = {
+    applied: [],
+    orphans: [],
+    failNext: 0,
+    unmatchedSmsc: new Set(),
+    async apply(events): Promise<ApplyResult> {
+      if (s.failNext > 0) {
+        s.failNext--;
+        throw new Error('database unavailable');
+      }
+      s.applied.push([...events]);
+      const unmatchedReceipts: number[] = [];
+      events.forEach((e, i) => {
+        if (e.kind === 'receipt' && s.unmatchedSmsc.has(e.smscMessageId)) unmatchedReceipts.push(i);
+      });
+      return { unmatchedReceipts, finals: {} };
+    },
+    async recordOrphanReceipts(events) {
+      s.orphans.push(...events);
+    },
+    async getMessage() {
+      return null;
+    },
+    async close() {},
+  };
+  return s;
+}
+
+const submitted = (id: string): SubmittedEvent => ({ kind: 'submitted', id, carrier: 'acme', part: 1, parts: 1, smscMessageId: `s-${id}`, at: 1 });
+const receipt = (smsc: string): ReceiptEvent => ({ kind: 'receipt', carrier: 'acme', smscMessageId: smsc, status: 'delivered', stat: 'DELIVRD', err: null, doneAt: null, at: 2 });
+
+async function turns(k = 5): Promise<void> {
+  for (let i = 0; i < k; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+let writer: StatusWriter | undefined;
+afterEach(async () => {
+  await writer?.stop();
+  writer = undefined;
+});
+
+async function start(o: { batchSize?: number; maxWaitMs?: number; orphanAfter?: number } = {}): Promise<{
+  clock: FakeClock;
+  source: FakeWorkSource<StatusEvent[]>;
+  store: FakeStore;
+}> {
+  const clock = fakeClock(0);
+  const source = fakeWorkSource<StatusEvent[]>();
+  const store = fakeStore();
+  writer = await startStatusWriter({
+    store,
+    sources: [{ source, maxMessages: 10 }],
+    metrics: createStatusMetrics(new Registry()),
+    log: noopLogger,
+    clock,
+    batchSize: o.batchSize ?? 100,
+    maxWaitMs: o.maxWaitMs ?? 50,
+    orphanAfter: o.orphanAfter ?? 20,
+  });
+  return { clock, source, store };
+}
+
+describe('status writer', () => {
+  it('writes the events of several bus messages in one transaction once the wait is over, then acks each', async () => {
+    const { clock, source, store } = await start({ maxWaitMs: 50 });
+    const a = source.push([submitted('a')]);
+    const b = source.push([submitted('b'), submitted('c')]);
+    await turns();
+    await clock.advanceAsync(49, 7);
+    expect(store.applied).toEqual([]);
+    expect(a.settlement).toBeUndefined();
+    await clock.advanceAsync(1);
+    expect(store.applied).toEqual([[submitted('a'), submitted('b'), submitted('c')]]);
+    expect(a.settlement).toEqual({ kind: 'ack' });
+    expect(b.settlement).toEqual({ kind: 'ack' });
+  });
+
+  it('commits a full batch at once, without waiting', async () => {
+    const { source, store } = await start({ batchSize: 2, maxWaitMs: 10_000 });
+    source.push([submitted('a')]);
+    source.push([submitted('b')]);
+    await turns();
+    expect(store.applied).toEqual([[submitted('a'), submitted('b')]]);
+  });
+
+  it('retries every message of a batch the store could not write, later each time', async () => {
+    const { clock, source, store } = await start();
+    store.failNext = 1;
+    const first = source.push([submitted('a')]);
+    const fourth = source.push([submitted('b')], { deliveryCount: 4 });
+    await turns();
+    await clock.advanceAsync(60, 10);
+    expect(first.settlement).toEqual({ kind: 'retry', delayMs: 2000 });
+    expect(fourth.settlement).toEqual({ kind: 'retry', delayMs: 16_000 });
+  });
+
+  it('retries a receipt that matches no message yet, then keeps it as an orphan after the configured tries', async () => {
+    const { clock, source, store } = await start({ orphanAfter: 3 });
+    store.unmatchedSmsc.add('early');
+    const first = source.push([receipt('early')]);
+    const third = source.push([receipt('early')], { deliveryCount: 3 });
+    const last = source.push([receipt('early')], { deliveryCount: 2, lastAttempt: true });
+    const fine = source.push([receipt('matched')]);
+    await turns();
+    await clock.advanceAsync(60, 10);
+    expect(first.settlement).toEqual({ kind: 'retry', delayMs: 250 });
+    expect(third.settlement).toEqual({ kind: 'ack' });
+    expect(last.settlement).toEqual({ kind: 'ack' });
+    expect(fine.settlement).toEqual({ kind: 'ack' });
+    expect(store.orphans.map((o) => o.smscMessageId)).toEqual(['early', 'early']);
+  });
+
+  it('acks a message with nothing to write without a transaction', async () => {
+    const { clock, source, store } = await start();
+    const empty = source.push([]);
+    await turns();
+    await clock.advanceAsync(100, 10);
+    expect(empty.settlement).toEqual({ kind: 'ack' });
+    expect(store.applied).toEqual([]);
+  });
+});
