@@ -6,7 +6,7 @@ await runProcess({
   name: 'edge',
   usage:
     'Usage: smsmesh-edge [--help]\n\nRuns the HTTP API only. GET /v1/messages/{id} needs DATABASE_URL (the embedded database is per process).',
-  withDatabase: Boolean(process.env.DATABASE_URL),
+  withDatabase: (config) => config.databaseUrl !== undefined,
   async start(rt) {
     return [await startEdge(rt)];
   },

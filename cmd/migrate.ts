@@ -1,5 +1,6 @@
 /** Composition root of `migrate`: applies the database migrations and reports the outcome as one JSON line. */
 import { parseArgs } from 'node:util';
+import { loadEnvironment } from '../internal/config/load.js';
 import { errorMessage } from '../internal/core/errors.js';
 import { DEFAULT_PGLITE_DIR, openDatabase } from '../internal/db/client.js';
 
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const url = process.env.DATABASE_URL || undefined;
+  const url = loadEnvironment().DATABASE_URL;
   const database = await openDatabase(url ? { url, maxConnections: 1 } : { dataDir: DEFAULT_PGLITE_DIR });
   await database.close();
   process.stdout.write(`${JSON.stringify({ ok: true, backend: database.kind, ...database.migrations })}\n`);

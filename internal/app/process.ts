@@ -16,7 +16,8 @@ export interface Stoppable {
 export interface ProcessSpec {
   name: string;
   usage: string;
-  withDatabase: boolean;
+  /** Whether the process opens the database; a function decides from the loaded config. */
+  withDatabase: boolean | ((config: Readonly<Config>) => boolean);
   /** Extra command-line options (besides --help) the command accepts. */
   options?: Record<string, { type: 'string' | 'boolean' }>;
   /** Starts the roles; returns them in the order they must stop. */
@@ -89,7 +90,8 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
   let rt: Runtime;
   let roles: Stoppable[];
   try {
-    rt = await openRuntime({ config, log, name: spec.name, withDatabase: spec.withDatabase });
+    const withDatabase = typeof spec.withDatabase === 'function' ? spec.withDatabase(config) : spec.withDatabase;
+    rt = await openRuntime({ config, log, name: spec.name, withDatabase });
     roles = await spec.start(rt);
   } catch (err) {
     log.fatal({ err: errorMessage(err) }, 'start-up failed');

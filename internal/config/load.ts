@@ -82,12 +82,20 @@ export function readConfigFile(path: string): FileConfig {
   return parseFileConfig(raw, `config file ${path}`);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+export type Environment = z.output<typeof envSchema>;
+
+/** The environment alone, validated (for commands that need no config file, such as migrate). */
+export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Readonly<Environment> {
   const e = envSchema.safeParse(env);
   if (!e.success) {
     const problems = issuesToProblems(e.error, 'environment ');
     throw new ConfigError(`environment is invalid:\n  - ${problems.join('\n  - ')}`, problems);
   }
+  return Object.freeze(e.data);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const e = { data: loadEnvironment(env) };
   const configPath = resolve(e.data.SMSMESH_CONFIG);
   const file = readConfigFile(configPath);
   return deepFreeze({

@@ -10,6 +10,7 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import { MESSAGE_STATUSES } from '../sms/status.js';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
@@ -25,7 +26,8 @@ export const messages = pgTable(
     from: text('from'),
     segments: integer('segments'),
     encoding: text('encoding'),
-    status: text('status').notNull(),
+    // The enum types the column for TypeScript only (no database constraint): states are added without a migration.
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull(),
     statusRank: smallint('status_rank').notNull(),
     smscMessageId: text('smsc_message_id'),
     // Set by the first submitted event. A one-part message keeps its receipt state here and has no message_parts

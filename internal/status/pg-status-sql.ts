@@ -3,6 +3,8 @@
  * JSON parameter, expanded in SQL with jsonb_to_recordset, so a batch costs a constant number of statements.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { messageParts, messages, orphanReceipts } from '../db/schema.js';
+import { columnNames, tableName } from '../db/sql-names.js';
 import { STATUS_RANK } from '../sms/status.js';
 
 /*
@@ -17,7 +19,14 @@ const SUBMITTED = rank(STATUS_RANK.submitted);
 const FINAL = rank(STATUS_RANK.delivered);
 
 const ts = (ms: SQL) => sql`(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
-const iso = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+// Names from the Drizzle schema (see db/sql-names.ts); r.* are the JSON parameters' own keys.
+const MESSAGES = tableName(messages);
+const PARTS = tableName(messageParts);
+const ORPHANS = tableName(orphanReceipts);
+const M = columnNames(messages);
+const P = columnNames(messageParts);
+const O = columnNames(orphanReceipts);
 
 /** Row shapes inside the JSON parameters (short keys: they are built per event on the hot path). */
 export interface AcceptedRow {
@@ -61,15 +70,17 @@ export interface FailedRow {
 /** Inserts messages or, when another event created the row first, fills their descriptive fields; never touches status. */
 export function upsertAccepted(json: string): SQL {
   return sql`
-    insert into messages as m (id, client_id, client_ref, carrier, "to", "from", segments, encoding, status, status_rank, accepted_at, updated_at)
+    insert into ${MESSAGES} as m (${M.id}, ${M.clientId}, ${M.clientRef}, ${M.carrier}, ${M.to}, ${M.from}, ${M.segments}, ${M.encoding},
+      ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.updatedAt})
     select distinct on (r.id) r.id, r.client, r.ref, r.carrier, r."to", r."from", r.segments, r.encoding, 'accepted', ${ACCEPTED}, ${ts(sql`r.at`)}, now()
     from jsonb_to_recordset(${json}::jsonb)
       as r(id text, client text, ref text, carrier text, "to" text, "from" text, segments int, encoding text, at float8)
     order by r.id, r.at
-    on conflict (id) do update set
-      client_id = excluded.client_id, client_ref = excluded.client_ref, "to" = excluded."to", "from" = excluded."from",
-      segments = excluded.segments, encoding = excluded.encoding, accepted_at = excluded.accepted_at, updated_at = now()
-    where m.accepted_at is null`;
+    on conflict (${M.id}) do update set
+      ${M.clientId} = excluded.${M.clientId}, ${M.clientRef} = excluded.${M.clientRef}, ${M.to} = excluded.${M.to},
+      ${M.from} = excluded.${M.from}, ${M.segments} = excluded.${M.segments}, ${M.encoding} = excluded.${M.encoding},
+      ${M.acceptedAt} = excluded.${M.acceptedAt}, ${M.updatedAt} = now()
+    where m.${M.acceptedAt} is null`;
 }
 
 /**
@@ -85,25 +96,25 @@ export function upsertSubmitted(json: string): SQL {
       select * from jsonb_to_recordset(${json}::jsonb) as r(id text, carrier text, part int, parts int, smsc text, at float8)
     ),
     msg as (
-      insert into messages as m (id, carrier, status, status_rank, smsc_message_id, parts, submitted_at, updated_at)
+      insert into ${MESSAGES} as m (${M.id}, ${M.carrier}, ${M.status}, ${M.statusRank}, ${M.smscMessageId}, ${M.parts}, ${M.submittedAt}, ${M.updatedAt})
       select r.id, (array_agg(r.carrier order by r.at))[1], 'submitted', ${SUBMITTED},
              (array_agg(r.smsc order by r.at) filter (where r.part = 1))[1], max(r.parts), ${ts(sql`min(r.at)`)}, now()
       from r
       group by r.id
       order by r.id
-      on conflict (id) do update set
-        status = case when m.status_rank < ${SUBMITTED} then 'submitted' else m.status end,
-        status_rank = greatest(m.status_rank, ${SUBMITTED}),
-        submitted_at = least(m.submitted_at, excluded.submitted_at),
-        smsc_message_id = coalesce(m.smsc_message_id, excluded.smsc_message_id),
-        parts = coalesce(m.parts, excluded.parts),
-        updated_at = now()
-      where m.status_rank < ${SUBMITTED}
-         or m.submitted_at is null or excluded.submitted_at < m.submitted_at
-         or (m.smsc_message_id is null and excluded.smsc_message_id is not null)
+      on conflict (${M.id}) do update set
+        ${M.status} = case when m.${M.statusRank} < ${SUBMITTED} then 'submitted' else m.${M.status} end,
+        ${M.statusRank} = greatest(m.${M.statusRank}, ${SUBMITTED}),
+        ${M.submittedAt} = least(m.${M.submittedAt}, excluded.${M.submittedAt}),
+        ${M.smscMessageId} = coalesce(m.${M.smscMessageId}, excluded.${M.smscMessageId}),
+        ${M.parts} = coalesce(m.${M.parts}, excluded.${M.parts}),
+        ${M.updatedAt} = now()
+      where m.${M.statusRank} < ${SUBMITTED}
+         or m.${M.submittedAt} is null or excluded.${M.submittedAt} < m.${M.submittedAt}
+         or (m.${M.smscMessageId} is null and excluded.${M.smscMessageId} is not null)
       returning 1
     )
-    insert into message_parts (message_id, part, parts, carrier, smsc_message_id, submitted_at)
+    insert into ${PARTS} (${P.messageId}, ${P.part}, ${P.parts}, ${P.carrier}, ${P.smscMessageId}, ${P.submittedAt})
     select distinct on (r.id, r.part) r.id, r.part, r.parts, r.carrier, r.smsc, ${ts(sql`r.at`)}
     from r
     where r.parts > 1
@@ -130,11 +141,11 @@ export function applyReceipts(json: string): SQL {
     f as (
       select r.*, x.one, x.message_id, x.part, x.open
       from r left join lateral (
-        select false as one, p.message_id, p.part, p.status is null as open
-        from message_parts p where p.carrier = r.carrier and p.smsc_message_id = r.smsc
+        select false as one, p.${P.messageId} as message_id, p.${P.part} as part, p.${P.status} is null as open
+        from ${PARTS} p where p.${P.carrier} = r.carrier and p.${P.smscMessageId} = r.smsc
         union all
-        select true, m.id, 1, m.status_rank < ${FINAL}
-        from messages m where m.carrier = r.carrier and m.smsc_message_id = r.smsc and m.parts = 1
+        select true, m.${M.id}, 1, m.${M.statusRank} < ${FINAL}
+        from ${MESSAGES} m where m.${M.carrier} = r.carrier and m.${M.smscMessageId} = r.smsc and m.${M.parts} = 1
         offset 0
       ) x on true
     ),
@@ -145,16 +156,16 @@ export function applyReceipts(json: string): SQL {
       order by f.message_id, f.part, ${pick}
     ),
     upd as (
-      update message_parts p set
-        status = h.status,
-        last_stat = h.stat,
-        last_stat_at = ${ts(sql`h.at`)},
-        error = ${receiptError(sql`h`)},
-        done_at = case when h.status is not null then ${ts(sql`coalesce(h.done, h.at)`)} end
+      update ${PARTS} p set
+        ${P.status} = h.status,
+        ${P.lastStat} = h.stat,
+        ${P.lastStatAt} = ${ts(sql`h.at`)},
+        ${P.error} = ${receiptError(sql`h`)},
+        ${P.doneAt} = case when h.status is not null then ${ts(sql`coalesce(h.done, h.at)`)} end
       from hit h
-      where p.message_id = h.message_id and p.part = h.part and p.status is null
-        and (h.status is not null or p.last_stat_at is null or ${ts(sql`h.at`)} > p.last_stat_at)
-      returning p.message_id
+      where p.${P.messageId} = h.message_id and p.${P.part} = h.part and p.${P.status} is null
+        and (h.status is not null or p.${P.lastStatAt} is null or ${ts(sql`h.at`)} > p.${P.lastStatAt})
+      returning p.${P.messageId} as message_id
     ),
     one as (
       select distinct on (f.message_id) f.message_id, f.status, f.stat, f.err, f.done, f.at
@@ -163,17 +174,17 @@ export function applyReceipts(json: string): SQL {
       order by f.message_id, ${pick}
     ),
     one_upd as (
-      update messages m set
-        status = coalesce(h.status, m.status),
-        status_rank = case when h.status is not null then ${FINAL} else m.status_rank end,
-        last_stat = h.stat,
-        last_stat_at = ${ts(sql`h.at`)},
-        error = case when h.status is not null then ${receiptError(sql`h`)} else m.error end,
-        done_at = case when h.status is not null then ${ts(sql`coalesce(h.done, h.at)`)} else m.done_at end,
-        updated_at = now()
+      update ${MESSAGES} m set
+        ${M.status} = coalesce(h.status, m.${M.status}),
+        ${M.statusRank} = case when h.status is not null then ${FINAL} else m.${M.statusRank} end,
+        ${M.lastStat} = h.stat,
+        ${M.lastStatAt} = ${ts(sql`h.at`)},
+        ${M.error} = case when h.status is not null then ${receiptError(sql`h`)} else m.${M.error} end,
+        ${M.doneAt} = case when h.status is not null then ${ts(sql`coalesce(h.done, h.at)`)} else m.${M.doneAt} end,
+        ${M.updatedAt} = now()
       from one h
-      where m.id = h.message_id and m.status_rank < ${FINAL}
-        and (h.status is not null or m.last_stat_at is null or ${ts(sql`h.at`)} > m.last_stat_at)
+      where m.${M.id} = h.message_id and m.${M.statusRank} < ${FINAL}
+        and (h.status is not null or m.${M.lastStatAt} is null or ${ts(sql`h.at`)} > m.${M.lastStatAt})
       returning h.status
     )
     select f.i as unmatched, null::text as message_id, null::text as status
@@ -200,18 +211,18 @@ export function settleMessages(idsJson: string): SQL {
   return sql`
     with ids as (select distinct jsonb_array_elements_text(${idsJson}::jsonb) as id),
     agg as (
-      select p.message_id,
-        max(p.parts) as parts,
-        count(*) filter (where p.status = 'delivered') as delivered,
-        max(p.done_at) filter (where p.status = 'delivered') as delivered_at,
-        (array_agg(p.status order by p.done_at, p.part) filter (where p.status <> 'delivered'))[1] as bad_status,
-        (array_agg(p.error order by p.done_at, p.part) filter (where p.status <> 'delivered'))[1] as bad_error,
-        (array_agg(p.done_at order by p.done_at, p.part) filter (where p.status <> 'delivered'))[1] as bad_done
+      select p.${P.messageId} as message_id,
+        max(p.${P.parts}) as parts,
+        count(*) filter (where p.${P.status} = 'delivered') as delivered,
+        max(p.${P.doneAt}) filter (where p.${P.status} = 'delivered') as delivered_at,
+        (array_agg(p.${P.status} order by p.${P.doneAt}, p.${P.part}) filter (where p.${P.status} <> 'delivered'))[1] as bad_status,
+        (array_agg(p.${P.error} order by p.${P.doneAt}, p.${P.part}) filter (where p.${P.status} <> 'delivered'))[1] as bad_error,
+        (array_agg(p.${P.doneAt} order by p.${P.doneAt}, p.${P.part}) filter (where p.${P.status} <> 'delivered'))[1] as bad_done
       -- = any(array(…)) rather than a join: with a join the planner guessed the ids' selectivity badly and
       -- scanned all of message_parts for every batch (seen in a 10-minute soak); this reads the primary key.
-      from message_parts p
-      where p.message_id = any(array(select id from ids))
-      group by p.message_id
+      from ${PARTS} p
+      where p.${P.messageId} = any(array(select id from ids))
+      group by p.${P.messageId}
     ),
     next as (
       select message_id,
@@ -220,41 +231,34 @@ export function settleMessages(idsJson: string): SQL {
         case when bad_status is not null then bad_done else delivered_at end as done_at
       from agg
     )
-    update messages m set status = n.status, status_rank = ${FINAL}, error = n.error, done_at = n.done_at, updated_at = now()
+    update ${MESSAGES} m set ${M.status} = n.status, ${M.statusRank} = ${FINAL}, ${M.error} = n.error, ${M.doneAt} = n.done_at, ${M.updatedAt} = now()
     from next n
-    where m.id = n.message_id and n.status is not null and m.status_rank < ${FINAL}
-    returning m.status`;
+    where m.${M.id} = n.message_id and n.status is not null and m.${M.statusRank} < ${FINAL}
+    returning m.${M.status} as status`;
 }
 
 /** Moves messages to the connector's final verdict unless they already have one; creates them if need be. */
 export function applyFailed(json: string): SQL {
   return sql`
-    insert into messages as m (id, carrier, status, status_rank, error, done_at, updated_at)
+    insert into ${MESSAGES} as m (${M.id}, ${M.carrier}, ${M.status}, ${M.statusRank}, ${M.error}, ${M.doneAt}, ${M.updatedAt})
     select distinct on (r.id) r.id, r.carrier, r.status, ${FINAL}, r.error, ${ts(sql`r.at`)}, now()
     from jsonb_to_recordset(${json}::jsonb) as r(id text, carrier text, status text, error text, at float8)
     order by r.id, r.at
-    on conflict (id) do update set
-      status = excluded.status, status_rank = ${FINAL}, error = excluded.error, done_at = excluded.done_at, updated_at = now()
-    where m.status_rank < ${FINAL}
-    returning m.status`;
+    on conflict (${M.id}) do update set
+      ${M.status} = excluded.${M.status}, ${M.statusRank} = ${FINAL}, ${M.error} = excluded.${M.error},
+      ${M.doneAt} = excluded.${M.doneAt}, ${M.updatedAt} = now()
+    where m.${M.statusRank} < ${FINAL}
+    returning m.${M.status} as status`;
 }
 
 /** Keeps unmatched receipts; the same (carrier, smsc id, stat) twice is one orphan. */
 export function insertOrphans(json: string): SQL {
   return sql`
-    insert into orphan_receipts (carrier, smsc_message_id, stat, err, done_at, received_at)
+    insert into ${ORPHANS} (${O.carrier}, ${O.smscMessageId}, ${O.stat}, ${O.err}, ${O.doneAt}, ${O.receivedAt})
     select distinct on (r.carrier, r.smsc, r.stat) r.carrier, r.smsc, r.stat, r.err,
            case when r.done is not null then ${ts(sql`r.done`)} end, ${ts(sql`r.at`)}
     from jsonb_to_recordset(${json}::jsonb)
       as r(carrier text, smsc text, stat text, err text, done float8, at float8)
     order by r.carrier, r.smsc, r.stat, r.at
     on conflict do nothing`;
-}
-
-export function selectMessage(id: string, clientId: string): SQL {
-  return sql`
-    select id, status, carrier, "to", "from", segments, encoding, client_ref, smsc_message_id, error,
-      ${iso('accepted_at')} as accepted_at, ${iso('submitted_at')} as submitted_at, ${iso('done_at')} as done_at
-    from messages
-    where id = ${id} and client_id = ${clientId}`;
 }

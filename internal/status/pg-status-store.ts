@@ -1,12 +1,13 @@
 /** StatusStore on PostgreSQL or PGlite through drizzle: one transaction and a constant number of statements per batch. */
+import { and, eq } from 'drizzle-orm';
 import { assertNever } from '../core/errors.js';
 import type { Database, Db } from '../db/client.js';
 import { queryRows } from '../db/rows.js';
+import { messages } from '../db/schema.js';
 import {
   applyFailed,
   applyReceipts,
   insertOrphans,
-  selectMessage,
   settleMessages,
   upsertAccepted,
   upsertSubmitted,
@@ -74,21 +75,7 @@ function countFinals(into: Partial<Record<FinalStatus, number>>, rows: readonly 
   }
 }
 
-interface MessageRow {
-  id: string;
-  status: string;
-  carrier: string;
-  to: string | null;
-  from: string | null;
-  segments: number | null;
-  encoding: string | null;
-  client_ref: string | null;
-  smsc_message_id: string | null;
-  error: string | null;
-  accepted_at: string | null;
-  submitted_at: string | null;
-  done_at: string | null;
-}
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /**
  * The store borrows `database`: close() waits for in-flight calls and refuses new ones, but the database is
@@ -148,22 +135,30 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
   }
 
   async function getMessage(id: string, clientId: string): Promise<MessageView | null> {
-    const row = (await queryRows<MessageRow>(db, selectMessage(id, clientId)))[0];
+    const [row] = await db
+      .select({
+        id: messages.id,
+        status: messages.status,
+        carrier: messages.carrier,
+        to: messages.to,
+        from: messages.from,
+        segments: messages.segments,
+        encoding: messages.encoding,
+        clientRef: messages.clientRef,
+        smscMessageId: messages.smscMessageId,
+        error: messages.error,
+        acceptedAt: messages.acceptedAt,
+        submittedAt: messages.submittedAt,
+        doneAt: messages.doneAt,
+      })
+      .from(messages)
+      .where(and(eq(messages.id, id), eq(messages.clientId, clientId)));
     if (!row) return null;
     return {
-      id: row.id,
-      status: row.status as MessageStatus,
-      carrier: row.carrier,
-      to: row.to,
-      from: row.from,
-      segments: row.segments,
-      encoding: row.encoding,
-      clientRef: row.client_ref,
-      smscMessageId: row.smsc_message_id,
-      acceptedAt: row.accepted_at,
-      submittedAt: row.submitted_at,
-      doneAt: row.done_at,
-      error: row.error,
+      ...row,
+      acceptedAt: iso(row.acceptedAt),
+      submittedAt: iso(row.submittedAt),
+      doneAt: iso(row.doneAt),
     };
   }
 
