@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The benchmark's message mix for k6 — identical to internal/bench/message-mix.ts (a test checks they agree):
+ * The benchmark's message mix for k6 — identical to tools/loadgen/message-mix.ts (a test checks they agree):
  * 80 % single-segment GSM, 10 % UCS-2, 10 % three-segment GSM, in an exact smooth weighted round robin, with
  * realistic texts, distinct destinations (+4477 then 8 digits) and a per-message key used as Idempotency-Key
  * and clientRef. Pure JavaScript with no k6 import, so Node can load it too.
