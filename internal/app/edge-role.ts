@@ -6,6 +6,7 @@ import { createAcceptor } from '../ingest/accept-message.js';
 import { createEdgeMetrics } from '../metrics/edge.js';
 import { labelled } from '../metrics/labelled.js';
 import { createRouteTable, routesFromCarriers } from '../routing/route-table.js';
+import { withReadDeadline } from '../status/read-deadline.js';
 import { createReadiness } from './readiness.js';
 import { dbPinger, type Runtime } from './runtime.js';
 
@@ -33,7 +34,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   const app = createApp({
     clients: config.clients,
     accept,
-    store: rt.store,
+    store: rt.store && withReadDeadline(rt.store, config.api.statusReadTimeoutMs),
     readiness: createReadiness(pingDb ? { ...readinessDeps, pingDb } : readinessDeps),
     registry: rt.registry,
     metrics,

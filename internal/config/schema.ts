@@ -93,6 +93,8 @@ export const fileConfigSchema = z
       .strictObject({
         maxBodyBytes: z.number().int().min(256).default(16 * 1024),
         maxTextLength: z.number().int().min(1).default(1600),
+        /** A status read (GET /v1/messages/{id}) that the database does not answer in this time gets 503. */
+        statusReadTimeoutMs: z.number().int().min(50).max(60_000).default(1000),
       })
       .prefault({}),
   })

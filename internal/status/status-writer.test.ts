@@ -17,6 +17,8 @@ interface FakeStore extends StatusStore {
   applied: StatusEvent[][];
   orphans: ReceiptEvent[];
   failNext: number;
+  /** While set, apply waits for it to resolve (a slow database). */
+  gate: Promise<void> | undefined;
   /** Receipts with this smsc id match nothing. */
   unmatchedSmsc: Set<string>;
 }
@@ -26,8 +28,10 @@ function fakeStore(): FakeStore {
     applied: [],
     orphans: [],
     failNext: 0,
+    gate: undefined,
     unmatchedSmsc: new Set(),
     async apply(events): Promise<ApplyResult> {
+      if (s.gate) await s.gate;
       if (s.failNext > 0) {
         s.failNext--;
         throw new Error('database unavailable');
@@ -63,7 +67,7 @@ afterEach(async () => {
   writer = undefined;
 });
 
-async function start(o: { batchSize?: number; maxWaitMs?: number; orphanAfter?: number } = {}): Promise<{
+async function start(o: { batchSize?: number; maxWaitMs?: number; orphanAfter?: number; progressEveryMs?: number } = {}): Promise<{
   clock: FakeClock;
   source: FakeWorkSource<StatusEvent[]>;
   store: FakeStore;
@@ -80,6 +84,7 @@ async function start(o: { batchSize?: number; maxWaitMs?: number; orphanAfter?: 
     batchSize: o.batchSize ?? 100,
     maxWaitMs: o.maxWaitMs ?? 50,
     orphanAfter: o.orphanAfter ?? 20,
+    progressEveryMs: o.progressEveryMs ?? 2000,
   });
   return { clock, source, store };
 }
@@ -132,6 +137,29 @@ describe('status writer', () => {
     expect(last.settlement).toEqual({ kind: 'ack' });
     expect(fine.settlement).toEqual({ kind: 'ack' });
     expect(store.orphans.map((o) => o.smscMessageId)).toEqual(['early', 'early']);
+  });
+
+  it('reports messages held by a slow commit in progress every 2 s, so a short ack_wait does not redeliver them', async () => {
+    const { clock, source, store } = await start({ progressEveryMs: 2000 });
+    let open!: () => void;
+    store.gate = new Promise<void>((r) => (open = r));
+    const slow = source.push([submitted('a')]);
+    await turns();
+    await clock.advanceAsync(1990, 10);
+    expect(slow.progressCalls).toBe(0);
+    await clock.advanceAsync(4100, 10);
+    // Held since t≈0: reported at the sweeps at 2 s, 4 s and 6 s (each sweep that finds it held ≥ 2 s).
+    expect(slow.progressCalls).toBe(3);
+    expect(slow.settlement).toBeUndefined();
+    store.gate = undefined;
+    open();
+    await turns();
+    expect(slow.settlement).toEqual({ kind: 'ack' });
+    const fast = source.push([submitted('b')]);
+    await clock.advanceAsync(6000, 10);
+    expect(fast.settlement).toEqual({ kind: 'ack' });
+    expect(fast.progressCalls).toBe(0);
+    expect(slow.progressCalls).toBe(3);
   });
 
   it('acks a message with nothing to write without a transaction', async () => {

@@ -25,6 +25,11 @@ export interface StatusWriterOptions {
   maxWaitMs?: number;
   /** Deliveries of an unmatched receipt before it is stored as an orphan. */
   orphanAfter?: number;
+  /**
+   * A message held longer than this (waiting for a slow commit) is reported in progress to JetStream, so the
+   * consumers' ack_wait can stay short: after a crash, what the writer held is redelivered within seconds.
+   */
+  progressEveryMs?: number;
   clock?: Clock;
 }
 
@@ -36,6 +41,8 @@ export interface StatusWriter {
 interface Item {
   d: Delivery<StatusEvent[]>;
   evs: StatusEvent[];
+  /** When it was taken off the bus, or last reported in progress. */
+  since: number;
 }
 
 /** One batch committing and one sealed behind it. */
@@ -55,6 +62,9 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
   const maxWaitMs = o.maxWaitMs ?? 50;
   const orphanAfter = o.orphanAfter ?? 20;
   const clock = o.clock ?? systemClock;
+  const progressEveryMs = o.progressEveryMs ?? 2000;
+  /** Taken off the bus and not yet settled. */
+  const held = new Set<Item>();
   const log = o.log.child({ component: 'status-writer' });
   const buf: Item[] = [];
   let bufEvents = 0;
@@ -116,6 +126,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
       log.error({ err: errorMessage(err), events: events.length }, 'status batch failed; events will be redelivered');
       for (const it of batch) it.d.settle({ kind: 'retry', delayMs: failedBatchDelayMs(it.d.deliveryCount) });
     } finally {
+      for (const it of batch) held.delete(it);
       end();
     }
   }
@@ -138,6 +149,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
   }
 
   async function add(it: Item): Promise<void> {
+    held.add(it);
     buf.push(it);
     bufEvents += it.evs.length;
     // A full batch waits for the commits before it: under load, messages gather in fewer, larger transactions
@@ -150,6 +162,19 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
     while (queued.length >= MAX_QUEUED_BATCHES) await queued[0];
   }
 
+  // Normally nothing is held long enough for this to find anything: a batch commits within ~100 ms.
+  let cancelProgress = clock.setTimer(progressEveryMs, reportProgress, { unref: true });
+  function reportProgress(): void {
+    cancelProgress = clock.setTimer(progressEveryMs, reportProgress, { unref: true });
+    const now = clock.now();
+    for (const it of held) {
+      if (now - it.since >= progressEveryMs) {
+        it.d.inProgress();
+        it.since = now;
+      }
+    }
+  }
+
   const pulls: Pull[] = o.sources.map(({ source, maxMessages }) =>
     source.consume(maxMessages, (d) => {
       // Nothing to write (a dead letter whose body could not be read): settled at once.
@@ -157,7 +182,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
         d.settle({ kind: 'ack' });
         return;
       }
-      return add({ d, evs: d.body });
+      return add({ d, evs: d.body, since: clock.now() });
     }),
   );
   const loops = pulls.map((p) => p.done.catch((err) => !stopped && log.error({ err: errorMessage(err) }, 'status consumer stopped')));
@@ -165,6 +190,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
   return {
     async stop() {
       stopped = true;
+      cancelProgress();
       await Promise.all(pulls.map((p) => p.close()));
       await Promise.all(loops);
       await flush();
