@@ -13,6 +13,8 @@ export interface Bus {
   pubAcks: PubAckInbox;
   /** False while the client is disconnected/reconnecting: callers fail fast instead of waiting. */
   connected(): boolean;
+  /** Resolves true once connected (at once when it is), false after `timeoutMs` or when the client closes. */
+  waitConnected(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,12 @@ export async function connectBus(opts: { url: string; name: string; log: Logger 
     noAsyncTraces: true,
   });
   let up = true;
+  let waiters: Array<(ok: boolean) => void> = [];
+  const wakeWaiters = (ok: boolean): void => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f(ok);
+  };
   opts.log.info({ server: nc.getServer() }, 'nats connected');
   if (!coalesceWrites(nc)) opts.log.warn('nats client internals changed: writes are not coalesced per event-loop turn');
   void (async () => {
@@ -38,9 +46,11 @@ export async function connectBus(opts: { url: string; name: string; log: Logger 
       } else if (s.type === 'reconnect') {
         up = true;
         opts.log.info({ nats: s.type }, 'nats reconnected');
+        wakeWaiters(true);
       }
     }
   })();
+  void nc.closed().then(() => wakeWaiters(false));
   const jsm = await jetstreamManager(nc, { timeout: 10_000 });
   const js = jetstream(nc, { timeout: 5_000 });
   const pubAcks = createPubAckInbox(nc);
@@ -50,6 +60,21 @@ export async function connectBus(opts: { url: string; name: string; log: Logger 
     jsm,
     pubAcks,
     connected: () => up && !nc.isClosed(),
+    waitConnected(timeoutMs) {
+      if (up && !nc.isClosed()) return Promise.resolve(true);
+      if (nc.isClosed()) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => {
+          waiters = waiters.filter((w) => w !== done);
+          resolve(false);
+        }, timeoutMs);
+        const done = (ok: boolean): void => {
+          clearTimeout(t);
+          resolve(ok);
+        };
+        waiters.push(done);
+      });
+    },
     async close() {
       // Publishes in flight get their acks before the subscription that receives them goes away.
       for (let waited = 0; pubAcks.pending() > 0 && waited < 5_000 && !nc.isClosed(); waited += 20) {

@@ -19,6 +19,12 @@ export interface PublishOptions {
   deadlineMs: number;
   /** Message headers besides Nats-Msg-Id. */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * While NATS is disconnected, wait (within the deadline) for it to come back instead of failing at once. For
+   * what an SMSC hands us (receipts, MO), where holding the answer briefly beats refusing it; never for the edge,
+   * whose clients are better served by a quick 503.
+   */
+  waitForConnection?: boolean;
 }
 
 export interface Publisher {
@@ -27,9 +33,11 @@ export interface Publisher {
 
 export function createPublisher(bus: Bus, hooks: { onRetry?: () => void } = {}): Publisher {
   return {
-    async publish(subject, data, { msgID, deadlineMs, headers }) {
-      if (!bus.connected()) throw new BusUnavailableError('NATS is not connected');
+    async publish(subject, data, { msgID, deadlineMs, headers, waitForConnection }) {
       const deadline = Date.now() + deadlineMs;
+      if (!bus.connected() && !(waitForConnection && (await bus.waitConnected(deadlineMs)))) {
+        throw new BusUnavailableError('NATS is not connected');
+      }
       let attempt = 0;
       for (;;) {
         const left = deadline - Date.now();
@@ -37,7 +45,7 @@ export function createPublisher(bus: Bus, hooks: { onRetry?: () => void } = {}):
           return await bus.pubAcks.publish(subject, data, msgID, Math.max(100, Math.min(left, 2000)), headers);
         } catch (err) {
           attempt++;
-          if (Date.now() + 50 >= deadline || !bus.connected()) {
+          if (Date.now() + 50 >= deadline || (!bus.connected() && !(waitForConnection && (await bus.waitConnected(deadline - Date.now()))))) {
             throw new BusUnavailableError(`JetStream publish failed after ${attempt} attempt(s): ${errorMessage(err)}`, {
               cause: err,
             });

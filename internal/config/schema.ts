@@ -89,6 +89,17 @@ export const fileConfigSchema = z
         deadLetterMaxAgeMs: z.number().int().min(60_000).default(14 * 24 * 3600_000),
       })
       .prefault({}),
+    connector: z
+      .strictObject({
+        /**
+         * While NATS is away, how long a receipt or MO waits for it before being journaled locally (the SMSC's
+         * deliver_sm waits for its answer meanwhile).
+         */
+        receiptHoldMs: z.number().int().min(0).max(60_000).default(5000),
+        /** Bound of the local journal (under SMSMESH_DATA_DIR/journal); past it the SMSC is asked to retry. */
+        journalMaxBytes: z.number().int().min(1_000_000).default(64 * 1024 * 1024),
+      })
+      .prefault({}),
     api: z
       .strictObject({
         maxBodyBytes: z.number().int().min(256).default(16 * 1024),

@@ -28,6 +28,7 @@ import { createPeerRequestHandler } from './peer-requests.js';
 import type { Job, Segment } from './send-job.js';
 import { buildSubmitPdus, type SubmitOptions } from './submit-pdus.js';
 import type { EventSink } from './event-sink.js';
+import type { SpillJournal } from './spill-journal.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
 export type { BindState } from './bind-actor-core.js';
@@ -50,6 +51,10 @@ export interface BindActorOptions {
   publisher: Publisher;
   /** Stores status events (batched per carrier). */
   events: EventSink;
+  /** Where receipts and MO go when NATS stays away longer than `receiptHoldMs`. */
+  journal?: SpillJournal | undefined;
+  /** How long a receipt or MO waits for NATS before it is journaled (default 5 s). */
+  receiptHoldMs?: number;
   metrics: ConnectorMetrics;
   log: Logger;
   clock?: Clock;
@@ -85,6 +90,8 @@ export function createBindActor(o: BindActorOptions): BindActor {
     metrics: o.metrics,
     log,
     clock,
+    holdMs: o.receiptHoldMs ?? 5000,
+    journal: o.journal,
   });
 
   const core: BindCore = { state: 'connecting', stopping: false, session: undefined };

@@ -14,6 +14,7 @@ import type { ConnectorMetrics } from '../metrics/connector.js';
 import { bindSession, type BindOptions } from '../smpp/client.js';
 import { createBindActor, type BindActor } from './bind-actor.js';
 import { createEventSink } from './event-sink.js';
+import { checkJournalDir, createSpillJournal, type SpillJournal } from './spill-journal.js';
 
 export interface BindStatus {
   carrier: string;
@@ -48,8 +49,18 @@ export async function startConnector(deps: {
   log: Logger;
   /** Reconnect jitter source of every bind (default Math.random). */
   random?: () => number;
+  /** How long a receipt or MO waits for NATS before it is journaled (default 5 s). */
+  receiptHoldMs?: number;
+  /** The local journal for receipts and MO while NATS is away; without it they are refused (ESME_RX_T_APPN). */
+  journal?: { dir: string; maxBytes: number };
 }): Promise<Connector> {
   const actors: BindActor[] = [];
+  const receiptHoldMs = deps.receiptHoldMs ?? 5000;
+  let journal: SpillJournal | undefined;
+  if (deps.journal) {
+    checkJournalDir(deps.journal.dir);
+    journal = createSpillJournal({ ...deps.journal, log: deps.log.child({ component: 'journal' }) });
+  }
   for (const c of deps.carriers) {
     const source = await openPullConsumer<MtMessage>(deps.bus.js, {
       stream: Streams.mt,
@@ -63,7 +74,7 @@ export async function startConnector(deps: {
       deadLetters: deps.deadLetters,
       log: deps.log,
     });
-    const events = createEventSink({ carrier: c.id, publisher: deps.publisher, deadlineMs: 20_000 });
+    const events = createEventSink({ carrier: c.id, publisher: deps.publisher, deadlineMs: 20_000, receiptDeadlineMs: receiptHoldMs });
     const total = c.binds + c.receiverBinds;
     for (let n = 1; n <= total; n++) {
       const receiver = n > c.binds;
@@ -110,6 +121,8 @@ export async function startConnector(deps: {
           source,
           publisher: deps.publisher,
           events,
+          journal,
+          receiptHoldMs,
           metrics: deps.metrics,
           log: deps.log,
           ...(deps.random ? { random: deps.random } : {}),
@@ -118,6 +131,25 @@ export async function startConnector(deps: {
     }
   }
   for (const a of actors) a.start();
+
+  // What was journaled during an outage goes into JetStream as soon as NATS is back (and at start, for what a
+  // previous process on this host left behind).
+  let replayTimer: NodeJS.Timeout | undefined;
+  const replayed = deps.metrics.journalReplayed;
+  const replayLoop = (): void => {
+    replayTimer = setTimeout(() => {
+      const j = journal;
+      if (!j || !deps.bus.connected() || !j.pending()) return replayLoop();
+      void j
+        .replay(async (e) => {
+          await deps.publisher.publish(e.subject, Buffer.from(e.data, 'base64'), { msgID: e.msgId, deadlineMs: 10_000 });
+          replayed.inc();
+        })
+        .finally(replayLoop);
+    }, 1000);
+    replayTimer.unref();
+  };
+  if (journal) replayLoop();
 
   const binds = (): BindStatus[] => actors.map((a) => a.info());
   const sub: Subscription = deps.bus.nc.subscribe(Subjects.bindStatus, {
@@ -131,6 +163,8 @@ export async function startConnector(deps: {
     async stop(timeoutMs) {
       sub.unsubscribe();
       await Promise.all(actors.map((a) => a.stop(timeoutMs)));
+      clearTimeout(replayTimer);
+      await journal?.close();
     },
   };
 }

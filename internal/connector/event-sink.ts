@@ -21,28 +21,35 @@ export interface EventSinkOptions {
   carrier: string;
   publisher: Publisher;
   deadlineMs: number;
+  /** Receipts wait at most this long for the bus (the SMSC waits for our answer meanwhile); default deadlineMs. */
+  receiptDeadlineMs?: number;
   maxItems?: number;
   maxDelayMs?: number;
 }
 
 export function createEventSink(o: EventSinkOptions): EventSink {
-  const batch = (subject: string) =>
+  const batch = (subject: string, deadlineMs: number) =>
     createBatcher<StatusEvent>({
       maxItems: o.maxItems ?? 200,
       maxDelayMs: o.maxDelayMs ?? 0,
       oneInFlight: true,
-      // One id per batch: a retried publish of the same batch is deduplicated by JetStream.
+      // One id per batch: a retried publish of the same batch is deduplicated by JetStream. While NATS reconnects
+      // the publish waits for it (within the deadline) rather than failing at once.
       flush: async (events) => {
-        await o.publisher.publish(subject, encodeEvents(events), { msgID: `batch:${randomUUID()}`, deadlineMs: o.deadlineMs });
+        await o.publisher.publish(subject, encodeEvents(events), { msgID: `batch:${randomUUID()}`, deadlineMs, waitForConnection: true });
       },
     });
-  const submitted = batch(Subjects.submitted(o.carrier));
-  const receipts = batch(Subjects.receipt(o.carrier));
+  const submitted = batch(Subjects.submitted(o.carrier), o.deadlineMs);
+  const receipts = batch(Subjects.receipt(o.carrier), o.receiptDeadlineMs ?? o.deadlineMs);
   return {
     submitted: (events) => Promise.all(events.map((e) => submitted.add(e))).then(() => undefined),
     receipt: (event) => receipts.add(event),
     failed: async (event) => {
-      await o.publisher.publish(Subjects.failed(o.carrier), encodeEvent(event), { msgID: `fail:${event.id}`, deadlineMs: o.deadlineMs });
+      await o.publisher.publish(Subjects.failed(o.carrier), encodeEvent(event), {
+        msgID: `fail:${event.id}`,
+        deadlineMs: o.deadlineMs,
+        waitForConnection: true,
+      });
     },
   };
 }

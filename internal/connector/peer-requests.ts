@@ -1,9 +1,11 @@
 /**
  * What a bind answers to the SMSC's own requests: deliver_sm / data_sm carry delivery receipts or inbound
- * (MO) messages. Each is answered only once stored in JetStream; if it cannot be stored the answer is
- * ESME_RX_T_APPN, a temporary error that makes the SMSC deliver it again later, so nothing is lost.
+ * (MO) messages. Each is answered only once stored: in JetStream (waiting up to the hold time while NATS is
+ * reconnecting), or else in the local spill journal, replayed into JetStream later. Only when neither can take
+ * it is the answer ESME_RX_T_APPN, a temporary error that asks the SMSC to deliver it again.
  */
-import { encodeInbound } from '../bus/codec.js';
+import { randomUUID } from 'node:crypto';
+import { encodeEvents, encodeInbound } from '../bus/codec.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
 import type { Clock } from '../core/clock.js';
@@ -17,6 +19,7 @@ import type { DataSmPdu, DeliverSmPdu, Pdu, ResponseFields } from '../smpp/pdu-t
 import type { EventSink } from './event-sink.js';
 import { inboundFromPdu } from './inbound-event.js';
 import { isReceipt, receiptFromPdu } from './receipt-event.js';
+import type { SpillJournal } from './spill-journal.js';
 
 const { ESME_RINVCMDID, ESME_RX_T_APPN } = Status;
 
@@ -28,34 +31,62 @@ export interface PeerRequestDeps {
   metrics: ConnectorMetrics;
   log: Logger;
   clock: Clock;
+  /** How long an MO waits for NATS to come back before it is journaled (receipts: the event sink's deadline). */
+  holdMs: number;
+  journal?: SpillJournal | undefined;
 }
 
 export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Promise<ResponseFields> {
   const labels = { carrier: d.carrier };
   const receiptsBy = labelled(d.metrics.receipts, labels, 'stat');
   const inbound = d.metrics.inbound.labels(labels);
+  const journaled = d.metrics.journaled.labels(labels);
+
+  /** The bus did not take it in time: keep it on disk, or ask the SMSC to send it again. */
+  async function spill(what: string, subject: string, msgID: string, data: Uint8Array, err: unknown): Promise<ResponseFields> {
+    if (d.journal) {
+      try {
+        await d.journal.append({ subject, msgId: msgID, data });
+        journaled.inc();
+        d.log.warn({ err: errorMessage(err), what }, 'bus unavailable; deliver_sm kept in the local journal');
+        return { status: 0 };
+      } catch (jerr) {
+        d.log.error({ err: errorMessage(jerr), what }, 'local journal cannot take it either');
+      }
+    }
+    d.log.error({ err: errorMessage(err), what }, 'could not store deliver_sm; answered ESME_RX_T_APPN');
+    return { status: ESME_RX_T_APPN };
+  }
+
   return async function onPeerRequest(pdu) {
     if (pdu.command !== 'deliver_sm' && pdu.command !== 'data_sm') return { status: ESME_RINVCMDID };
     const p = pdu as DeliverSmPdu | DataSmPdu;
     const shortMessage = 'shortMessage' in p ? p.shortMessage : undefined;
-    try {
-      if (isReceipt(p.esmClass, p.tlvs)) {
-        const ev = receiptFromPdu({ esmClass: p.esmClass, shortMessage, tlvs: p.tlvs }, d.carrier, d.receiptIdFormat, d.clock.now());
-        if (!ev) {
-          d.log.warn({ esmClass: p.esmClass }, 'receipt without a message id ignored');
-          return { status: 0 };
-        }
-        await d.events.receipt(ev);
-        receiptsBy(ev.stat).inc();
+    // A parser that throws is answered ESME_RX_T_APPN by the session itself.
+    if (isReceipt(p.esmClass, p.tlvs)) {
+      const ev = receiptFromPdu({ esmClass: p.esmClass, shortMessage, tlvs: p.tlvs }, d.carrier, d.receiptIdFormat, d.clock.now());
+      if (!ev) {
+        d.log.warn({ esmClass: p.esmClass }, 'receipt without a message id ignored');
         return { status: 0 };
       }
-      const mo = inboundFromPdu(p, d.carrier, d.clock.now());
-      await d.publisher.publish(Subjects.mo(d.carrier), encodeInbound(mo), { msgID: mo.id, deadlineMs: 5000 });
-      inbound.inc();
+      try {
+        await d.events.receipt(ev);
+      } catch (err) {
+        const r = await spill('receipt', Subjects.receipt(d.carrier), `rcpt:${randomUUID()}`, encodeEvents([ev]), err);
+        if (r.status !== 0) return r;
+      }
+      receiptsBy(ev.stat).inc();
       return { status: 0 };
-    } catch (err) {
-      d.log.error({ err: errorMessage(err) }, 'could not store deliver_sm; answered ESME_RX_T_APPN');
-      return { status: ESME_RX_T_APPN };
     }
+    const mo = inboundFromPdu(p, d.carrier, d.clock.now());
+    const data = encodeInbound(mo);
+    try {
+      await d.publisher.publish(Subjects.mo(d.carrier), data, { msgID: mo.id, deadlineMs: d.holdMs, waitForConnection: true });
+    } catch (err) {
+      const r = await spill('mo', Subjects.mo(d.carrier), mo.id, data, err);
+      if (r.status !== 0) return r;
+    }
+    inbound.inc();
+    return { status: 0 };
   };
 }

@@ -32,6 +32,17 @@ export function createConnectorMetrics(registry: Registry) {
       labelNames: ['carrier', 'stat'] as const,
       registers: [registry],
     }),
+    journaled: new Counter({
+      name: 'smsmesh_journaled_total',
+      help: 'Receipts and MO kept in the local journal because NATS was away longer than receiptHoldMs, by carrier.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+    journalReplayed: new Counter({
+      name: 'smsmesh_journal_replayed_total',
+      help: 'Journaled receipts and MO stored in JetStream once NATS was back.',
+      registers: [registry],
+    }),
     inbound: new Counter({
       name: 'smsmesh_inbound_total',
       help: 'Inbound (MO) messages received, by carrier.',

@@ -42,6 +42,10 @@ export interface HarnessOptions {
   log?: Logger;
   /** The binds' reconnect jitter source (default Math.random). */
   random?: () => number;
+  /** A directory for the connector's spill journal (none by default: receipts are refused while NATS is away). */
+  journalDir?: string;
+  /** How long receipts and MO wait for NATS before they are journaled (default 5 s). */
+  receiptHoldMs?: number;
 }
 
 export interface EventLog {
@@ -171,7 +175,17 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 
   async function startConn(): Promise<Connector> {
     if (connector) return connector;
-    const c = await startConnector({ bus, publisher, deadLetters, carriers: [carrier], metrics, log, ...(o.random ? { random: o.random } : {}) });
+    const c = await startConnector({
+      bus,
+      publisher,
+      deadLetters,
+      carriers: [carrier],
+      metrics,
+      log,
+      ...(o.random ? { random: o.random } : {}),
+      ...(o.journalDir ? { journal: { dir: o.journalDir, maxBytes: 16 * 1024 * 1024 } } : {}),
+      ...(o.receiptHoldMs !== undefined ? { receiptHoldMs: o.receiptHoldMs } : {}),
+    });
     metrics.setInflightSource(() => c.binds());
     connector = c;
     return c;

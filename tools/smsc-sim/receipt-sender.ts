@@ -23,6 +23,8 @@ export interface ReceiptSender {
 
 export interface ReceiptSenderDeps {
   queueLimit: number;
+  /** Offers of one receipt before it is given up. */
+  maxAttempts?: number;
   sessions: SessionRegistry;
   counters: SimCounters;
   log: Logger;
@@ -35,6 +37,7 @@ const RECEIPT_MAX_ATTEMPTS = 10;
 
 export function createReceiptSender(deps: ReceiptSenderDeps): ReceiptSender {
   const { sessions, counters, log, isClosed } = deps;
+  const maxAttempts = deps.maxAttempts ?? RECEIPT_MAX_ATTEMPTS;
   const queue = createReceiptQueue(deps.queueLimit);
   /** Systems whose due receipts found no session with room; woken by onWritable or a new bind. */
   const blocked = new Set<string>();
@@ -92,7 +95,10 @@ export function createReceiptSender(deps: ReceiptSenderDeps): ReceiptSender {
     counters.receiptsSent++;
     target.session.request(receiptPdu(r, now)).then(
       (resp) => {
-        if (resp.status !== 0) retryReceipt(r, `deliver_sm_resp ${statusName(resp.status)}`);
+        if (resp.status !== 0) {
+          counters.receiptsRefused++;
+          retryReceipt(r, `deliver_sm_resp ${statusName(resp.status)}`);
+        }
       },
       (err: unknown) => retryReceipt(r, err instanceof Error ? err.message : String(err)),
     );
@@ -101,7 +107,7 @@ export function createReceiptSender(deps: ReceiptSenderDeps): ReceiptSender {
   function retryReceipt(r: QueuedReceipt, why: string): void {
     if (isClosed()) return;
     r.attempts++;
-    if (r.attempts >= RECEIPT_MAX_ATTEMPTS) {
+    if (r.attempts >= maxAttempts) {
       counters.receiptsDropped++;
       log.warn({ smscMessageId: r.smscMessageId, why }, 'smsc-sim receipt given up');
       return;
@@ -121,7 +127,10 @@ export function createReceiptSender(deps: ReceiptSenderDeps): ReceiptSender {
     counters.receiptsSent++;
     return target.session.request(receiptPdu(r, now)).then(
       (resp) => {
-        if (resp.status !== 0) retryReceipt(r, `deliver_sm_resp ${statusName(resp.status)}`);
+        if (resp.status !== 0) {
+          counters.receiptsRefused++;
+          retryReceipt(r, `deliver_sm_resp ${statusName(resp.status)}`);
+        }
       },
       (err: unknown) => retryReceipt(r, err instanceof Error ? err.message : String(err)),
     );

@@ -5,7 +5,7 @@ import type { SimSession } from './session-registry.js';
 /** The totals of SimulatorStats that are counted as events happen (the rest is read off live state). */
 export type SimCounters = Pick<
   SimulatorStats,
-  'binds' | 'unbinds' | 'submits' | 'attempts' | 'receiptsSent' | 'throttled' | 'rejected' | 'silent' | 'receiptsDropped'
+  'binds' | 'unbinds' | 'submits' | 'attempts' | 'receiptsSent' | 'throttled' | 'rejected' | 'silent' | 'receiptsDropped' | 'receiptsRefused'
 >;
 
 export interface SimStats {
@@ -22,7 +22,7 @@ export interface SimStats {
 const PER_SECOND_KEPT = 3600;
 
 export function createSimStats(): SimStats {
-  const counters: SimCounters = { binds: 0, unbinds: 0, submits: 0, attempts: 0, receiptsSent: 0, throttled: 0, rejected: 0, silent: 0, receiptsDropped: 0 };
+  const counters: SimCounters = { binds: 0, unbinds: 0, submits: 0, attempts: 0, receiptsSent: 0, throttled: 0, rejected: 0, silent: 0, receiptsDropped: 0, receiptsRefused: 0 };
   const perSecond = new Map<number, SecondCount>();
   let maxOutstanding = 0;
 

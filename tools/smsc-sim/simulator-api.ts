@@ -39,6 +39,11 @@ export interface SimulatorOptions {
   windowSize?: number;
   /** Receipts held at most before new ones are dropped; default 1,000,000. */
   receiptQueueLimit?: number;
+  /**
+   * Times a receipt is offered before it is given up (default 10, one second apart); 1 = an SMSC that never re-sends
+   * a receipt the ESME refused.
+   */
+  receiptAttempts?: number;
   log?: Logger;
 }
 
@@ -104,6 +109,8 @@ export interface SimulatorStats {
   silent: number;
   receiptsQueued: number;
   receiptsDropped: number;
+  /** deliver_sm receipts the ESME answered with an error status. */
+  receiptsRefused: number;
   /** The most submit_sm ever outstanding (received, not yet answered) on any one session. */
   maxOutstanding: number;
   /** Live sessions. */

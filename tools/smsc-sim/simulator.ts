@@ -61,6 +61,7 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
   let closed = false;
   const receipts = createReceiptSender({
     queueLimit: opts.receiptQueueLimit ?? 1_000_000,
+    ...(opts.receiptAttempts !== undefined ? { maxAttempts: opts.receiptAttempts } : {}),
     sessions,
     counters,
     log,
