@@ -5,6 +5,7 @@ import { decodeInboundPart, startMoWriter } from '../inbound/mo-writer.js';
 import { createPgInboundStore } from '../inbound/pg-inbound-store.js';
 import { createStatusMetrics } from '../metrics/status.js';
 import type { InboundPart } from '../sms/inbound.js';
+import { startReceiptTimeoutSweeper } from '../status/receipt-timeout.js';
 import { openStatusSources } from '../status/status-sources.js';
 import { startStatusWriter, type StatusWriter } from '../status/status-writer.js';
 import type { Runtime } from './runtime.js';
@@ -22,14 +23,22 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
     store: createPgInboundStore(rt.database),
     log: rt.log,
   });
+  const metrics = createStatusMetrics(rt.registry);
   const status = await startStatusWriter({
     store: rt.store,
     sources: await openStatusSources(rt.bus, rt.deadLetters, rt.log),
-    metrics: createStatusMetrics(rt.registry),
+    metrics,
     log: rt.log,
+  });
+  const timeouts = startReceiptTimeoutSweeper({
+    db: rt.database.db,
+    carriers: rt.config.carriers,
+    log: rt.log,
+    onTimedOut: (carrier, n) => metrics.receiptTimeouts.inc({ carrier }, n),
   });
   return {
     async stop() {
+      await timeouts.stop();
       await mo.stop();
       await status.stop();
     },

@@ -51,6 +51,11 @@ export const carrierSchema = z.strictObject({
   enquireLinkMs: z.number().int().min(0).max(600_000).default(30_000),
   /** Ask the SMSC for delivery receipts (registered_delivery=1). */
   registeredDelivery: z.boolean().default(true),
+  /**
+   * A message still `submitted` this long after its submit (no receipt came) becomes `unknown`; a later receipt still
+   * moves it on. 0 turns it off. Only with registeredDelivery.
+   */
+  receiptTimeoutS: z.number().int().min(0).max(30 * 86_400).default(172_800),
   /** How long segments of a long message are joined: UDH (8/16-bit reference), SAR TLVs, or one message_payload. */
   concat: z.enum(['udh8', 'udh16', 'sar', 'payload']).default('udh8'),
   /** data_coding to label GSM text with (0 = SMSC default alphabet; some SMSCs want 1). */

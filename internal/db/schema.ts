@@ -45,6 +45,10 @@ export const messages = pgTable(
     index('messages_client_accepted_idx').on(t.clientId, t.acceptedAt),
     // How receipts of one-part messages find them. Not unique: an SMSC that reuses ids must not fail a batch.
     index('messages_carrier_smsc_idx').on(t.carrier, t.smscMessageId).where(sql`${t.parts} = 1`),
+    // How the receipt-timeout sweep finds messages submitted in a time window. BRIN: rows arrive in submit order,
+    // the index is a few pages and costs next to nothing per insert (a b-tree here would be one more index write
+    // per message).
+    index('messages_submitted_brin').using('brin', t.submittedAt),
   ],
 );
 
@@ -87,6 +91,12 @@ export const orphanReceipts = pgTable(
   // Keyed by what identifies a receipt, so recording the same orphan twice is a no-op.
   (t) => [primaryKey({ columns: [t.carrier, t.smscMessageId, t.stat] })],
 );
+
+/** How far each periodic sweep has got (e.g. the receipt timeout per carrier), so a restart resumes, never rescans. */
+export const sweepMarks = pgTable('sweep_marks', {
+  name: text('name').primaryKey(),
+  upTo: tstz('up_to').notNull(),
+});
 
 export const inboundMessages = pgTable('inbound_messages', {
   id: text('id').primaryKey(),

@@ -25,6 +25,12 @@ export function createStatusMetrics(registry: Registry) {
       help: 'Receipts that never matched a message and were stored as orphans.',
       registers: [registry],
     }),
+    receiptTimeouts: new Counter({
+      name: 'smsmesh_status_receipt_timeouts_total',
+      help: 'Messages marked unknown because no receipt came within the carrier\'s receiptTimeoutS, by carrier.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
     batchFailures: new Counter({
       name: 'smsmesh_status_batch_failures_total',
       help: 'Batches whose transaction failed; their events are redelivered.',

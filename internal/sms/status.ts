@@ -2,6 +2,7 @@
 export const MESSAGE_STATUSES = [
   'accepted',
   'submitted',
+  'unknown',
   'delivered',
   'undeliverable',
   'expired',
@@ -21,6 +22,8 @@ export type FinalStatus = (typeof FINAL_STATUSES)[number];
 export const STATUS_RANK: Readonly<Record<MessageStatus, number>> = Object.freeze({
   accepted: 0,
   submitted: 1,
+  // No receipt came within the carrier's receiptTimeoutS: not final, so a receipt that arrives later still counts.
+  unknown: 2,
   delivered: 3,
   undeliverable: 3,
   expired: 3,

@@ -3,7 +3,7 @@
  * JSON parameter, expanded in SQL with jsonb_to_recordset, so a batch costs a constant number of statements.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { messageParts, messages, orphanReceipts } from '../db/schema.js';
+import { messageParts, messages, orphanReceipts, sweepMarks } from '../db/schema.js';
 import { columnNames, tableName } from '../db/sql-names.js';
 import { STATUS_RANK } from '../sms/status.js';
 
@@ -16,6 +16,7 @@ import { STATUS_RANK } from '../sms/status.js';
 const rank = (r: number) => sql.raw(String(r));
 const ACCEPTED = rank(STATUS_RANK.accepted);
 const SUBMITTED = rank(STATUS_RANK.submitted);
+const UNKNOWN = rank(STATUS_RANK.unknown);
 const FINAL = rank(STATUS_RANK.delivered);
 
 const ts = (ms: SQL) => sql`(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
@@ -24,9 +25,11 @@ const ts = (ms: SQL) => sql`(timestamptz 'epoch' + ${ms} * interval '1 milliseco
 const MESSAGES = tableName(messages);
 const PARTS = tableName(messageParts);
 const ORPHANS = tableName(orphanReceipts);
+const MARKS = tableName(sweepMarks);
 const M = columnNames(messages);
 const P = columnNames(messageParts);
 const O = columnNames(orphanReceipts);
+const K = columnNames(sweepMarks);
 
 /** Row shapes inside the JSON parameters (short keys: they are built per event on the hot path). */
 export interface AcceptedRow {
@@ -261,4 +264,32 @@ export function insertOrphans(json: string): SQL {
       as r(carrier text, smsc text, stat text, err text, done float8, at float8)
     order by r.carrier, r.smsc, r.stat, r.at
     on conflict do nothing`;
+}
+
+/**
+ * Moves up to `limit` messages of a carrier still `submitted`, whose submit falls in [fromMs, toMs), to `unknown`.
+ * Returns one row per message moved; a caller repeats while it gets `limit` rows.
+ */
+export function markUnreceipted(carrier: string, fromMs: number, toMs: number, limit: number, error: string): SQL {
+  return sql`
+    update ${MESSAGES} m set ${M.status} = 'unknown', ${M.statusRank} = ${UNKNOWN}, ${M.error} = ${error}, ${M.updatedAt} = now()
+    where m.${M.id} in (
+      select x.${M.id} from ${MESSAGES} x
+      where x.${M.submittedAt} >= ${ts(sql`${fromMs}::float8`)} and x.${M.submittedAt} < ${ts(sql`${toMs}::float8`)}
+        and x.${M.carrier} = ${carrier} and x.${M.statusRank} = ${SUBMITTED}
+      limit ${limit}
+    )
+      and m.${M.statusRank} = ${SUBMITTED}
+    returning m.${M.id} as id`;
+}
+
+/** How far the named sweep has got (epoch ms), or nothing before its first run. */
+export function selectSweepMark(name: string): SQL {
+  return sql`select (extract(epoch from ${K.upTo}) * 1000)::float8 as up_to from ${MARKS} where ${K.name} = ${name}`;
+}
+
+export function upsertSweepMark(name: string, upToMs: number): SQL {
+  return sql`
+    insert into ${MARKS} (${K.name}, ${K.upTo}) values (${name}, ${ts(sql`${upToMs}::float8`)})
+    on conflict (${K.name}) do update set ${K.upTo} = greatest(${MARKS}.${K.upTo}, excluded.${K.upTo})`;
 }
