@@ -51,6 +51,11 @@ bench-kannel: build ## install Kannel 1.4.5 with apt when missing, then make ben
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq kannel; }
 	PATH="/usr/sbin:$$PATH" node dist/cmd/bench.js --kannel on $(BENCH_ARGS)
 
+.PHONY: drills
+DRILLS_ARGS ?=
+drills: build ## fault drills on a 3-node NATS cluster (kill, freeze, restart NATS/PostgreSQL/processes, SMSC faults); DRILLS_ARGS="--short" …
+	PATH="/usr/sbin:$$PATH" node dist/cmd/drills.js $(DRILLS_ARGS)
+
 .PHONY: bench-bind
 bench-bind: build ## submit_sm/s of one connector bind at windows 1, 10, 100 against the simulator
 	PATH="/usr/sbin:$$PATH" node dist/cmd/bench-bind.js

@@ -3,13 +3,14 @@
  * own process, with its counters readable over IPC — the command prints them only when it stops — and a way to
  * take the SMSC down and bring it back on the same port (the --backlog measurement).
  */
-import { startSmscSimulator, type SimulatorOptions, type SmscSimulator } from '../smsc-sim/simulator.js';
+import { startSmscSimulator, type BehaviourPatch, type SimulatorOptions, type SmscSimulator } from '../smsc-sim/simulator.js';
 
 export type SimRequest =
   | { type: 'start'; options: SimulatorOptions }
   | { type: 'stats'; reqId: number }
   | { type: 'down'; reqId: number }
   | { type: 'up'; reqId: number }
+  | { type: 'behave'; reqId: number; patch: BehaviourPatch }
   | { type: 'exit' };
 
 if (!process.send) {
@@ -23,11 +24,23 @@ let options: SimulatorOptions = {};
 let port = 0;
 // Counters of simulator instances already closed (down/up), so totals never go backwards.
 const carried = { submits: 0, receiptsSent: 0, throttled: 0, rejected: 0, receiptsDropped: 0, binds: 0 };
+// Every accepted segment by destination and content: the same one accepted twice is a duplicate at the SMSC.
+const seen = new Set<string>();
+let duplicates = 0;
+function watch(s: SmscSimulator): SmscSimulator {
+  s.onSubmit((x) => {
+    const key = `${x.destinationAddr}|${x.shortMessage.toString('base64')}`;
+    if (seen.has(key)) duplicates++;
+    else seen.add(key);
+  });
+  return s;
+}
 
 function stats() {
   const s = sim?.stats();
   return {
     up: sim !== undefined,
+    duplicates,
     binds: carried.binds + (s?.binds ?? 0),
     submits: carried.submits + (s?.submits ?? 0),
     receiptsSent: carried.receiptsSent + (s?.receiptsSent ?? 0),
@@ -44,7 +57,7 @@ process.on('message', (m: SimRequest) => {
       switch (m.type) {
         case 'start':
           options = m.options;
-          sim = await startSmscSimulator(options);
+          sim = watch(await startSmscSimulator(options));
           port = sim.port;
           send({ type: 'started', port });
           break;
@@ -64,7 +77,12 @@ process.on('message', (m: SimRequest) => {
           break;
         }
         case 'up':
-          if (!sim) sim = await startSmscSimulator({ ...options, port });
+          if (!sim) sim = watch(await startSmscSimulator({ ...options, port }));
+          send({ type: 'reply', reqId: m.reqId, value: stats() });
+          break;
+        case 'behave':
+          options = { ...options, ...m.patch } as SimulatorOptions;
+          sim?.setBehaviour(m.patch);
           send({ type: 'reply', reqId: m.reqId, value: stats() });
           break;
         case 'exit':

@@ -2,11 +2,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SimulatorOptions } from '../smsc-sim/simulator.js';
+import type { BehaviourPatch, SimulatorOptions } from '../smsc-sim/simulator.js';
 import { killOnExit } from '../shared/exit-guard.js';
 
 export interface SimStats {
   up: boolean;
+  /** Segments accepted again with the same destination and content (duplicates at the SMSC). */
+  duplicates: number;
   binds: number;
   /** submit_sm answered ESME_ROK (segments, not messages). */
   submits: number;
@@ -25,6 +27,8 @@ export interface SimProcess {
   down(): Promise<SimStats>;
   /** The SMSC comes back on the same port. */
   up(): Promise<SimStats>;
+  /** Changes how it answers (e.g. silentShare 1: no submit is answered). */
+  behave(patch: BehaviourPatch): Promise<SimStats>;
   stop(): Promise<void>;
 }
 
@@ -57,12 +61,12 @@ export async function startSimProcess(options: SimulatorOptions): Promise<SimPro
     onStartError = reject;
     child.once('exit', (code) => reject(new Error(`SMSC simulator process exited with ${code} at start`)));
   });
-  const ask = (type: 'stats' | 'down' | 'up') =>
+  const ask = (type: 'stats' | 'down' | 'up' | 'behave', patch?: BehaviourPatch) =>
     new Promise<SimStats>((resolve, reject) => {
       if (child.exitCode !== null) return reject(new Error('SMSC simulator process is gone'));
       const reqId = ++reqSeq;
       waiters.set(reqId, { resolve, reject });
-      child.send({ type, reqId });
+      child.send({ type, reqId, ...(patch ? { patch } : {}) });
     });
   return {
     port,
@@ -70,6 +74,7 @@ export async function startSimProcess(options: SimulatorOptions): Promise<SimPro
     stats: () => ask('stats'),
     down: () => ask('down'),
     up: () => ask('up'),
+    behave: (patch) => ask('behave', patch),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ type: 'exit' });
