@@ -148,3 +148,23 @@ describe('GSM 7-bit edges', () => {
     expect(decodeGsm7(Buffer.from([0x0d << 1]), { packed: true, fillBits: 1 })).toBe('');
   });
 });
+
+describe('packing: 7 spare bits carry CR (23.038 §6.1.2.1.1)', () => {
+  it('7 septets in 7 octets: the last 7 bits are CR, not zeros that read as @', () => {
+    expect(hex(packSeptets(encodeGsm7('abcdefg')))).toBe('61F1985C369F1B');
+    expect(decodeGsm7(packSeptets(encodeGsm7('abcdefg')), { packed: true })).toBe('abcdefg');
+  });
+
+  it('after one fill bit, 8 septets leave 7 spare bits too', () => {
+    const packed = packSeptets(encodeGsm7('abcdefgh'), 1);
+    expect(packed).toHaveLength(8);
+    expect(packed[7]! >> 1).toBe(0x0d);
+    expect(decodeGsm7(packed, { packed: true, fillBits: 1 })).toBe('abcdefgh');
+  });
+
+  it('leaves other spare bits zero', () => {
+    expect(hex(packSeptets(encodeGsm7('hellohello')))).toBe('E8329BFD4697D9EC37');
+    expect(hex(packSeptets(encodeGsm7('abcdefgh')))).toBe('61F1985C369FD1');
+  });
+});
+
