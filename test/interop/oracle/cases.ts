@@ -132,3 +132,20 @@ export function textCases(method: Method): TextCase[] {
     sixPartCjk(ucs2),
   ];
 }
+
+/**
+ * For a carrier that packs GSM septets (gsm7Packed), with an 8-bit UDH: lengths that leave 7 spare bits at the end
+ * (7 and 15 septets alone; 8 septets after the UDH's fill bit), which 23.038 says carry CR, and lengths that do not.
+ */
+export function packedCases(): TextCase[] {
+  const gsm = perPart('udh8', 0);
+  const whole = (name: string, text: string): TextCase => ({ name, text, dataCoding: 0, parts: splitWhole(text, 0, gsm) });
+  return [
+    whole('7 septets (7 spare bits)', 'abcdefg'),
+    whole('8 septets (no spare bits)', 'abcdefgh'),
+    whole('15 septets (7 spare bits)', fill(GSM_FILL, 15, 3)),
+    whole('2 parts, the second of 8 septets after the fill bit (7 spare bits)', fill(GSM_FILL, gsm, 4) + fill(GSM_FILL, 8, 5)),
+    extensionAtEdges('€', gsm, 6),
+    threePartGsm(gsm),
+  ];
+}

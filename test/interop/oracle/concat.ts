@@ -5,7 +5,7 @@
  * Each part is decoded on its own before the texts are joined, as a handset shows them: a part that ends inside
  * an escape pair or a surrogate pair cannot pass. Shares nothing with internal/sms.
  */
-import { decodeGsmSeptets } from './gsm-03-38.js';
+import { decodeGsmSeptets, unpackGsmSeptets } from './gsm-03-38.js';
 import { TAG, type SubmitSm } from './submit-sm.js';
 
 export type Concat = 'none' | 'udh8' | 'udh16' | 'sar' | 'payload';
@@ -24,19 +24,37 @@ export interface Part {
   content: Buffer;
   /** The content decoded on its own. */
   text: string;
+  /** Units the content takes on the air: GSM septets or UCS-2 code units. */
+  units: number;
+}
+
+export interface ReadOptions {
+  /** GSM septets packed 8 into 7 octets (the carrier's gsm7Packed) rather than one per octet. */
+  packed?: boolean;
 }
 
 const UTF16BE = new TextDecoder('utf-16be', { fatal: true });
 
-/** data_coding 0 (SMSC default alphabet: GSM septets, one per octet) or 8 (UCS-2, big-endian). Others are not expected. */
-export function decodeContent(content: Buffer, dataCoding: number): string {
-  if (dataCoding === 0) return decodeGsmSeptets(content);
+/**
+ * data_coding 0 (SMSC default alphabet: GSM septets, one per octet, or packed after `fillBits` when `packed`)
+ * or 8 (UCS-2, big-endian). Others are not expected.
+ */
+export function decodeContent(content: Buffer, dataCoding: number, packed?: { fillBits: number }): { text: string; units: number } {
+  if (dataCoding === 0) {
+    const septets = packed ? unpackGsmSeptets(content, packed.fillBits) : content;
+    return { text: decodeGsmSeptets(septets), units: septets.length };
+  }
   if (dataCoding === 8) {
     if (content.length % 2 !== 0) throw new Error(`oracle: UCS-2 content of odd length ${content.length}`);
     // fatal: a lone surrogate (a pair split across parts) throws instead of becoming U+FFFD.
-    return UTF16BE.decode(content);
+    return { text: UTF16BE.decode(content), units: content.length / 2 };
   }
   throw new Error(`oracle: unexpected data_coding ${dataCoding}`);
+}
+
+/** TS 23.040 §9.2.3.24: packed septets after a UDH start on the next septet boundary of the user data. */
+function fillBitsAfter(udhOctets: number): number {
+  return (7 - ((udhOctets * 8) % 7)) % 7;
 }
 
 function udhOf(sm: Buffer): { octets: number; ies: Buffer[] } {
@@ -65,15 +83,16 @@ function concatIe(ies: Buffer[]): { concat: 'udh8' | 'udh16'; ref: number; total
   return { concat: 'udh16', ref: ie.readUInt16BE(2), total: ie[4]!, seq: ie[5]! };
 }
 
-export function readPart(sm: SubmitSm): Part {
+export function readPart(sm: SubmitSm, opts: ReadOptions = {}): Part {
   const base = { dataCoding: sm.dataCoding };
+  const decode = (content: Buffer, udhOctets: number) => decodeContent(content, sm.dataCoding, opts.packed ? { fillBits: fillBitsAfter(udhOctets) } : undefined);
   const payload = sm.tlvs.get(TAG.messagePayload);
   const sar = [TAG.sarMsgRefNum, TAG.sarTotalSegments, TAG.sarSegmentSeqnum].map((t) => sm.tlvs.get(t));
   if (payload) {
     // §5.3.2.32: with message_payload, sm_length must be 0.
     if (sm.shortMessage.length !== 0) throw new Error('oracle: message_payload and a non-empty short_message together');
     if (sar.some(Boolean) || sm.esmClass & 0x40) throw new Error('oracle: message_payload with SAR TLVs or a UDH');
-    return { ...base, concat: 'payload', ref: 0, total: 1, seq: 1, udhOctets: 0, ies: [], content: payload, text: decodeContent(payload, sm.dataCoding) };
+    return { ...base, concat: 'payload', ref: 0, total: 1, seq: 1, udhOctets: 0, ies: [], content: payload, ...decode(payload, 0) };
   }
   if (sm.esmClass & 0x40) {
     if (sar.some(Boolean)) throw new Error('oracle: UDH and SAR TLVs in one part');
@@ -81,17 +100,17 @@ export function readPart(sm: SubmitSm): Part {
     const c = concatIe(udh.ies);
     if (!c) throw new Error('oracle: UDH without a concatenation IE');
     const content = sm.shortMessage.subarray(udh.octets);
-    return { ...base, ...c, udhOctets: udh.octets, ies: udh.ies, content, text: decodeContent(content, sm.dataCoding) };
+    return { ...base, ...c, udhOctets: udh.octets, ies: udh.ies, content, ...decode(content, udh.octets) };
   }
   if (sar.some(Boolean)) {
     const [ref, total, seq] = sar;
     if (!ref || !total || !seq) throw new Error('oracle: SAR TLVs must come as a set of three');
     if (ref.length !== 2 || total.length !== 1 || seq.length !== 1) throw new Error('oracle: SAR TLV of the wrong size (2, 1, 1 octets)');
     const content = sm.shortMessage;
-    return { ...base, concat: 'sar', ref: ref.readUInt16BE(0), total: total[0]!, seq: seq[0]!, udhOctets: 0, ies: [], content, text: decodeContent(content, sm.dataCoding) };
+    return { ...base, concat: 'sar', ref: ref.readUInt16BE(0), total: total[0]!, seq: seq[0]!, udhOctets: 0, ies: [], content, ...decode(content, 0) };
   }
   const content = sm.shortMessage;
-  return { ...base, concat: 'none', ref: 0, total: 1, seq: 1, udhOctets: 0, ies: [], content, text: decodeContent(content, sm.dataCoding) };
+  return { ...base, concat: 'none', ref: 0, total: 1, seq: 1, udhOctets: 0, ies: [], content, ...decode(content, 0) };
 }
 
 /**
@@ -102,9 +121,9 @@ export function airCapacity(dataCoding: number, udhOctets: number): number {
   return dataCoding === 0 ? Math.floor((140 * 8 - udhOctets * 8) / 7) : Math.floor((140 - udhOctets) / 2);
 }
 
-/** Units a part's content takes on the air: septets (one per octet here) or UCS-2 code units. */
+/** Units a part's content takes on the air: septets or UCS-2 code units. */
 export function unitsOf(p: Part): number {
-  return p.dataCoding === 0 ? p.content.length : p.content.length / 2;
+  return p.units;
 }
 
 /**

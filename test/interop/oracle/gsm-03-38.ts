@@ -84,3 +84,23 @@ export function decodeGsmSeptets(octets: Uint8Array): string {
   }
   return out;
 }
+
+/**
+ * Packed septets (23.038 §6.1.2.1.1): septet k is bits fill+7k … fill+7k+6 of the octets read least significant bit
+ * first. The count is what the octets hold; when that leaves exactly 7 bits over the sender must have put CR there
+ * (zeros would read as '@'), so a CR in that place is padding. Returns one septet per octet, ready for decodeGsmSeptets.
+ */
+export function unpackGsmSeptets(octets: Uint8Array, fillBits: number): Uint8Array {
+  const bits: number[] = [];
+  for (const o of octets) for (let b = 0; b < 8; b++) bits.push((o >> b) & 1);
+  const usable = bits.slice(fillBits);
+  const septets: number[] = [];
+  for (let k = 0; 7 * (k + 1) <= usable.length; k++) {
+    let s = 0;
+    for (let b = 0; b < 7; b++) s |= usable[7 * k + b]! << b;
+    septets.push(s);
+  }
+  // usable bits a multiple of 7: the last septet is either text or the 7 spare bits, which only CR may fill.
+  if (usable.length % 7 === 0 && septets[septets.length - 1] === 0x0d) septets.pop();
+  return Uint8Array.from(septets);
+}

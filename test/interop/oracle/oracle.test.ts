@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { joinParts, readPart, type Part } from './concat.js';
-import { decodeGsmSeptets, DEFAULT_CHARS, EXTENSION_CHARS, gsmSeptets } from './gsm-03-38.js';
+import { decodeGsmSeptets, DEFAULT_CHARS, EXTENSION_CHARS, gsmSeptets, unpackGsmSeptets } from './gsm-03-38.js';
 import { parseSubmitSmBody, TAG } from './submit-sm.js';
 
 /** A submit_sm body built by hand, field by field (SMPP 3.4 §4.4.1). */
@@ -41,6 +41,17 @@ describe('interop oracle', () => {
     expect(() => decodeGsmSeptets(Uint8Array.from([0x41, 0x1b]))).toThrow(/lone escape/);
     expect(() => decodeGsmSeptets(Uint8Array.from([0x1b, 0x41]))).toThrow(/reserved/);
     expect(() => decodeGsmSeptets(Uint8Array.from([0xc1]))).toThrow(/not a septet/);
+  });
+
+  it('unpacks septets: the 23.038 example "hellohello", fill bits, and CR in 7 spare bits as padding only', () => {
+    const text = (octets: number[], fill = 0) => decodeGsmSeptets(unpackGsmSeptets(Uint8Array.from(octets), fill));
+    expect(text([0xe8, 0x32, 0x9b, 0xfd, 0x46, 0x97, 0xd9, 0xec, 0x37])).toBe('hellohello');
+    expect(text([0x41])).toBe('A');
+    expect(text([0x41 << 1], 1)).toBe('A');
+    // "abcdefg" in 7 octets: the 8th septet is the 7 spare bits, CR as 23.038 asks; zeros there read as '@'.
+    const abcdefg = [0x61, 0xf1, 0x98, 0x5c, 0x36, 0x9f, 0x01];
+    expect(text([...abcdefg.slice(0, 6), 0x01 | (0x0d << 1)])).toBe('abcdefg');
+    expect(text(abcdefg)).toBe('abcdefg@');
   });
 
   it('rejects half a surrogate pair in a UCS-2 part', () => {
