@@ -104,6 +104,11 @@ describe('encoder: C-Octet Strings', () => {
     expect(refusedField(submit({ sourceAddr: 123 as unknown as string }))).toBe('source_addr');
   });
 
+  it('says what was wrong: the limit in characters, the character and where it is', () => {
+    expect(() => encodePdu(submit({ sourceAddr: '1'.repeat(21) }))).toThrow('source_addr: longer than 20 characters');
+    expect(() => encodePdu(submit({ sourceAddr: 'ab\u0100' }))).toThrow('source_addr: character U+0100 at 2 cannot be sent');
+  });
+
   it('time fields are empty or exactly 16 characters (§7.1.1)', () => {
     expect(refusedField(submit({ validityPeriod: '000001000000000R' }))).toBeUndefined();
     expect(refusedField(submit({ validityPeriod: '00000100000000R' }))).toBe('validity_period');
