@@ -155,9 +155,10 @@ describe('parseUdh: malformed and foreign IEs (TS 23.040 §9.2.3.24)', () => {
   it('reads a concat IE only with its own IEI and length: 0x00/3 and 0x08/4', () => {
     expect(udh('057003090909')).toBeNull();
     expect(udh('060004010201ff')).toBeNull();
-    expect(udh('0508030102014142')).toBeNull();
+    // IEI 0x08 with 3 octets: read as a 16-bit IE it would give ref 0x0102, total 3 and seq 1 (the text's first octet).
+    expect(udh('05080301020301')).toBeNull();
     // IEI 0x05 (16-bit application ports) has length 4, like a 16-bit concat IE: still not one.
-    expect(udh('06050400000000')).toBeNull();
+    expect(udh('0605040001020141')).toBeNull();
   });
 
   it('ignores a concat IE with total 0, seq 0 or seq above total', () => {
