@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, tempDir, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 import { createTestDatabase } from '../support/postgres.js';
-import type { Capture, ForeignSmsc, ForeignView, ReceiptFormat } from './foreign-smsc.js';
-import { METHODS, packedCases, perPart, splitWhole, textCases, type Method, type TextCase } from './oracle/cases.js';
-import { airCapacity, joinParts, readPart, SAR_AIR_UDH_OCTETS, unitsOf, type Part, type ReadOptions } from './oracle/concat.js';
-import { utf16beOctets } from './oracle/encode.js';
-import { parseSubmitSmBody, type SubmitSm } from './oracle/submit-sm.js';
+import type { Capture, ForeignSmsc, ReceiptFormat } from './foreign-smsc.js';
+import { firstDifference, judge } from './oracle-judge.js';
+import { METHODS, packedCases, perPart, splitWhole, textCases, type Method } from './oracle/cases.js';
+import { readPart } from './oracle/concat.js';
+import { moCases, udhFor } from './oracle/mo-cases.js';
+import { parseSubmitSmBody } from './oracle/submit-sm.js';
 
 const API_KEY = 'interop-oracle-key-0123456789';
 const HEADERS = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
@@ -26,64 +27,6 @@ const SENDER = 'ACME';
 const prefixOf = (m: Method) => `+447${METHODS.indexOf(m)}`;
 /** One more carrier, udh8 with GSM septets packed (gsm7Packed), serves +4479…. */
 const PACKED = { id: 'packed', prefix: '+4479' } as const;
-
-/** Where two texts first differ, in code points, so a failure names the character. */
-function firstDifference(got: string, want: string): string {
-  const g = Array.from(got);
-  const w = Array.from(want);
-  for (let i = 0; i < Math.max(g.length, w.length); i++) {
-    if (g[i] !== w[i]) {
-      const cp = (c: string | undefined) => (c === undefined ? 'end' : `U+${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
-      return `first difference at character ${i}: got ${cp(g[i])}, sent ${cp(w[i])}`;
-    }
-  }
-  return 'identical';
-}
-
-/** Every field the foreign implementation decoded must agree with the oracle's reading of the same bytes. */
-function crossCheck(f: ForeignView, sm: SubmitSm, part: Part, opts: ReadOptions): void {
-  expect({ esmClass: sm.esmClass, dataCoding: sm.dataCoding, sourceAddr: sm.sourceAddr, destinationAddr: sm.destinationAddr, registeredDelivery: sm.registeredDelivery }).toEqual({
-    esmClass: f.esmClass,
-    dataCoding: f.dataCoding,
-    sourceAddr: f.sourceAddr,
-    destinationAddr: f.destinationAddr,
-    registeredDelivery: f.registeredDelivery,
-  });
-  if (f.shortMessage) expect(sm.shortMessage.equals(f.shortMessage)).toBe(true);
-  if (f.tlvs) expect(sm.tlvs).toEqual(f.tlvs);
-  // Neither foreign implementation unpacks septets, so its text is only comparable for unpacked content.
-  if (f.text !== undefined && !opts.packed) expect(part.text).toBe(f.text);
-  if (f.udhIes) expect(part.ies).toEqual(f.udhIes);
-  if (f.sar) expect({ ref: part.ref, total: part.total, seq: part.seq }).toEqual(f.sar);
-}
-
-/** The oracle's verdict on the submit_sm of one message. */
-function judge(caps: readonly Capture[], c: TextCase, method: Method, opts: ReadOptions = {}): void {
-  const parts = caps.map((cap) => {
-    const sm = parseSubmitSmBody(cap.body);
-    const part = readPart(sm, opts);
-    crossCheck(cap.foreign, sm, part, opts);
-    expect(sm.registeredDelivery & 0x01).toBe(1);
-    return part;
-  });
-  const joined = joinParts(parts);
-  expect(joined.text === c.text, firstDifference(joined.text, c.text)).toBe(true);
-  for (const p of joined.parts) expect(p.dataCoding).toBe(c.dataCoding);
-  if (c.parts.length === 1) {
-    expect(joined.parts.map((p) => p.concat)).toEqual(['none']);
-    return;
-  }
-  if (method === 'payload') {
-    expect(joined.parts.map((p) => p.concat)).toEqual(['payload']);
-    return;
-  }
-  expect(joined.parts.map((p) => p.concat)).toEqual(c.parts.map(() => method));
-  // Each part on its own, in order, where the rule puts it: this is what aims the edge cases at the edges.
-  expect(joined.parts.map((p) => p.text)).toEqual(c.parts);
-  for (const p of joined.parts) {
-    expect(unitsOf(p)).toBeLessThanOrEqual(airCapacity(p.dataCoding, method === 'sar' ? SAR_AIR_UDH_OCTETS : p.udhOctets));
-  }
-}
 
 export function defineOracleSuite(start: () => Promise<ForeignSmsc>): void {
   let smsc: ForeignSmsc;
@@ -282,45 +225,7 @@ export function defineOracleSuite(start: () => Promise<ForeignSmsc>): void {
       }, 30_000, 50);
     }
 
-    const udh8 = (ref: number, total: number, seq: number) => Buffer.from([0x05, 0x00, 0x03, ref, total, seq]);
-    const udh16 = (ref: number, total: number, seq: number) => Buffer.from([0x06, 0x08, 0x04, ref >> 8, ref & 0xff, total, seq]);
-
-    interface MoCase {
-      name: string;
-      text: string;
-      dataCoding: 0 | 8;
-      concat: 'udh8' | 'udh16' | 'sar';
-      /** Order the parts go out in (1-based seqs). */
-      order: (total: number) => number[];
-      /** Per-part content, when the parts are not whole characters. */
-      contents?: Buffer[];
-    }
-    const reversed = (n: number) => Array.from({ length: n }, (_, i) => n - i);
-    const inOrder = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-    const cyr = 'Сообщение из трёх частей с эмодзи 👋 и ещё немного текста; ';
-    const splitPair = 'ж'.repeat(66) + '😀' + 'конец';
-
-    const cases: MoCase[] = [
-      {
-        name: 'UDH 8-bit reference, GSM with extension characters, parts in reverse order',
-        text: 'Reply {yes} or [no] ~ costs €1 | see \\help ^ and @ £ ¥; '.repeat(6),
-        dataCoding: 0,
-        concat: 'udh8',
-        order: reversed,
-      },
-      { name: 'UDH 16-bit reference, UCS-2 with surrogate pairs', text: cyr.repeat(3), dataCoding: 8, concat: 'udh16', order: inOrder },
-      { name: 'SAR, GSM, parts out of order', text: 'SAR parts carry no header in the message itself; '.repeat(5), dataCoding: 0, concat: 'sar', order: (n) => [2, ...inOrder(n).filter((s) => s !== 2)] },
-      {
-        name: 'SAR, UCS-2 with a surrogate pair split between the parts',
-        text: splitPair,
-        dataCoding: 8,
-        concat: 'sar',
-        order: inOrder,
-        contents: [utf16beOctets(splitPair).subarray(0, 134), utf16beOctets(splitPair).subarray(134)],
-      },
-    ];
-
-    for (const c of cases) {
+    for (const c of moCases()) {
       it(c.name, async () => {
         const from = `4477009${String(++senders).padStart(5, '0')}`;
         const cap = perPart(c.concat, c.dataCoding);
@@ -336,7 +241,7 @@ export function defineOracleSuite(start: () => Promise<ForeignSmsc>): void {
             dataCoding: c.dataCoding,
             text: texts[seq - 1]!,
             ...(c.contents ? { content: c.contents[seq - 1]! } : {}),
-            ...(c.concat === 'sar' ? { sar: { ref, total, seq } } : { udh: (c.concat === 'udh8' ? udh8 : udh16)(ref, total, seq) }),
+            ...(c.concat === 'sar' ? { sar: { ref, total, seq } } : { udh: udhFor(c.concat, ref, total, seq) }),
           });
           expect(status).toBe(0);
         }
