@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps build dev test test-unit test-integration bench typecheck clean
+.PHONY: help deps build dev test test-unit test-integration bench typecheck clean mutation
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-18s %s\n", $$1, $$2}'
@@ -36,8 +36,13 @@ test-integration: build ## integration tests only
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit
 
-clean: ## remove build output and local data
-	rm -rf dist .data
+MUTATE ?=
+mutation: deps ## StrykerJS over the pure core (sms, SMPP codec, receipts, token bucket, outcome, routing); MUTATE=file scopes it
+	npx stryker run $(if $(MUTATE),--mutate $(MUTATE))
+	node scripts/mutation-summary.mjs
+
+clean: ## remove build output, local data and mutation-testing output
+	rm -rf dist .data .stryker-tmp reports/mutation
 
 BENCH_ARGS ?=
 .PHONY: bench-kannel

@@ -41,3 +41,9 @@ describe('decide', () => {
     expect(backoffMs(30, p)).toBe(60_000);
   });
 });
+
+describe('decide: what a final failure records', () => {
+  it('a timeout that runs out of attempts says no response came', () => {
+    expect(decide([{ kind: 'timeout' }], 5, p)).toEqual({ kind: 'final', status: 'failed', error: 'no submit_sm_resp (timeout) after 5 attempts' });
+  });
+});

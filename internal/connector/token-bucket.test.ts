@@ -61,3 +61,43 @@ describe('token bucket', () => {
     expect(b.rate()).toBe(1);
   });
 });
+
+describe('token bucket: the rule at its edges', () => {
+  it('a clock that steps back and forward again earns nothing twice', () => {
+    const clock = fakeClock(1000);
+    const b = createTokenBucket({ rate: 10, burst: 10 }, clock);
+    while (b.tryTake());
+    clock.advance(500);
+    expect(b.available()).toBe(5);
+    clock.set(1000);
+    expect(b.available()).toBe(5);
+    clock.set(1500);
+    expect(b.available()).toBe(5);
+  });
+
+  it('a full bucket has a token now: 0 ms to wait, at any clock value', () => {
+    const clock = fakeClock(1_000_000);
+    const b = createTokenBucket({ rate: 10, burst: 5 }, clock);
+    expect(b.msUntilToken()).toBe(0);
+  });
+
+  it('from half a token, the wait is the missing half at the rate', () => {
+    const clock = fakeClock(0);
+    const b = createTokenBucket({ rate: 10, burst: 1 }, clock);
+    b.tryTake();
+    clock.advance(50);
+    expect(b.msUntilToken()).toBe(50);
+  });
+
+  it('a throttle empties the bucket: after the pause tokens come at the cut rate, none saved from before', () => {
+    const clock = fakeClock(0);
+    const b = createTokenBucket({ rate: 100, burst: 10 }, clock);
+    expect(b.available()).toBe(10);
+    b.throttled(1000);
+    clock.advance(1000);
+    expect(b.available()).toBe(0);
+    // 50/s after the cut: one token every 20 ms.
+    clock.advance(20);
+    expect(b.available()).toBe(1);
+  });
+});

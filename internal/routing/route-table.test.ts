@@ -26,3 +26,18 @@ describe('route table', () => {
     expect(t.lookup('')).toBeUndefined();
   });
 });
+
+describe('route table contents', () => {
+  it('lists the routes it was built from', () => {
+    const routes = routesFromCarriers([
+      { id: 'uk', prefixes: ['+44', '+4477'] },
+      { id: 'de', prefixes: ['+49'] },
+    ]);
+    expect(routes).toEqual([
+      { prefix: '+44', carrier: 'uk' },
+      { prefix: '+4477', carrier: 'uk' },
+      { prefix: '+49', carrier: 'de' },
+    ]);
+    expect(createRouteTable(routes).routes).toEqual(routes);
+  });
+});

@@ -56,4 +56,20 @@ describe('framer', () => {
     expect(out).toHaveLength(1);
     expect(error).toMatchObject({ commandLength: 3, commandId: 0, sequence: 0 });
   });
+
+  it('takes a frame of exactly the maximum length, and refuses one octet more', () => {
+    const at = (len: number) => Buffer.concat([Buffer.from([0, 0, 0, len, 0, 0, 0, 0x15, 0, 0, 0, 0, 0, 0, 0, 1]), Buffer.alloc(len - 16)]);
+    expect(collect([at(20)], 20)).toMatchObject({ out: [at(20)], error: undefined });
+    expect(collect([at(21)], 20).error).toMatchObject({ commandLength: 21, reason: 'command_length 21 exceeds 20' });
+  });
+
+  it('reads command_id from a bad header as soon as 8 octets are there, sequence at 16, and says which bound was broken', () => {
+    expect(collect([Buffer.from('0000000500000015', 'hex')]).error).toEqual({
+      commandLength: 5,
+      commandId: 0x15,
+      sequence: 0,
+      reason: 'command_length 5 is shorter than the header',
+    });
+    expect(collect([Buffer.from('00000005000000', 'hex')]).error).toMatchObject({ commandId: 0, sequence: 0 });
+  });
 });

@@ -89,3 +89,27 @@ describe('splitParts', () => {
     expect(capacityFor('octet', 'udh16')).toEqual({ single: 140, perPart: 133 });
   });
 });
+
+describe('splitParts in UCS-2: only a real surrogate pair is kept whole', () => {
+  it('cuts BMP text at exactly 67 units', () => {
+    const starts: number[] = [];
+    expect(splitParts('Ж'.repeat(71), 'ucs2', 67, starts)).toBe(2);
+    expect(starts).toEqual([0, 67]);
+  });
+
+  it('counts a lone high surrogate as one unit, not as a pair with the next character', () => {
+    const starts: number[] = [];
+    splitParts('Ж'.repeat(66) + '\uD800' + 'ЖЖЖ', 'ucs2', 67, starts);
+    expect(starts).toEqual([0, 67]);
+  });
+
+  it('counts Latin-1 one octet a character (133 octets a part with a 16-bit reference)', () => {
+    const starts: number[] = [];
+    expect(splitParts('é'.repeat(135), 'latin1', 133, starts)).toBe(2);
+    expect(starts).toEqual([0, 133]);
+  });
+
+  it('says why forced GSM fails', () => {
+    expect(() => analyzeText('Ж', { encoding: 'gsm7' })).toThrow(/outside the GSM 7-bit alphabet/);
+  });
+});

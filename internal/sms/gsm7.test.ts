@@ -124,3 +124,47 @@ describe('decodeGsm7', () => {
     expect(decodeGsm7(padded, { packed: true, count: 8 })).toBe('1234567\r');
   });
 });
+
+describe('GSM 7-bit edges', () => {
+  it('names the first character outside the alphabet and its index, after an @ (septet 0)', () => {
+    expect(() => encodeGsm7('@`')).toThrow(/U\+0060 at index 1/);
+  });
+
+  it('unpacks no septet from fill bits alone: one octet after 6 fill bits holds none', () => {
+    expect(unpackSeptets(Buffer.from([0xff]), 5, 6)).toHaveLength(0);
+    expect(unpackSeptets(Buffer.from([0xff, 0xff]), 5, 2)).toHaveLength(2);
+  });
+
+  it('says which fill bits it was given when they are out of range', () => {
+    expect(() => packSeptets(Uint8Array.from([1]), 7)).toThrow(/got 7/);
+  });
+
+  it('drops a CR only when it sits in 7 spare bits: 8 septets fill 7 octets exactly and keep their last one', () => {
+    // 23.038 §6.1.2.1.1: CR pads 7 spare bits; 8 septets use all 56 bits of 7 octets, so there is no padding.
+    expect(decodeGsm7(packSeptets(encodeGsm7('ABCDEFGH')), { packed: true })).toBe('ABCDEFGH');
+    // A real CR at the end of 2 septets (14 of 16 bits) is text, not padding.
+    expect(decodeGsm7(packSeptets(encodeGsm7('A\r')), { packed: true })).toBe('A\r');
+    // One fill bit and one septet fill one octet: that CR is in the 7 spare bits.
+    expect(decodeGsm7(Buffer.from([0x0d << 1]), { packed: true, fillBits: 1 })).toBe('');
+  });
+});
+
+describe('packing: 7 spare bits carry CR (23.038 §6.1.2.1.1)', () => {
+  it('7 septets in 7 octets: the last 7 bits are CR, not zeros that read as @', () => {
+    expect(hex(packSeptets(encodeGsm7('abcdefg')))).toBe('61F1985C369F1B');
+    expect(decodeGsm7(packSeptets(encodeGsm7('abcdefg')), { packed: true })).toBe('abcdefg');
+  });
+
+  it('after one fill bit, 8 septets leave 7 spare bits too', () => {
+    const packed = packSeptets(encodeGsm7('abcdefgh'), 1);
+    expect(packed).toHaveLength(8);
+    expect(packed[7]! >> 1).toBe(0x0d);
+    expect(decodeGsm7(packed, { packed: true, fillBits: 1 })).toBe('abcdefgh');
+  });
+
+  it('leaves other spare bits zero', () => {
+    expect(hex(packSeptets(encodeGsm7('hellohello')))).toBe('E8329BFD4697D9EC37');
+    expect(hex(packSeptets(encodeGsm7('abcdefgh')))).toBe('61F1985C369FD1');
+  });
+});
+

@@ -114,7 +114,8 @@ function firstNonGsm7(text: string): number {
 
 /**
  * Packs septets LSB-first into octets (23.038 §6.1.2.1.1). fillBits (0..6) zero bits come first, so
- * that after a UDH the first septet starts on a septet boundary of the whole user data.
+ * that after a UDH the first septet starts on a septet boundary of the whole user data; 7 spare bits at
+ * the end are CR.
  */
 export function packSeptets(septets: Uint8Array, fillBits = 0): Buffer {
   checkFillBits(fillBits);
@@ -132,6 +133,9 @@ export function packSeptets(septets: Uint8Array, fillBits = 0): Buffer {
     }
   }
   if (accBits > 0) out[o] = acc & 0xff;
+  // 23.038 §6.1.2.1.1: 7 spare bits at the end read as one more septet ('@' when zero), so they carry CR,
+  // which receivers drop as padding.
+  if (out.length * 8 - fillBits - 7 * septets.length === 7) out[out.length - 1]! |= GSM7.cr << 1;
   return out;
 }
 

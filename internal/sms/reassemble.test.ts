@@ -139,3 +139,71 @@ describe('reassembler', () => {
     expect(() => createReassembler({ ttlMs: 1, maxPending: 0 })).toThrow(RangeError);
   });
 });
+
+describe('parseUdh: malformed and foreign IEs (TS 23.040 §9.2.3.24)', () => {
+  const udh = (hex: string) => parseUdh(Buffer.from(hex, 'hex'));
+
+  it('refuses a UDH that claims more octets than the short message has', () => {
+    expect(udh('060003070201')).toBeNull();
+  });
+
+  it('refuses an IE that runs past the UDH, even a trailing one after a good concat IE', () => {
+    expect(udh('05000901020141')).toBeNull();
+    expect(udh('0700030702017005')).toBeNull();
+  });
+
+  it('reads a concat IE only with its own IEI and length: 0x00/3 and 0x08/4', () => {
+    expect(udh('057003090909')).toBeNull();
+    expect(udh('060004010201ff')).toBeNull();
+    // IEI 0x08 with 3 octets: read as a 16-bit IE it would give ref 0x0102, total 3 and seq 1 (the text's first octet).
+    expect(udh('05080301020301')).toBeNull();
+    // IEI 0x05 (16-bit application ports) has length 4, like a 16-bit concat IE: still not one.
+    expect(udh('0605040001020141')).toBeNull();
+  });
+
+  it('ignores a concat IE with total 0, seq 0 or seq above total', () => {
+    expect(udh('050003070001')).toBeNull();
+    expect(udh('050003070200')).toBeNull();
+    expect(udh('050003070203')).toBeNull();
+    expect(udh('050003070202')).toEqual({ ref: 7, total: 2, seq: 2, headerLength: 6 });
+  });
+});
+
+describe('reassembler: bounds and bookkeeping', () => {
+  it('reports only the seqs that arrived when a group expires', () => {
+    const r = createReassembler({ ttlMs: 10, maxPending: 5 });
+    r.add('k', part(2, 4), 0);
+    r.add('k', part(4, 4), 0);
+    expect(r.sweep(10)).toEqual([{ key: 'k', ref: 42, total: 4, received: [2, 4], reason: 'expired' }]);
+  });
+
+  it('turns away a part with a seq or total that cannot be, without opening a group', () => {
+    const r = createReassembler({ ttlMs: 1000, maxPending: 5 });
+    for (const [seq, total] of [[0, 2], [3, 2], [1, 0], [1.5, 2], [1, 2.5]] as const) {
+      expect(r.add('k', part(seq, total), 0)).toEqual({ complete: false });
+    }
+    expect(r.pending).toBe(0);
+  });
+
+  it('a one-part message never takes a group slot, so it cannot evict a waiting group', () => {
+    const r = createReassembler({ ttlMs: 1000, maxPending: 1 });
+    r.add('a', part(1, 2), 0);
+    expect(r.add('b', part(1, 1), 0)).toMatchObject({ complete: true });
+    expect(r.pending).toBe(1);
+    expect(r.sweep(1)).toEqual([]);
+  });
+
+  it('keeps the last maxPending evictions when nothing sweeps', () => {
+    const r = createReassembler({ ttlMs: 1000, maxPending: 2 });
+    for (const key of ['a', 'b', 'c', 'd', 'e']) r.add(key, part(1, 2), 0);
+    expect(r.sweep(1).map((d) => [d.key, d.reason])).toEqual([
+      ['b', 'evicted'],
+      ['c', 'evicted'],
+    ]);
+  });
+
+  it('says which option is wrong', () => {
+    expect(() => createReassembler({ ttlMs: 0, maxPending: 1 })).toThrow(/ttlMs/);
+    expect(() => createReassembler({ ttlMs: 1, maxPending: 0 })).toThrow(/maxPending/);
+  });
+});

@@ -93,3 +93,21 @@ describe('normalizeSmscId', () => {
     expect(normalizeSmscId('1234', 'auto')).not.toBe(normalizeSmscId('4660', 'auto'));
   });
 });
+
+describe('number forms and id conversions at their edges', () => {
+  it('reads a message_state written with a leading zero', () => {
+    expect(statToStatus('02')).toBe('delivered');
+  });
+
+  it('keeps ids that only partly look like a number in the expected base', () => {
+    expect(normalizeSmscId('zz1f', 'hex-to-dec')).toBe('zz1f');
+    expect(normalizeSmscId('1fzz', 'hex-to-dec')).toBe('1fzz');
+    expect(normalizeSmscId('id12', 'dec-to-hex')).toBe('id12');
+    expect(normalizeSmscId('abz', 'auto')).toBe('abz');
+  });
+
+  it('auto reads any all-hex id with a letter as hex, wherever the letter is', () => {
+    expect(normalizeSmscId('a1', 'auto')).toBe('161');
+    expect(normalizeSmscId('1a', 'auto')).toBe('26');
+  });
+});

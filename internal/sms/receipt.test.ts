@@ -137,3 +137,30 @@ describe('parseSmppDate', () => {
     }
   });
 });
+
+describe('receipt text at its edges', () => {
+  it('takes a key with space before its colon', () => {
+    expect(parseReceiptText('id:1 stat :DELIVRD')?.stat).toBe('DELIVRD');
+  });
+
+  it('strips every trailing NUL, and only trailing ones', () => {
+    expect(parseReceiptText('id:1 stat:DELIVRD\0\0')?.stat).toBe('DELIVRD');
+    expect(parseReceiptText('id:a\0b stat:DELIVRD')?.id).toBe('a\0b');
+  });
+
+  it('is a receipt with stat and no id', () => {
+    expect(parseReceiptText('stat:UNDELIV err:001')).toMatchObject({ id: null, stat: 'UNDELIV', err: '001' });
+  });
+});
+
+describe('SMPP dates at their edges', () => {
+  it('takes 59 seconds and refuses minute or second 60', () => {
+    expect(parseSmppDate('230101101059')).toBe(utc(2023, 1, 1, 10, 10, 59));
+    expect(parseSmppDate('2301011060')).toBeNull();
+    expect(parseSmppDate('230101101060')).toBeNull();
+  });
+
+  it('refuses 11 digits even when the last 10 would be a date', () => {
+    expect(parseSmppDate('92301011200')).toBeNull();
+  });
+});

@@ -279,3 +279,30 @@ describe('analyzeText agrees with segmentText (property)', () => {
     }
   });
 });
+
+describe('segmentText / segmentBinary: options at their edges', () => {
+  it('packs only GSM text: UCS-2 content is left as UTF-16BE whatever gsm7Packed says', () => {
+    const [p] = segmentText('Ж', { reference: 0, gsm7Packed: true }).parts;
+    expect(hex(p!.shortMessage)).toBe('0416');
+  });
+
+  it('takes Latin-1 up to U+00FF', () => {
+    expect(hex(segmentText('ÿ', { reference: 0, encoding: 'latin1' }).parts[0]!.shortMessage)).toBe('FF');
+    expect(() => segmentText('Ā', { reference: 0, encoding: 'latin1' })).toThrow(/index 0 is outside Latin-1/);
+  });
+
+  it('takes a gsmDataCoding of 0..255 and says what was wrong otherwise', () => {
+    expect(segmentText('a', { reference: 0, gsmDataCoding: 255 }).parts[0]!.dataCoding).toBe(255);
+    for (const bad of [-1, 256, 1.5]) expect(() => segmentText('a', { reference: 0, gsmDataCoding: bad })).toThrow(new RegExp(`gsmDataCoding must be 0..255, got ${bad}`));
+  });
+
+  it('message_payload holds up to 65535 octets (its length is 16 bits)', () => {
+    expect(segmentBinary(Buffer.alloc(65535), { concat: 'payload', reference: 0 })[0]!.messagePayload).toHaveLength(65535);
+    expect(() => segmentBinary(Buffer.alloc(65536), { concat: 'payload', reference: 0 })).toThrow(/65536 octets exceeds 65535/);
+  });
+
+  it('names the method and range of a bad reference, and the part count of a text that needs more than 255', () => {
+    expect(() => segmentText('a', { reference: 256, concat: 'udh8' })).toThrow(/udh8 must be an integer 0\.\.255, got 256/);
+    expect(() => segmentBinary(Buffer.alloc(134 * 255 + 1), { reference: 0 })).toThrow(/needs 256 parts/);
+  });
+});

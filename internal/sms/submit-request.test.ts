@@ -51,3 +51,39 @@ describe('validateSubmit', () => {
     expect(fields({ ...good, clientRef: 'has space' })).toEqual(['clientRef']);
   });
 });
+
+describe('validateSubmit: each problem says what to fix', () => {
+  const problems = (body: unknown, max = 1600) => {
+    const r = validateSubmit(body, { maxTextLength: max });
+    return r.ok ? [] : r.problems.map((p) => `${p.field}: ${p.message}`);
+  };
+
+  it('missing, wrongly typed and malformed fields', () => {
+    expect(problems('x')).toEqual([expect.stringMatching(/^\(body\): must be a JSON object/)]);
+    expect(problems({})).toEqual(['to: is required', 'from: is required', 'text: is required']);
+    expect(problems({ to: 1, from: 2, text: 3 })).toEqual(['to: must be a string', 'from: must be a string', 'text: must be a string']);
+    expect(problems({ ...good, to: 'x+447700900123' })).toEqual([expect.stringMatching(/^to: must be an E\.164 number/)]);
+    expect(problems({ ...good, extra: 1 })).toEqual([expect.stringMatching(/^extra: is not a known field/)]);
+    expect(problems({ ...good, encoding: 'x' })).toEqual([expect.stringMatching(/^encoding: must be one of auto, gsm7, ucs2, latin1, binary/)]);
+    expect(problems({ ...good, clientRef: ' ' })).toEqual([expect.stringMatching(/^clientRef: must be 1 to 64 printable ASCII/)]);
+  });
+
+  it('the sender: up to 15 digits (with or without +) or up to 11 alphanumerics', () => {
+    expect(problems({ ...good, from: '447700900123' })).toEqual([]);
+    expect(problems({ ...good, from: '123456789012345' })).toEqual([]);
+    expect(problems({ ...good, from: '1234567890123456' })).toEqual([expect.stringMatching(/^from: must be a number of up to 15 digits or an alphanumeric sender/)]);
+  });
+
+  it('the text: empty, at and over the limit, not hex for binary, control characters, half a surrogate pair', () => {
+    expect(problems({ ...good, text: '' })).toEqual(['text: must not be empty']);
+    expect(problems({ ...good, text: 'x'.repeat(10) }, 10)).toEqual([]);
+    expect(problems({ ...good, text: 'x'.repeat(11) }, 10)).toEqual(['text: is 11 characters; the limit is 10']);
+    expect(problems({ ...good, encoding: 'binary', text: 'zz' })).toEqual([expect.stringMatching(/^text: must be hex/)]);
+    expect(problems({ ...good, text: 'a\u0007' })).toEqual(['text: contains control characters']);
+    expect(problems({ ...good, text: '\uDC00' })).toEqual([expect.stringMatching(/^text: contains an unpaired UTF-16 surrogate/)]);
+  });
+
+  it('takes every encoding the API names, written out', () => {
+    for (const encoding of ['auto', 'gsm7', 'ucs2', 'latin1']) expect(problems({ ...good, encoding })).toEqual([]);
+  });
+});

@@ -34,3 +34,10 @@ describe('UCS-2', () => {
     expect(isLowSurrogate(0x41)).toBe(false);
   });
 });
+
+describe('surrogate ranges (Unicode: high D800–DBFF, low DC00–DFFF)', () => {
+  it('includes both ends of each range and nothing next to them', () => {
+    expect([0xd7ff, 0xd800, 0xdbff, 0xdc00].map(isHighSurrogate)).toEqual([false, true, true, false]);
+    expect([0xdbff, 0xdc00, 0xdfff, 0xe000].map(isLowSurrogate)).toEqual([false, true, true, false]);
+  });
+});
