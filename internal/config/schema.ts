@@ -91,6 +91,11 @@ export const fileConfigSchema = z
       .strictObject({
         maxBodyBytes: z.number().int().min(256).default(16 * 1024),
         maxTextLength: z.number().int().min(1).default(1600),
+        /**
+         * On SIGTERM an edge answers /readyz 503 this long while still serving, so load balancers (HAProxy
+         * health checks, Kubernetes endpoints) stop sending before it closes its listener.
+         */
+        drainDelayMs: z.number().int().min(0).max(120_000).default(0),
       })
       .prefault({}),
   })
