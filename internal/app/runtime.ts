@@ -11,6 +11,7 @@ import { openDatabase, pingDatabase, type Database } from '../db/client.js';
 import { createPgStatusStore } from '../status/pg-status-store.js';
 import type { StatusStore } from '../status/status-store.js';
 import type { Logger } from '../log/logger.js';
+import { registerBusMetrics } from '../metrics/bus.js';
 import { createRegistry } from '../metrics/registry.js';
 import { join } from 'node:path';
 
@@ -28,6 +29,7 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
   const { config, log } = opts;
   const registry = createRegistry({ role: opts.name });
   const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log });
+  registerBusMetrics(registry, () => bus.connected());
   await ensureTopology(
     bus.jsm,
     {
