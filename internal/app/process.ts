@@ -3,30 +3,36 @@
  * the Runtime, the roles, and an orderly stop on SIGTERM/SIGINT (stop intake, drain, close).
  */
 import { getPriority, setPriority } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config/load.js';
+import { ConfigError, envVarsSet, loadConfig, type Config } from '../config/load.js';
 import { errorMessage } from '../core/errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { envRead, planDatabase, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
 import { openRuntime, type Runtime } from './runtime.js';
-
-export interface Stoppable {
-  stop(): Promise<void>;
-}
+import { startRoles, type Stoppable } from './start-roles.js';
 
 export interface ProcessSpec {
   name: string;
   usage: string;
-  withDatabase: boolean;
+  roles: ReadonlySet<Role>;
+  /** Every role in one process (`npm start`, `make dev`): the only layout that may use the embedded database. */
+  allInOne: boolean;
   /** Extra command-line options (besides --help) the command accepts. */
   options?: Record<string, { type: 'string' | 'boolean' }>;
-  /** Starts the roles; returns them in the order they must stop. */
-  start(rt: Runtime): Promise<Stoppable[]>;
 }
+
+/**
+ * A stop that has not finished by then ends the process anyway. Deployments give processes longer than this
+ * (Kubernetes terminationGracePeriodSeconds, systemd TimeoutStopSec), so the process, not SIGKILL, decides.
+ */
+export const STOP_TIMEOUT_MS = 30_000;
 
 export const ENVIRONMENT_HELP = `Environment:
   SMSMESH_CONFIG    config file, YAML or JSON (default ./smsmesh.yaml; see smsmesh.example.yaml)
   NATS_URL          NATS server(s), comma-separated (default nats://127.0.0.1:4222)
-  DATABASE_URL      postgres:// URL; unset = embedded PostgreSQL (PGlite) under $SMSMESH_DATA_DIR/pglite
+  DATABASE_URL      postgres:// URL; needed by the status writer (and by the edge for GET /v1/messages/{id});
+                    unset in the all-in-one process = embedded PostgreSQL (PGlite) under $SMSMESH_DATA_DIR/pglite
   SMSMESH_DATA_DIR  local data folder (default ./.data)
   PORT, HOST        HTTP listen address of the edge (default 0.0.0.0:8080)
   METRICS_PORT      /metrics port for processes without the edge
@@ -34,8 +40,6 @@ export const ENVIRONMENT_HELP = `Environment:
   SMSMESH_NICE      -20..19: CPU priority this process sets on itself; e.g. 10 on connector and status-writer
                     processes sharing cores with an edge keeps accept latency low under load`;
 
-export const ROLES = ['edge', 'connector', 'status-writer'] as const;
-export type Role = (typeof ROLES)[number];
 /** Names earlier releases used, still accepted. */
 const ROLE_ALIASES: Readonly<Record<string, Role>> = { 'dlr-writer': 'status-writer' };
 
@@ -52,6 +56,24 @@ export function selectRoles(argv: string[]): { all: boolean; set: Set<Role> } {
   }
   const set = new Set(names as Role[]);
   return { all: set.size === ROLES.length, set };
+}
+
+/** The first log line says what runs and where its state goes, and names variables set for nothing. */
+function logStart(log: Logger, spec: ProcessSpec, plan: DatabasePlan, config: Readonly<Config>): void {
+  const roles = [...spec.roles];
+  if (plan.kind === 'embedded') {
+    log.info(
+      { roles, database: 'embedded', dataDir: join(config.dataDir, 'pglite') },
+      'starting with the embedded database (PGlite) because DATABASE_URL is not set: its data stays with this one process; set DATABASE_URL for anything beyond local use',
+    );
+  } else if (plan.kind === 'none' && plan.edgeWithout) {
+    log.info({ roles, database: 'none' }, 'starting without a status database (DATABASE_URL is not set): messages are accepted; GET /v1/messages/{id} answers 503');
+  } else {
+    log.info({ roles, database: plan.kind }, 'starting');
+  }
+  const read = envRead(spec.roles, plan);
+  const unread = envVarsSet().filter((v) => !read.has(v));
+  if (unread.length > 0) log.warn({ unread }, `set but not read by this process (${roles.join(', ')}): ${unread.join(', ')}`);
 }
 
 /** Raising priority (a negative value) needs privilege; without it the process runs on at its current priority. */
@@ -79,18 +101,24 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
   }
   let config: Readonly<Config>;
   try {
-    config = loadConfig();
+    config = loadConfig(undefined, { secrets: secretsRead(spec.roles) });
   } catch (err) {
     process.stderr.write(`smsmesh ${spec.name}: ${err instanceof ConfigError ? err.message : errorMessage(err)}\n`);
     process.exit(2);
   }
+  const plan = planDatabase(spec.roles, spec.allInOne, config.databaseUrl);
+  if (plan.kind === 'refused') {
+    process.stderr.write(`smsmesh ${spec.name}: ${plan.reason}\n`);
+    process.exit(2);
+  }
   const log: Logger = createLogger({ name: `smsmesh-${spec.name}`, level: config.logLevel });
+  logStart(log, spec, plan, config);
   if (config.nice !== undefined) applyNice(config.nice, log);
   let rt: Runtime;
   let roles: Stoppable[];
   try {
-    rt = await openRuntime({ config, log, name: spec.name, withDatabase: spec.withDatabase });
-    roles = await spec.start(rt);
+    rt = await openRuntime({ config, log, name: spec.name, withDatabase: plan.kind === 'postgres' || plan.kind === 'embedded' });
+    roles = await startRoles(rt, spec.roles);
   } catch (err) {
     log.fatal({ err: errorMessage(err) }, 'start-up failed');
     process.exit(1);
@@ -103,7 +131,7 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
     const force = setTimeout(() => {
       log.error({}, 'stop took too long; exiting');
       process.exit(1);
-    }, 30_000);
+    }, STOP_TIMEOUT_MS);
     force.unref();
     for (const r of roles) {
       await r.stop().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'stop failed'));
