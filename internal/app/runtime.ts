@@ -5,7 +5,6 @@
 import type { Registry } from 'prom-client';
 import type { Bus } from '../bus/connection.js';
 import { connectBus } from '../bus/connection.js';
-import { ensureTopology } from '../bus/topology.js';
 import type { Config } from '../config/load.js';
 import { openDatabase, pingDatabase, type Database } from '../db/client.js';
 import { createPgStatusStore } from '../status/pg-status-store.js';
@@ -13,6 +12,7 @@ import type { StatusStore } from '../status/status-store.js';
 import type { Logger } from '../log/logger.js';
 import { registerBusMetrics } from '../metrics/bus.js';
 import { createRegistry } from '../metrics/registry.js';
+import { ensureTopologyAtStart } from './topology-at-start.js';
 import { join } from 'node:path';
 
 export interface Runtime {
@@ -30,7 +30,7 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
   const registry = createRegistry({ role: opts.name });
   const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log });
   registerBusMetrics(registry, () => bus.connected());
-  await ensureTopology(
+  await ensureTopologyAtStart(
     bus.jsm,
     {
       replicas: config.nats.replicas,
