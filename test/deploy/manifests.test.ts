@@ -303,7 +303,13 @@ describe.each(['dev', 'prod'] as const)('overlays/%s', (overlay) => {
     const serviceName = (sts.spec as { serviceName: string }).serviceName;
     expect(routes).toEqual(Array.from({ length: pod.replicas }, (_, i) => `nats-${i}.${serviceName}`).filter(() => pod.replicas > 1));
     const config = dataOf(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('smsmesh-config-'))!)['smsmesh.yaml']!;
-    const replicas = parseFileConfig(resolveSecretFiles(parseYaml(config), { kinds: new Set(), baseDir: '/' }).config).nats.replicas;
+    const nats = parseFileConfig(resolveSecretFiles(parseYaml(config), { kinds: new Set(), baseDir: '/' }).config).nats;
+    const replicas = nats.replicas;
+    // The MT stream reserves maxBacklogBytes of the server's file store, or cannot be created ("insufficient
+    // storage resources"). nats-server reads K/M/G in the config as powers of 1000.
+    const store = /max_file_store:\s*(\d+)([KMGT]?)/.exec(conf)!;
+    const storeBytes = Number(store[1]) * 1000 ** ' KMGT'.indexOf(store[2] || ' ');
+    expect(nats.maxBacklogBytes).toBeLessThan(storeBytes);
     expect(replicas).toBe(overlay === 'prod' ? 3 : 1);
     expect(replicas).toBeLessThanOrEqual(pod.replicas);
     if (overlay === 'prod') {

@@ -144,6 +144,8 @@ export function mountedFiles(c: Container, pod: PodTemplate, objects: K8sObject[
   const out = [];
   for (const m of c.volumeMounts ?? []) {
     const v = (pod.spec.volumes ?? []).find((x) => x.name === m.name);
+    const claims = ((pod.owner.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] }).volumeClaimTemplates ?? []).map((t) => t.metadata.name);
+    if (!v && claims.includes(m.name)) continue; // a persistent volume of a StatefulSet
     if (!v) throw new Error(`${pod.id} ${c.name}: volumeMount ${m.name} has no volume`);
     const ref = v.configMap ? { kind: 'ConfigMap', name: v.configMap.name, items: v.configMap.items, mode: v.configMap.defaultMode } : v.secret ? { kind: 'Secret', name: v.secret.secretName, items: v.secret.items, mode: v.secret.defaultMode } : undefined;
     if (!ref) continue;
