@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadDatabaseUrl, parseFileConfig } from './load.js';
+import { ConfigError, loadConfig, loadDatabaseUrl, parseFileConfig, readConfigFile } from './load.js';
 
 const carrier = { id: 'acme', prefixes: ['+4477'], smpp: { host: '127.0.0.1', port: 2775, systemId: 'user', password: 'secret' } };
 const client = { id: 'demo', apiKey: '0123456789abcdef0123' };
@@ -105,5 +105,13 @@ describe('loadDatabaseUrl', () => {
     expect(loadDatabaseUrl({ DATABASE_URL: 'postgres://a@b/c', PORT: 'not-a-port' })).toBe('postgres://a@b/c');
     expect(loadDatabaseUrl({ DATABASE_URL: '' })).toBeUndefined();
     expect(() => loadDatabaseUrl({ DATABASE_URL: 'mysql://x' })).toThrow(/environment DATABASE_URL: must be a postgres/);
+  });
+});
+
+describe('smsmesh.example.yaml', () => {
+  it('is a valid config, documenting the defaults', () => {
+    const c = readConfigFile(join(import.meta.dirname, '..', '..', 'smsmesh.example.yaml'));
+    expect(c.api.drainDelayMs).toBe(0);
+    expect(c.nats.replicas).toBe(1);
   });
 });
