@@ -16,8 +16,10 @@ export interface ProcessSpec {
   name: string;
   usage: string;
   roles: ReadonlySet<Role>;
-  /** Every role in one process (`npm start`, `make dev`): the only layout that may use the embedded database. */
+  /** Every role in one process (`npm start`, `make dev`): the only layout that uses the embedded database unasked. */
   allInOne: boolean;
+  /** The command line asked for the embedded database (--embedded-database); undefined when it cannot. */
+  embeddedOption?: string;
   /** Extra command-line options (besides --help) the command accepts. */
   options?: Record<string, { type: 'string' | 'boolean' }>;
 }
@@ -88,9 +90,11 @@ function applyNice(nice: number, log: Logger): void {
 
 export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)): Promise<void> {
   let help = false;
+  let embeddedAsked = false;
   try {
     const parsed = parseArgs({ args: argv, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, strict: true });
     help = parsed.values.help === true;
+    embeddedAsked = spec.embeddedOption !== undefined && (parsed.values as Record<string, unknown>)[spec.embeddedOption] === true;
   } catch (err) {
     process.stderr.write(`${errorMessage(err)}\n\n${spec.usage}\n\n${ENVIRONMENT_HELP}\n`);
     process.exit(2);
@@ -106,7 +110,7 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
     process.stderr.write(`smsmesh ${spec.name}: ${err instanceof ConfigError ? err.message : errorMessage(err)}\n`);
     process.exit(2);
   }
-  const plan = planDatabase(spec.roles, spec.allInOne, config.databaseUrl);
+  const plan = planDatabase(spec.roles, spec.allInOne, config.databaseUrl, embeddedAsked);
   if (plan.kind === 'refused') {
     process.stderr.write(`smsmesh ${spec.name}: ${plan.reason}\n`);
     process.exit(2);

@@ -19,6 +19,12 @@ describe('database plan', () => {
     }
   });
 
+  it('uses the embedded database for a subset of roles only when asked', () => {
+    expect(planDatabase(set('edge', 'status-writer'), false, undefined, true)).toEqual({ kind: 'embedded' });
+    expect(planDatabase(set('edge', 'status-writer'), false, URL, true)).toEqual({ kind: 'postgres' });
+    expect(planDatabase(set('connector'), false, undefined, true)).toEqual({ kind: 'none', edgeWithout: false });
+  });
+
   it('runs an edge without a database, and a connector never opens one', () => {
     expect(planDatabase(set('edge'), false, undefined)).toEqual({ kind: 'none', edgeWithout: true });
     expect(planDatabase(set('edge', 'connector'), false, undefined)).toEqual({ kind: 'none', edgeWithout: true });

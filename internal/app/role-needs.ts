@@ -45,13 +45,14 @@ export type DatabasePlan =
 /**
  * Where a process's roles keep their state. Only the all-in-one process (every role, `npm start`, `make dev`)
  * falls back to the embedded database: anywhere else it would live and die with one pod or one process, and
- * the states the status writer records there would be lost with it.
+ * the states the status writer records there would be lost with it. `embeddedAsked` is a developer's explicit
+ * `--embedded-database` (a local layout with the connector in a process of its own, which needs none).
  */
-export function planDatabase(roles: ReadonlySet<Role>, allInOne: boolean, databaseUrl: string | undefined): DatabasePlan {
+export function planDatabase(roles: ReadonlySet<Role>, allInOne: boolean, databaseUrl: string | undefined, embeddedAsked = false): DatabasePlan {
   const uses = [...roles].map((r) => ROLE_NEEDS[r].database);
   if (uses.every((u) => u === 'none')) return { kind: 'none', edgeWithout: false };
   if (databaseUrl) return { kind: 'postgres' };
-  if (allInOne) return { kind: 'embedded' };
+  if (allInOne || embeddedAsked) return { kind: 'embedded' };
   const needing = [...roles].filter((r) => ROLE_NEEDS[r].database === 'required');
   if (needing.length > 0) {
     return {
@@ -59,7 +60,8 @@ export function planDatabase(roles: ReadonlySet<Role>, allInOne: boolean, databa
       reason:
         `DATABASE_URL is not set, and the ${needing.join(', ')} role needs PostgreSQL: it records message states there. ` +
         'Set DATABASE_URL=postgres://user:password@host:5432/database. (Only the all-in-one process, `npm start` or ' +
-        '`make dev`, falls back to an embedded database, whose data stays with that one process.)',
+        '`make dev`, falls back to an embedded database, whose data stays with that one process; for local use, ' +
+        '`smsmesh --roles … --embedded-database` asks for it.)',
     };
   }
   return { kind: 'none', edgeWithout: roles.has('edge') };
