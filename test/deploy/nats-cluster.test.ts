@@ -39,15 +39,18 @@ const STREAMS = readTopologyDefs().streams.map((s) => s.name);
 
 /**
  * Until the routes are up and a meta leader is elected, JetStream API requests go unanswered (a client's
- * first request times out): wait for every node to know its leader.
+ * first request times out): wait until every node has its routes to the others and knows the leader. Routes
+ * that both ends open at once are closed as duplicates and opened again, so a count seen once can drop.
  */
-async function waitForMetaLeader(nodes: NatsNode[]): Promise<void> {
+async function waitForCluster(nodes: NatsNode[]): Promise<void> {
+  const json = async <T>(n: NatsNode, path: string) => (await (await fetch(`http://127.0.0.1:${n.monitorPort}${path}`)).json()) as T;
   await waitFor(
-    'a JetStream meta leader known to every node',
+    'routes between all nodes and a JetStream meta leader known to each',
     async () => {
       for (const n of nodes) {
-        const jsz = (await (await fetch(`http://127.0.0.1:${n.monitorPort}/jsz`)).json()) as { meta_cluster?: { leader?: string; cluster_size?: number } };
-        if (!jsz.meta_cluster?.leader || jsz.meta_cluster.cluster_size !== nodes.length) return false;
+        const jsz = await json<{ meta_cluster?: { leader?: string; cluster_size?: number } }>(n, '/jsz');
+        const routez = await json<{ num_routes: number }>(n, '/routez');
+        if (!jsz.meta_cluster?.leader || jsz.meta_cluster.cluster_size !== nodes.length || routez.num_routes !== nodes.length - 1) return false;
       }
       return true;
     },
@@ -85,7 +88,7 @@ function clusterSuite(
     beforeAll(async () => {
       dir = tempDir('smsmesh-nats-cluster-');
       nodes = await startNatsNodes({ nodes: specs(), peerIndex, dir: dir.path });
-      await waitForMetaLeader(nodes);
+      await waitForCluster(nodes);
     });
 
     afterAll(async () => {
@@ -94,11 +97,11 @@ function clusterSuite(
       dir?.remove();
     });
 
-    it('forms one cluster of three', async () => {
+    it('forms one cluster of three, JetStream answering', async () => {
       const bus = await connect([nodes[0]!.url]);
       expect((await bus.jsm.getAccountInfo()).api.errors).toBe(0);
-      const routez = (await (await fetch(`http://127.0.0.1:${nodes[0]!.monitorPort}/routez`)).json()) as { num_routes: number };
-      expect(routez.num_routes).toBe(2);
+      const jsz = (await (await fetch(`http://127.0.0.1:${nodes[2]!.monitorPort}/jsz`)).json()) as { meta_cluster: { name: string; cluster_size: number } };
+      expect(jsz.meta_cluster).toMatchObject({ name: 'smsmesh', cluster_size: 3 });
     });
 
     it('creates the topology with 3 replicas from two processes at once, and a later start changes nothing', async () => {
@@ -196,7 +199,7 @@ describe('a stream scaled up from 1 replica', () => {
       },
       dir: dir.path,
     });
-    await waitForMetaLeader(nodes);
+    await waitForCluster(nodes);
     bus = await connectBus({ url: nodes.map((n) => n.url).join(','), name: 'scale-test', log: noopLogger });
   });
 
