@@ -1,13 +1,11 @@
 /** The HTTP edge alone (stateless; run several behind a load balancer). */
-import { startEdge } from '../internal/app/edge-role.js';
 import { runProcess } from '../internal/app/process.js';
 
 await runProcess({
   name: 'edge',
   usage:
-    'Usage: smsmesh-edge [--help]\n\nRuns the HTTP API only. GET /v1/messages/{id} needs DATABASE_URL (the embedded database is per process).',
-  withDatabase: (config) => config.databaseUrl !== undefined,
-  async start(rt) {
-    return [await startEdge(rt)];
-  },
+    'Usage: smsmesh-edge [--help]\n\nRuns the HTTP API only. GET /v1/messages/{id} reads the status database at DATABASE_URL;\n' +
+    'without it the edge still accepts messages and that route answers 503.',
+  roles: new Set(['edge']),
+  allInOne: false,
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the test suite needs on this machine: nats-server, PostgreSQL (running, on 127.0.0.1:5432 unless
-# TEST_DATABASE_URL says otherwise), openssl (TLS tests) and Net::SMPP (the foreign SMSC in interop tests).
+# TEST_DATABASE_URL says otherwise), openssl (TLS tests), Net::SMPP (the foreign SMSC in interop tests),
+# haproxy (the VM load balancer config) and kubectl (renders k8s/; no Debian package, so only checked).
 # Installs missing Debian packages with apt-get (as root, or with sudo) and starts PostgreSQL when it is down.
 set -euo pipefail
 export PATH="/usr/sbin:$PATH"
@@ -12,6 +13,7 @@ command -v nats-server >/dev/null || need+=(nats-server)
 command -v openssl >/dev/null || need+=(openssl)
 command -v psql >/dev/null || need+=(postgresql-client)
 perl -MNet::SMPP -e 1 2>/dev/null || need+=(libnet-smpp-perl)
+command -v haproxy >/dev/null || need+=(haproxy)
 if [ -z "${TEST_DATABASE_URL:-}" ] && ! command -v pg_ctlcluster >/dev/null; then need+=(postgresql); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing with apt-get: ${need[*]}"
@@ -24,6 +26,11 @@ if [ -z "${TEST_DATABASE_URL:-}" ] && ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/de
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
+if ! command -v kubectl >/dev/null && [ ! -x /usr/bin/kubectl ]; then
+  echo "kubectl is missing: the k8s/ tests (test/deploy/) will fail. Install kubectl 1.32, e.g." >&2
+  echo "  curl -LO https://dl.k8s.io/release/v1.32.4/bin/linux/amd64/kubectl && install -m 0755 kubectl /usr/local/bin/kubectl" >&2
+fi
+
 url="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 if ! psql "$url" -qAtc 'select 1' >/dev/null 2>&1; then
   echo "cannot connect to PostgreSQL as $url." >&2

@@ -19,6 +19,7 @@ export interface AppDeps {
   accept: Acceptor;
   store: StatusStore | undefined;
   readiness: () => Promise<ReadinessReport>;
+  carriers: () => Promise<ReadinessReport>;
   registry: Registry;
   metrics: EdgeMetrics;
   log: Logger;
@@ -29,7 +30,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use(requestMetrics(deps.metrics));
-  app.route('/', healthRoutes({ readiness: deps.readiness, registry: deps.registry }));
+  app.route('/', healthRoutes({ readiness: deps.readiness, carriers: deps.carriers, registry: deps.registry }));
   app.get('/openapi.json', (c) => c.json(openApiDocument));
 
   const v1 = new Hono<AuthEnv>();

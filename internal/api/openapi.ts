@@ -110,7 +110,18 @@ export const openApiDocument = {
       },
     },
     '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'The process is up' } } } },
-    '/readyz': { get: { summary: 'Readiness: NATS, database and at least one bind per carrier', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
+    '/readyz': {
+      get: {
+        summary: 'Readiness of this edge: NATS connected and the message stream present (carriers are reported apart)',
+        responses: { '200': { description: 'Ready to accept' }, '503': { description: 'Not ready, or stopping' } },
+      },
+    },
+    '/readyz/carriers': {
+      get: {
+        summary: 'Bind state per carrier, across every connector; not part of /readyz',
+        responses: { '200': { description: 'Every carrier has a bind up' }, '503': { description: 'Some carrier has none' } },
+      },
+    },
     '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format' } } } },
   },
 } as const;

@@ -7,8 +7,8 @@ import { createEdgeMetrics } from '../metrics/edge.js';
 import { labelled } from '../metrics/labelled.js';
 import { createRouteTable, routesFromCarriers } from '../routing/route-table.js';
 import { withReadDeadline } from '../status/read-deadline.js';
-import { createReadiness } from './readiness.js';
-import { dbPinger, type Runtime } from './runtime.js';
+import { createCarrierReport, createEdgeReadiness } from './readiness.js';
+import type { Runtime } from './runtime.js';
 
 export interface EdgeRole {
   port: number;
@@ -29,13 +29,13 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     publishDeadlineMs: config.nats.publishTimeoutMs,
     onAccepted: (carrier) => acceptedBy(carrier).inc(),
   });
-  const readinessDeps = { bus: rt.bus, carriers: config.carriers.map((c) => c.id) };
-  const pingDb = dbPinger(rt);
+  let draining = false;
   const app = createApp({
     clients: config.clients,
     accept,
     store: rt.store && withReadDeadline(rt.store, config.api.statusReadTimeoutMs),
-    readiness: createReadiness(pingDb ? { ...readinessDeps, pingDb } : readinessDeps),
+    readiness: createEdgeReadiness({ bus: rt.bus, draining: () => draining }),
+    carriers: createCarrierReport({ bus: rt.bus, carriers: config.carriers.map((c) => c.id) }),
     registry: rt.registry,
     metrics,
     log: rt.log.child({ component: 'http' }),
@@ -49,11 +49,18 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   rt.log.info({ port }, 'edge listening');
   return {
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    async stop() {
+      // Still serving while /readyz says 503, until load balancers have taken this edge out.
+      draining = true;
+      if (config.api.drainDelayMs > 0) {
+        rt.log.info({ drainDelayMs: config.api.drainDelayMs }, 'edge draining: /readyz answers 503, requests are still served');
+        await new Promise((r) => setTimeout(r, config.api.drainDelayMs));
+      }
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // keep-alive connections would hold close() open; in-flight requests finish first
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-      }),
+      });
+    },
   };
 }

@@ -3,40 +3,45 @@
  * the Runtime, the roles, and an orderly stop on SIGTERM/SIGINT (stop intake, drain, close).
  */
 import { getPriority, setPriority } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config/load.js';
+import { ConfigError, envVarsSet, loadConfig, type Config } from '../config/load.js';
 import { errorMessage } from '../core/errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { envRead, planDatabase, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
 import { openRuntime, type Runtime } from './runtime.js';
-
-export interface Stoppable {
-  stop(): Promise<void>;
-}
+import { startRoles, type Stoppable } from './start-roles.js';
 
 export interface ProcessSpec {
   name: string;
   usage: string;
-  /** Whether the process opens the database; a function decides from the loaded config. */
-  withDatabase: boolean | ((config: Readonly<Config>) => boolean);
+  roles: ReadonlySet<Role>;
+  /** Every role in one process (`npm start`, `make dev`): the only layout that uses the embedded database unasked. */
+  allInOne: boolean;
+  /** The command line asked for the embedded database (--embedded-database); undefined when it cannot. */
+  embeddedOption?: string;
   /** Extra command-line options (besides --help) the command accepts. */
   options?: Record<string, { type: 'string' | 'boolean' }>;
-  /** Starts the roles; returns them in the order they must stop. */
-  start(rt: Runtime): Promise<Stoppable[]>;
 }
+
+/**
+ * A stop that has not finished by then ends the process anyway. Deployments give processes longer than this
+ * (Kubernetes terminationGracePeriodSeconds, systemd TimeoutStopSec), so the process, not SIGKILL, decides.
+ */
+export const STOP_TIMEOUT_MS = 30_000;
 
 export const ENVIRONMENT_HELP = `Environment:
   SMSMESH_CONFIG    config file, YAML or JSON (default ./smsmesh.yaml; see smsmesh.example.yaml)
   NATS_URL          NATS server(s), comma-separated (default nats://127.0.0.1:4222)
-  DATABASE_URL      postgres:// URL; unset = embedded PostgreSQL (PGlite) under $SMSMESH_DATA_DIR/pglite
+  DATABASE_URL      postgres:// URL; needed by the status writer (and by the edge for GET /v1/messages/{id});
+                    unset in the all-in-one process = embedded PostgreSQL (PGlite) under $SMSMESH_DATA_DIR/pglite
   SMSMESH_DATA_DIR  local data folder (default ./.data)
   PORT, HOST        HTTP listen address of the edge (default 0.0.0.0:8080)
-  METRICS_PORT      /metrics port for processes without the edge
+  METRICS_PORT      /metrics, /healthz and /readyz of processes without the edge (9101 connector, 9102 status-writer)
   LOG_LEVEL         trace|debug|info|warn|error (default info)
   SMSMESH_NICE      -20..19: CPU priority this process sets on itself; e.g. 10 on connector and status-writer
                     processes sharing cores with an edge keeps accept latency low under load`;
 
-export const ROLES = ['edge', 'connector', 'status-writer'] as const;
-export type Role = (typeof ROLES)[number];
 /** Names earlier releases used, still accepted. */
 const ROLE_ALIASES: Readonly<Record<string, Role>> = { 'dlr-writer': 'status-writer' };
 
@@ -55,6 +60,24 @@ export function selectRoles(argv: string[]): { all: boolean; set: Set<Role> } {
   return { all: set.size === ROLES.length, set };
 }
 
+/** The first log line says what runs and where its state goes, and names variables set for nothing. */
+function logStart(log: Logger, spec: ProcessSpec, plan: DatabasePlan, config: Readonly<Config>): void {
+  const roles = [...spec.roles];
+  if (plan.kind === 'embedded') {
+    log.info(
+      { roles, database: 'embedded', dataDir: join(config.dataDir, 'pglite') },
+      'starting with the embedded database (PGlite) because DATABASE_URL is not set: its data stays with this one process; set DATABASE_URL for anything beyond local use',
+    );
+  } else if (plan.kind === 'none' && plan.edgeWithout) {
+    log.info({ roles, database: 'none' }, 'starting without a status database (DATABASE_URL is not set): messages are accepted; GET /v1/messages/{id} answers 503');
+  } else {
+    log.info({ roles, database: plan.kind }, 'starting');
+  }
+  const read = envRead(spec.roles, plan);
+  const unread = envVarsSet().filter((v) => !read.has(v));
+  if (unread.length > 0) log.warn({ unread }, `set but not read by this process (${roles.join(', ')}): ${unread.join(', ')}`);
+}
+
 /** Raising priority (a negative value) needs privilege; without it the process runs on at its current priority. */
 function applyNice(nice: number, log: Logger): void {
   try {
@@ -67,9 +90,11 @@ function applyNice(nice: number, log: Logger): void {
 
 export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)): Promise<void> {
   let help = false;
+  let embeddedAsked = false;
   try {
     const parsed = parseArgs({ args: argv, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, strict: true });
     help = parsed.values.help === true;
+    embeddedAsked = spec.embeddedOption !== undefined && (parsed.values as Record<string, unknown>)[spec.embeddedOption] === true;
   } catch (err) {
     process.stderr.write(`${errorMessage(err)}\n\n${spec.usage}\n\n${ENVIRONMENT_HELP}\n`);
     process.exit(2);
@@ -80,19 +105,24 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
   }
   let config: Readonly<Config>;
   try {
-    config = loadConfig();
+    config = loadConfig(undefined, { secrets: secretsRead(spec.roles) });
   } catch (err) {
     process.stderr.write(`smsmesh ${spec.name}: ${err instanceof ConfigError ? err.message : errorMessage(err)}\n`);
     process.exit(2);
   }
+  const plan = planDatabase(spec.roles, spec.allInOne, config.databaseUrl, embeddedAsked);
+  if (plan.kind === 'refused') {
+    process.stderr.write(`smsmesh ${spec.name}: ${plan.reason}\n`);
+    process.exit(2);
+  }
   const log: Logger = createLogger({ name: `smsmesh-${spec.name}`, level: config.logLevel });
+  logStart(log, spec, plan, config);
   if (config.nice !== undefined) applyNice(config.nice, log);
   let rt: Runtime;
   let roles: Stoppable[];
   try {
-    const withDatabase = typeof spec.withDatabase === 'function' ? spec.withDatabase(config) : spec.withDatabase;
-    rt = await openRuntime({ config, log, name: spec.name, withDatabase });
-    roles = await spec.start(rt);
+    rt = await openRuntime({ config, log, name: spec.name, withDatabase: plan.kind === 'postgres' || plan.kind === 'embedded' });
+    roles = await startRoles(rt, spec.roles);
   } catch (err) {
     log.fatal({ err: errorMessage(err) }, 'start-up failed');
     process.exit(1);
@@ -105,7 +135,7 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
     const force = setTimeout(() => {
       log.error({}, 'stop took too long; exiting');
       process.exit(1);
-    }, 30_000);
+    }, STOP_TIMEOUT_MS);
     force.unref();
     for (const r of roles) {
       await r.stop().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'stop failed'));

@@ -7,7 +7,6 @@ import type { Bus } from '../bus/connection.js';
 import { connectBus } from '../bus/connection.js';
 import { createDeadLetterSink, type DeadLetterSink } from '../bus/dead-letters.js';
 import { createPublisher, type Publisher } from '../bus/publisher.js';
-import { ensureTopology } from '../bus/topology.js';
 import type { Config } from '../config/load.js';
 import { openDatabase, pingDatabase, type Database } from '../db/client.js';
 import { createPgStatusStore } from '../status/pg-status-store.js';
@@ -15,6 +14,7 @@ import type { StatusStore } from '../status/status-store.js';
 import type { Logger } from '../log/logger.js';
 import { createBusMetrics } from '../metrics/bus.js';
 import { createRegistry } from '../metrics/registry.js';
+import { ensureTopologyAtStart } from './topology-at-start.js';
 import { join } from 'node:path';
 
 export interface Runtime {
@@ -35,7 +35,8 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
   const { config, log } = opts;
   const registry = createRegistry({ role: opts.name });
   const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log });
-  await ensureTopology(
+  const busMetrics = createBusMetrics(registry, () => bus.connected());
+  await ensureTopologyAtStart(
     bus.jsm,
     {
       replicas: config.nats.replicas,
@@ -48,7 +49,6 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
     log,
   );
   const publisher = createPublisher(bus);
-  const busMetrics = createBusMetrics(registry);
   const deadLetters = createDeadLetterSink({
     publisher,
     log,

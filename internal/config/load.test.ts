@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseFileConfig } from './load.js';
+import { ConfigError, loadConfig, loadDatabaseUrl, parseFileConfig, readConfigFile } from './load.js';
 
 const carrier = { id: 'acme', prefixes: ['+4477'], smpp: { host: '127.0.0.1', port: 2775, systemId: 'user', password: 'secret' } };
 const client = { id: 'demo', apiKey: '0123456789abcdef0123' };
@@ -74,5 +74,44 @@ describe('environment', () => {
 
   it.each(['20', '-21', '2.5', 'low'])('rejects SMSMESH_NICE=%s naming the variable', (raw) => {
     expect(() => loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE: raw })).toThrow(/environment SMSMESH_NICE: /);
+  });
+});
+
+describe('secrets in files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smsmesh-secrets-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'smsmesh.json');
+  writeFileSync(join(dir, 'demo.key'), `${'s'.repeat(32)}\n`);
+  writeFileSync(path, JSON.stringify({ carriers: [carrier], clients: [{ id: 'demo', apiKeyFile: 'demo.key' }] }));
+
+  it('reads a key file relative to the config file', () => {
+    expect(loadConfig({ SMSMESH_CONFIG: path }).clients[0]!.apiKey).toBe('s'.repeat(32));
+  });
+
+  it('withholds kinds the process does not read', () => {
+    expect(loadConfig({ SMSMESH_CONFIG: path }, { secrets: ['smppPasswords'] }).clients[0]!.apiKey).toMatch(/^withheld-/);
+  });
+
+  it('validates what the file holds like an inline value', () => {
+    writeFileSync(join(dir, 'short.key'), 'short');
+    const p = join(dir, 'short.json');
+    writeFileSync(p, JSON.stringify({ carriers: [carrier], clients: [{ id: 'demo', apiKeyFile: 'short.key' }] }));
+    expect(() => loadConfig({ SMSMESH_CONFIG: p })).toThrow(/clients\[0\]\.apiKey: must be at least 16 characters/);
+  });
+});
+
+describe('loadDatabaseUrl', () => {
+  it('reads DATABASE_URL alone, empty as unset', () => {
+    expect(loadDatabaseUrl({ DATABASE_URL: 'postgres://a@b/c', PORT: 'not-a-port' })).toBe('postgres://a@b/c');
+    expect(loadDatabaseUrl({ DATABASE_URL: '' })).toBeUndefined();
+    expect(() => loadDatabaseUrl({ DATABASE_URL: 'mysql://x' })).toThrow(/environment DATABASE_URL: must be a postgres/);
+  });
+});
+
+describe('smsmesh.example.yaml', () => {
+  it('is a valid config, documenting the defaults', () => {
+    const c = readConfigFile(join(import.meta.dirname, '..', '..', 'smsmesh.example.yaml'));
+    expect(c.api.drainDelayMs).toBe(0);
+    expect(c.nats.replicas).toBe(1);
   });
 });

@@ -1,10 +1,11 @@
 /** Reads environment and config file once, validates them, and returns a frozen Config. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../core/errors.js';
 import { fileConfigSchema, type FileConfig } from './schema.js';
+import { resolveSecretFiles, SECRET_KINDS, type SecretKind } from './secret-files.js';
 
 export interface Config extends FileConfig {
   natsUrl: string;
@@ -27,6 +28,7 @@ export class ConfigError extends AppError {
   }
 }
 
+/** Every environment variable smsmesh reads: this object is the list (ENV_VARS below derives from it). */
 const envSchema = z.object({
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   DATABASE_URL: z
@@ -42,6 +44,14 @@ const envSchema = z.object({
   SMSMESH_DATA_DIR: z.string().default('.data'),
   SMSMESH_NICE: z.coerce.number().int().min(-20).max(19).optional().or(z.literal('').transform(() => undefined)),
 });
+
+export type EnvVar = keyof typeof envSchema.shape;
+export const ENV_VARS = Object.keys(envSchema.shape) as EnvVar[];
+
+/** Which of smsmesh's variables are set (non-empty) in `env`. */
+export function envVarsSet(env: NodeJS.ProcessEnv = process.env): EnvVar[] {
+  return ENV_VARS.filter((v) => env[v] !== undefined && env[v] !== '');
+}
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
@@ -63,7 +73,8 @@ export function parseFileConfig(raw: unknown, source = 'config'): FileConfig {
   return r.data;
 }
 
-export function readConfigFile(path: string): FileConfig {
+/** Reads and validates a config file; `secrets` are the kinds of `…File` secrets this process reads (all by default). */
+export function readConfigFile(path: string, secrets: Iterable<SecretKind> = SECRET_KINDS): FileConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -79,36 +90,48 @@ export function readConfigFile(path: string): FileConfig {
   } catch (err) {
     throw new ConfigError(`config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${String(err)}`);
   }
-  return parseFileConfig(raw, `config file ${path}`);
+  const source = `config file ${path}`;
+  const secretFiles = resolveSecretFiles(raw, { kinds: new Set(secrets), baseDir: dirname(path) });
+  if (secretFiles.problems.length > 0) {
+    throw new ConfigError(`${source} is invalid:\n  - ${secretFiles.problems.join('\n  - ')}`, secretFiles.problems);
+  }
+  return parseFileConfig(secretFiles.config, source);
 }
 
-export type Environment = z.output<typeof envSchema>;
-
-/** The environment alone, validated (for commands that need no config file, such as migrate). */
-export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Readonly<Environment> {
-  const e = envSchema.safeParse(env);
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const e = schema.safeParse(env);
   if (!e.success) {
     const problems = issuesToProblems(e.error, 'environment ');
     throw new ConfigError(`environment is invalid:\n  - ${problems.join('\n  - ')}`, problems);
   }
-  return Object.freeze(e.data);
+  return e.data;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const e = { data: loadEnvironment(env) };
-  const configPath = resolve(e.data.SMSMESH_CONFIG);
-  const file = readConfigFile(configPath);
+/** DATABASE_URL alone, for commands that read nothing else (migrate). */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return parseEnv(envSchema.pick({ DATABASE_URL: true }), env).DATABASE_URL;
+}
+
+export interface LoadOptions {
+  /** The kinds of `…File` secrets this process reads; the others are withheld. Default: all. */
+  secrets?: Iterable<SecretKind>;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Readonly<Config> {
+  const e = parseEnv(envSchema, env);
+  const configPath = resolve(e.SMSMESH_CONFIG);
+  const file = readConfigFile(configPath, opts.secrets);
   return deepFreeze({
     ...file,
-    natsUrl: e.data.NATS_URL,
-    databaseUrl: e.data.DATABASE_URL,
-    dataDir: resolve(e.data.SMSMESH_DATA_DIR),
-    port: e.data.PORT,
-    host: e.data.HOST,
-    metricsPort: e.data.METRICS_PORT,
-    logLevel: e.data.LOG_LEVEL,
+    natsUrl: e.NATS_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.SMSMESH_DATA_DIR),
+    port: e.PORT,
+    host: e.HOST,
+    metricsPort: e.METRICS_PORT,
+    logLevel: e.LOG_LEVEL,
     configPath,
-    nice: e.data.SMSMESH_NICE,
+    nice: e.SMSMESH_NICE,
   });
 }
 

@@ -111,6 +111,11 @@ export const fileConfigSchema = z
         maxTextLength: z.number().int().min(1).default(1600),
         /** A status read (GET /v1/messages/{id}) that the database does not answer in this time gets 503. */
         statusReadTimeoutMs: z.number().int().min(50).max(60_000).default(1000),
+        /**
+         * On SIGTERM an edge answers /readyz 503 this long while still serving, so load balancers (HAProxy
+         * health checks, Kubernetes endpoints) stop sending before it closes its listener.
+         */
+        drainDelayMs: z.number().int().min(0).max(120_000).default(0),
       })
       .prefault({}),
   })

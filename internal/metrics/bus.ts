@@ -1,7 +1,15 @@
-/** Metrics of the bus shared by every role of a process: messages dead-lettered. */
-import { Counter, type Registry } from 'prom-client';
+/** Metrics every gateway process has about its bus: the NATS link (read at scrape time) and dead letters. */
+import { Counter, Gauge, type Registry } from 'prom-client';
 
-export function createBusMetrics(registry: Registry) {
+export function createBusMetrics(registry: Registry, connected: () => boolean) {
+  new Gauge({
+    name: 'smsmesh_nats_connected',
+    help: '1 while this process is connected to NATS, 0 while it is reconnecting.',
+    registers: [registry],
+    collect() {
+      this.set(connected() ? 1 : 0);
+    },
+  });
   return {
     deadLetters: new Counter({
       name: 'smsmesh_dead_letters_total',

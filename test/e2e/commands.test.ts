@@ -17,7 +17,7 @@ function run(entry: string, args: string[], env: Record<string, string> = {}) {
 }
 
 describe('commands', () => {
-  it.each(['smsmesh', 'edge', 'connector', 'status-writer', 'dlr-writer', 'smsc-sim', 'migrate'])('%s --help prints usage and exits 0', (entry) => {
+  it.each(['smsmesh', 'edge', 'connector', 'status-writer', 'dlr-writer', 'smsc-sim', 'migrate', 'entrypoint'])('%s --help prints usage and exits 0', (entry) => {
     const r = run(entry, ['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Usage:/);

@@ -46,7 +46,8 @@ describe.each(['postgres', 'embedded'] as const)('connector faults on %s', (back
     });
     front = await spawnGateway({
       entry: 'smsmesh',
-      args: ['--roles', 'edge,status-writer'],
+      // The connector runs apart and needs no database: the front may keep the embedded one when asked to.
+      args: ['--roles', 'edge,status-writer', ...(backend === 'embedded' ? ['--embedded-database'] : [])],
       configPath,
       natsUrl: nats.url,
       databaseUrl,

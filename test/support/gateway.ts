@@ -24,6 +24,8 @@ export interface StackConfig {
   apiKey: string;
   ackWaitMs?: number;
   publishTimeoutMs?: number;
+  /** The config file's `api` section. */
+  api?: Record<string, unknown>;
 }
 
 export function writeConfig(dir: string, c: StackConfig): string {
@@ -44,6 +46,7 @@ export function writeConfig(dir: string, c: StackConfig): string {
       { id: 'other-client', apiKey: `${c.apiKey}-other` },
     ],
     nats: { ackWaitMs: c.ackWaitMs ?? 5000, publishTimeoutMs: c.publishTimeoutMs ?? 2000, duplicateWindowMs: 120_000 },
+    ...(c.api ? { api: c.api } : {}),
   };
   const path = join(dir, 'smsmesh.json');
   writeFileSync(path, JSON.stringify(config, null, 2));

@@ -181,8 +181,10 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       const { s, port } = await spawnGateway('smsmesh', 'smsmesh', true);
       edgeUrls.push(`http://127.0.0.1:${port}`);
       await waitHttpOk(`${edgeUrls[0]}/readyz`, 90_000, s.child, `smsmesh (see ${join(o.logDir, 'smsmesh.log')})`);
+      // An edge is ready before any bind is up (JetStream queues); measure from the moment binds are up too.
+      await waitHttpOk(`${edgeUrls[0]}/readyz/carriers`, 90_000, s.child, `smsmesh binds (see ${join(o.logDir, 'smsmesh.log')})`);
     } else {
-      // The writer migrates the database; the connector binds; then the edges, which report ready once binds are up.
+      // The writer migrates the database; the connector binds; then the edges; then every carrier has a bind up.
       const w = await spawnGateway('status-writer', 'status-writer', false);
       await waitHttpOk(`http://127.0.0.1:${w.metricsPort}/healthz`, 90_000, w.s.child, 'status-writer');
       const c = await spawnGateway('connector', 'connector', false);
@@ -194,6 +196,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
         edgeUrls.push(url);
         await waitHttpOk(`${url}/readyz`, 90_000, e.s.child, `${e.s.info.name} (see ${join(o.logDir, `${e.s.info.name}.log`)})`);
       }
+      if (edgeUrls[0]) await waitHttpOk(`${edgeUrls[0]}/readyz/carriers`, 90_000, c.s.child, `connector binds (see ${join(o.logDir, 'connector.log')})`);
     }
     return {
       layout: o.layout,

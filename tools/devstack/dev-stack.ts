@@ -85,7 +85,8 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
   while (!ready) {
     if (gateway.exitCode !== null) break;
     try {
-      ready = (await fetch(`${base}/readyz`)).ok;
+      // Ready to accept, and the simulator bound, so the first curl is delivered at once.
+      ready = (await fetch(`${base}/readyz`)).ok && (await fetch(`${base}/readyz/carriers`)).ok;
     } catch {
       // not listening yet
     }

@@ -1,0 +1,143 @@
+/**
+ * Each gateway container of each overlay gets what its role reads and nothing else: environment variables
+ * (from the environment schema, by the role table in internal/app/role-needs.ts), the config file, and the
+ * secret files its role resolves. The config loads with the pod's own files, as the process will load it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { envRead, planDatabase, ROLE_NEEDS, type Command, type Role } from '../../internal/app/role-needs.js';
+import { ENV_VARS, loadConfig } from '../../internal/config/load.js';
+import type { SecretKind } from '../../internal/config/secret-files.js';
+import { tempDir } from '../support/gateway.js';
+import { containerEnv, find, materializeVolumes, mountedFiles, podTemplates, selects, type Container, type PodTemplate } from '../support/k8s-pods.js';
+import { renderOverlay, type K8sObject, type Overlay } from '../support/kustomize.js';
+
+const COMMANDS = Object.keys(ROLE_NEEDS) as Command[];
+/** Where each kind of secret is named in the config file. */
+const SECRET_FIELDS: Record<SecretKind, (cfg: RawConfig) => string[]> = {
+  apiKeys: (c) => (c.clients ?? []).map((x) => x.apiKeyFile).filter((f): f is string => !!f),
+  smppPasswords: (c) => (c.carriers ?? []).map((x) => x.smpp?.passwordFile).filter((f): f is string => !!f),
+};
+interface RawConfig {
+  clients?: { apiKeyFile?: string }[];
+  carriers?: { smpp?: { host: string; port: number; passwordFile?: string } }[];
+}
+
+interface GatewayContainer {
+  pod: PodTemplate;
+  container: Container;
+  command: Command;
+}
+
+function gatewayContainers(objects: K8sObject[]): GatewayContainer[] {
+  return podTemplates(objects).flatMap((pod) =>
+    pod.spec.containers
+      .filter((c) => /(^|\/)smsmesh:/.test(c.image))
+      .map((container) => {
+        const command = container.args?.[0] as Command;
+        return { pod, container, command };
+      }),
+  );
+}
+
+const tmp = tempDir('smsmesh-role-env-');
+afterAll(() => tmp.remove());
+
+describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
+  const objects = renderOverlay(overlay, join(tmp.path, overlay));
+  const gateway = gatewayContainers(objects);
+
+  it('runs every role from the production image, each in its own workload', () => {
+    expect(gateway.map((g) => g.command).sort()).toEqual(['connector', 'edge', 'migrate', 'status-writer']);
+    for (const g of gateway) expect(COMMANDS, `${g.pod.id} args ${JSON.stringify(g.container.args)}`).toContain(g.command);
+  });
+
+  describe.each(['edge', 'connector', 'status-writer', 'migrate'] as Command[])('%s', (command) => {
+    const g = () => gateway.find((x) => x.command === command)!;
+    const env = () => containerEnv(g().container, objects, g().pod);
+
+    it('sets only variables the code reads, and only those its role reads', () => {
+      const set = Object.keys(env());
+      for (const v of set) expect(ENV_VARS, `${v} is not a variable smsmesh reads (internal/config/load.ts)`).toContain(v);
+      const read = command === 'migrate' ? new Set(ROLE_NEEDS.migrate.env) : envRead(new Set([command as Role]), planDatabase(new Set([command as Role]), false, env().DATABASE_URL));
+      for (const v of set) expect(read.has(v as never), `${command} does not read ${v}`).toBe(true);
+    });
+
+    it('sets what the role needs and has no cluster default for', () => {
+      const e = env();
+      const needs = ROLE_NEEDS[command];
+      if (needs.database !== 'none') expect(e.DATABASE_URL, 'DATABASE_URL').toMatch(/^postgres:\/\//);
+      if (command === 'migrate') return;
+      expect(e.NATS_URL).toMatch(/^nats:\/\//);
+      expect(e.SMSMESH_CONFIG).toMatch(/^\//);
+      const ports = new Map((g().container.ports ?? []).map((p) => [p.name, p.containerPort]));
+      if (command === 'edge') expect(Number(e.PORT)).toBe(ports.get('http'));
+      else expect(Number(e.METRICS_PORT)).toBe(ports.get('metrics'));
+    });
+
+    it('points NATS_URL, DATABASE_URL and the carriers at Services of the overlay (or outside the cluster)', () => {
+      const e = env();
+      const services = objects.filter((o) => o.kind === 'Service');
+      const check = (host: string, port: number, what: string) => {
+        if (host.includes('.')) return; // outside the cluster (the external PostgreSQL, a carrier's SMSC)
+        const svc = services.find((s) => s.metadata.name === host);
+        expect(svc, `${what}: no Service ${host}`).toBeDefined();
+        const spec = svc!.spec as { ports: { port: number }[]; selector: Record<string, string> };
+        expect(spec.ports.map((p) => p.port), `${what}: Service ${host}`).toContain(port);
+        expect(podTemplates(objects).some((p) => selects({ matchLabels: spec.selector }, p.labels)), `${what}: Service ${host} has no pods`).toBe(true);
+      };
+      for (const u of (e.NATS_URL ?? '').split(',').filter(Boolean)) check(new URL(u).hostname, Number(new URL(u).port || 4222), 'NATS_URL');
+      if (e.DATABASE_URL) check(new URL(e.DATABASE_URL).hostname, Number(new URL(e.DATABASE_URL).port || 5432), 'DATABASE_URL');
+      if (command === 'connector') {
+        const cfg = parseYaml(readConfigText(g())) as RawConfig;
+        for (const c of cfg.carriers ?? []) check(c.smpp!.host, c.smpp!.port, 'carrier SMSC');
+      }
+    });
+
+    it('mounts the config file and exactly the secrets its role reads; the config loads from them', () => {
+      if (command === 'migrate') {
+        expect(g().container.volumeMounts ?? []).toEqual([]);
+        return;
+      }
+      const root = join(tmp.path, overlay, command);
+      const toHost = materializeVolumes(g().container, g().pod, objects, root);
+      const e = env();
+      const raw = parseYaml(readConfigText(g())) as RawConfig;
+      const kinds = ROLE_NEEDS[command].secrets;
+      const wanted = new Set([e.SMSMESH_CONFIG!, ...kinds.flatMap((k) => SECRET_FIELDS[k](raw))]);
+      const mounted = mountedFiles(g().container, g().pod, objects).flatMap((m) => Object.keys(m.files).map((f) => `${m.mountPath}/${f}`));
+      expect(mounted.sort()).toEqual([...wanted].sort());
+
+      // The config with in-pod paths moved under `root`, loaded as the process loads it.
+      const configPath = toHost(e.SMSMESH_CONFIG!);
+      let text = readFileSync(configPath, 'utf8');
+      for (const m of mountedFiles(g().container, g().pod, objects)) text = text.replaceAll(`${m.mountPath}/`, `${toHost(m.mountPath)}/`);
+      writeFileSync(configPath, text);
+      const config = loadConfig({ ...e, SMSMESH_CONFIG: configPath }, { secrets: kinds });
+      const fileText = (inPod: string) => readFileSync(toHost(inPod), 'utf8').replace(/\r?\n$/, '');
+      raw.clients?.forEach((c, i) => {
+        if (kinds.includes('apiKeys') && c.apiKeyFile) expect(config.clients[i]!.apiKey).toBe(fileText(c.apiKeyFile));
+        else expect(config.clients[i]!.apiKey, 'an API key this role does not read').toMatch(/^withheld-/);
+      });
+      raw.carriers?.forEach((c, i) => {
+        if (kinds.includes('smppPasswords') && c.smpp?.passwordFile) expect(config.carriers[i]!.smpp.password).toBe(fileText(c.smpp.passwordFile));
+      });
+    });
+  });
+
+  function readConfigText(g: GatewayContainer): string {
+    const path = containerEnv(g.container, objects, g.pod).SMSMESH_CONFIG!;
+    const m = mountedFiles(g.container, g.pod, objects).find((x) => path.startsWith(`${x.mountPath}/`))!;
+    return m.files[path.slice(m.mountPath.length + 1)]!;
+  }
+
+  it('keeps secrets out of the ConfigMaps', () => {
+    for (const cm of objects.filter((o) => o.kind === 'ConfigMap')) {
+      const text = JSON.stringify(cm.data);
+      expect(text, cm.metadata.name).not.toMatch(/apiKey:|password:|postgres:\/\/[^@\s]+:[^@\s]+@/);
+    }
+    expect(find(objects, 'Namespace', 'smsmesh')).toBeDefined();
+  });
+});
