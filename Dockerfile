@@ -11,6 +11,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci runs it as postinstall: the project's fixes to dependencies (see the script).
+COPY scripts/patch-dependencies.mjs ./scripts/patch-dependencies.mjs
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY cmd ./cmd
@@ -27,7 +29,10 @@ RUN npm run build:tools
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts/patch-dependencies.mjs ./scripts/patch-dependencies.mjs
+# No dependency's install scripts run; the project's own fixes are applied, and checked, explicitly.
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN node scripts/patch-dependencies.mjs && node scripts/patch-dependencies.mjs --check
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production

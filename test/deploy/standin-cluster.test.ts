@@ -15,7 +15,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplay, type ImageLayout } from '../support/dockerfile-replay.js';
 import { ROOT, tempDir, waitFor } from '../support/gateway.js';
-import { containerEnv, dataOf, expandVars, materializeVolumes, mountedFiles, podTemplates, selects, type Container, type PodTemplate, type Probe } from '../support/k8s-pods.js';
+import { containerEnv, dataOf, emptyDirMounts, expandVars, materializeVolumes, mountedFiles, podTemplates, selects, type Container, type PodTemplate, type Probe } from '../support/k8s-pods.js';
 import { render, type K8sObject } from '../support/kustomize.js';
 import { startNatsNodes, type NatsNode } from '../support/nats-from-config.js';
 import { freePort } from '../support/ports.js';
@@ -166,7 +166,7 @@ describe('overlays/dev as local processes', () => {
     mkdirSync(volumes, { recursive: true });
     chmodSync(volumes, 0o755);
     const toHost = materializeVolumes(c, t, objects, volumes);
-    const mounts = mountedFiles(c, t, objects).map((m) => m.mountPath);
+    const mounts = [...mountedFiles(c, t, objects).map((m) => m.mountPath), ...emptyDirMounts(c, t)];
     const podEnv = containerEnv(c, objects, t);
     const env: Record<string, string> = { ...layout.env, PATH: process.env.PATH ?? '' };
     for (const [k, v] of Object.entries(podEnv)) env[k] = rewrite(v, own, toHost, mounts);

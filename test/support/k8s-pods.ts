@@ -159,13 +159,27 @@ export function mountedFiles(c: Container, pod: PodTemplate, objects: K8sObject[
   return out;
 }
 
+/** Where a container mounts emptyDir volumes (scratch space the pod may write). */
+export function emptyDirMounts(c: Container, pod: PodTemplate): string[] {
+  return (c.volumeMounts ?? []).filter((m) => (pod.spec.volumes ?? []).find((v) => v.name === m.name)?.emptyDir !== undefined).map((m) => m.mountPath);
+}
+
 /**
  * Writes a container's ConfigMap and Secret volumes under `root` (root + mountPath), owned by `fsGroup` as
- * the kubelet makes them, and returns a function that maps an in-pod path to where it is on this machine.
+ * the kubelet makes them, creates its emptyDir volumes there writable by the pod's user, and returns a function
+ * that maps an in-pod path to where it is on this machine.
  */
 export function materializeVolumes(c: Container, pod: PodTemplate, objects: K8sObject[], root: string): (inPod: string) => string {
   const mounts = mountedFiles(c, pod, objects);
   const fsGroup = pod.spec.securityContext?.fsGroup as number | undefined;
+  const runAs = (pod.spec.securityContext?.runAsUser as number | undefined) ?? 1000;
+  const scratch = emptyDirMounts(c, pod);
+  for (const mountPath of scratch) {
+    const dir = join(root, mountPath);
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o770);
+    if (process.getuid?.() === 0) chownSync(dir, runAs, fsGroup ?? runAs);
+  }
   for (const m of mounts) {
     const dir = join(root, m.mountPath);
     mkdirSync(dir, { recursive: true });
@@ -177,8 +191,9 @@ export function materializeVolumes(c: Container, pod: PodTemplate, objects: K8sO
       if (fsGroup !== undefined && process.getuid?.() === 0) chownSync(p, 0, fsGroup);
     }
   }
+  const mapped = [...mounts.map((m) => m.mountPath), ...scratch];
   return (inPod) => {
-    const m = mounts.find((x) => inPod === x.mountPath || inPod.startsWith(`${x.mountPath}/`));
+    const m = mapped.find((x) => inPod === x || inPod.startsWith(`${x}/`));
     return m ? join(root, inPod) : inPod;
   };
 }
