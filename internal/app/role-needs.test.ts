@@ -38,11 +38,12 @@ describe('what roles read', () => {
     for (const needs of Object.values(ROLE_NEEDS)) for (const v of needs.env) expect(ENV_VARS).toContain(v);
   });
 
-  it('reads METRICS_PORT only without an edge, and the data folder only with the embedded database', () => {
+  it('reads METRICS_PORT only without an edge, and the data folder with the embedded database or a connector (its journal)', () => {
     expect(envRead(set('connector'), { kind: 'none', edgeWithout: false }).has('METRICS_PORT')).toBe(true);
     expect(envRead(set('edge', 'connector'), { kind: 'none', edgeWithout: true }).has('METRICS_PORT')).toBe(false);
-    expect(envRead(set(...ROLES), { kind: 'embedded' }).has('SMSMESH_DATA_DIR')).toBe(true);
-    expect(envRead(set(...ROLES), { kind: 'postgres' }).has('SMSMESH_DATA_DIR')).toBe(false);
+    expect(envRead(set('edge', 'status-writer'), { kind: 'embedded' }).has('SMSMESH_DATA_DIR')).toBe(true);
+    expect(envRead(set('edge', 'status-writer'), { kind: 'postgres' }).has('SMSMESH_DATA_DIR')).toBe(false);
+    expect(envRead(set('connector'), { kind: 'none', edgeWithout: false }).has('SMSMESH_DATA_DIR')).toBe(true);
   });
 
   it('gives each role only its own secrets', () => {
