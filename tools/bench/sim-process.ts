@@ -1,5 +1,7 @@
 /** The parent's handle on a bench SMSC simulator process (sim-child.js): start, counters, down/up, stop. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { packageRoot } from '../../internal/core/paths.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BehaviourPatch, SimulatorOptions } from '../smsc-sim/simulator.js';
@@ -32,7 +34,9 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'sim-child.js');
+// Beside this file once compiled; from the sources (tests run them), the compiled copy under dist/.
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CHILD = existsSync(join(HERE, 'sim-child.js')) ? join(HERE, 'sim-child.js') : join(packageRoot(), 'dist', 'tools', 'bench', 'sim-child.js');
 
 type Reply = { type: 'ready' } | { type: 'started'; port: number } | { type: 'reply'; reqId: number; value: SimStats } | { type: 'error'; reqId: number; error: string };
 
