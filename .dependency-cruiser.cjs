@@ -3,7 +3,7 @@
  * cmd → internal/app → the roles' domains → bus, smpp, db → routing, sms → core. Tools and tests may use the
  * product; the product never uses them. Each rule says why it exists.
  */
-const DOMAIN = '^internal/(api|app|bus|config|connector|core|db|inbound|ingest|log|metrics|routing|sms|smpp|status)/';
+const DOMAIN = '^internal/(api|app|bus|config|connector|core|db|frontdoor|inbound|ingest|log|metrics|natsapi|routing|schedule|sms|smpp|status)/';
 
 module.exports = {
   forbidden: [
@@ -68,7 +68,7 @@ module.exports = {
       severity: 'error',
       comment: 'The bus carries domain messages; SMPP and SQL stay in their own layers.',
       from: { path: '^internal/bus/' },
-      to: { path: '^internal/(smpp|db|status|inbound|connector|api|app|ingest)/' },
+      to: { path: '^internal/(smpp|db|status|inbound|connector|api|app|ingest|frontdoor|natsapi|schedule)/' },
     },
     {
       name: 'pure-domain-does-no-io',
@@ -85,6 +85,20 @@ module.exports = {
       to: { path: '^internal/api/' },
     },
     {
+      name: 'domain-never-imports-the-nats-api',
+      severity: 'error',
+      comment: 'The NATS API is the other front door: a transport over internal/frontdoor, like internal/api, and nothing below uses it.',
+      from: { path: '^internal/', pathNot: '^internal/(natsapi|app)/' },
+      to: { path: '^internal/natsapi/' },
+    },
+    {
+      name: 'transports-stay-apart',
+      severity: 'error',
+      comment: 'HTTP and NATS share the front door, never each other: what one does, the other gets through internal/frontdoor.',
+      from: { path: '^internal/api/' },
+      to: { path: '^internal/natsapi/' },
+    },
+    {
       name: 'only-cmd-imports-app',
       severity: 'error',
       comment: 'internal/app composes roles into processes; nothing below it may reach up.',
@@ -96,14 +110,14 @@ module.exports = {
       severity: 'error',
       comment: 'Connectors talk SMPP, writers talk SQL; they meet only through bus messages.',
       from: { path: '^internal/connector/' },
-      to: { path: '^internal/(db|status|inbound|api|ingest)/' },
+      to: { path: '^internal/(db|status|inbound|api|ingest|frontdoor|natsapi)/' },
     },
     {
       name: 'writers-know-no-smpp',
       severity: 'error',
       comment: 'The status and inbound writers work on domain events, never on PDUs or sessions.',
       from: { path: '^internal/(status|inbound)/' },
-      to: { path: '^internal/(smpp|connector|api|ingest)/' },
+      to: { path: '^internal/(smpp|connector|api|ingest|frontdoor|natsapi|schedule)/' },
     },
   ],
   options: {

@@ -8,6 +8,7 @@ import { connectBus } from '../bus/connection.js';
 import { createDeadLetterSink, type DeadLetterSink } from '../bus/dead-letters.js';
 import { createPublisher, type Publisher } from '../bus/publisher.js';
 import { ensureTopology } from '../bus/topology.js';
+import { ensureBuckets } from '../bus/buckets.js';
 import type { Config } from '../config/load.js';
 import { openDatabase, pingDatabase, type Database } from '../db/client.js';
 import { createPgStatusStore } from '../status/pg-status-store.js';
@@ -44,9 +45,16 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
       connectorAckWaitMs: config.nats.ackWaitMs,
       deadLetterMaxAgeMs: config.nats.deadLetterMaxAgeMs,
       carriers: config.carriers,
+      scheduling: config.scheduling,
     },
     log,
   );
+  await ensureBuckets(bus, {
+    replicas: config.nats.replicas,
+    idempotencyTtlMs: config.idempotency.ttlMs,
+    idempotencyStorage: config.idempotency.storage,
+    maxAheadMs: config.scheduling.maxAheadMs,
+  });
   const publisher = createPublisher(bus);
   const busMetrics = createBusMetrics(registry);
   const deadLetters = createDeadLetterSink({

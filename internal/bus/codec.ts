@@ -24,6 +24,9 @@ function num(o: Record<string, unknown>, k: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new CodecError(`field ${k} must be a number`);
   return v;
 }
+function optNum(o: Record<string, unknown>, k: string): number | undefined {
+  return o[k] === undefined || o[k] === null ? undefined : num(o, k);
+}
 
 export function decodeMt(data: Uint8Array): MtMessage {
   let o: Record<string, unknown>;
@@ -46,6 +49,8 @@ export function decodeMt(data: Uint8Array): MtMessage {
     encoding,
     segments: num(o, 'segments'),
     acceptedAt: num(o, 'acceptedAt'),
+    sendAt: optNum(o, 'sendAt'),
+    validUntil: optNum(o, 'validUntil'),
   };
 }
 
@@ -112,8 +117,8 @@ export function encodeInbound(part: InboundPart): Uint8Array {
   return enc.encode(JSON.stringify(part));
 }
 
-/** An accepted event is derived from the MT message itself (the status writer reads SMS_MT). */
-export function acceptedFromMt(m: MtMessage): StatusEvent {
+/** An accepted event is derived from the MT message itself (the status writer reads SMS_MT, and SMS_SCHEDULED for held ones). */
+export function acceptedFromMt(m: MtMessage, scheduled = false): StatusEvent {
   const { text: _text, ...message } = m;
-  return { kind: 'accepted', message };
+  return scheduled ? { kind: 'accepted', message, scheduled: true } : { kind: 'accepted', message };
 }

@@ -48,6 +48,8 @@ export async function startConnector(deps: {
   log: Logger;
   /** Reconnect jitter source of every bind (default Math.random). */
   random?: () => number;
+  /** Whether a message was canceled by its client (checked before every submit). */
+  isCanceled?: (id: string) => boolean;
 }): Promise<Connector> {
   const actors: BindActor[] = [];
   for (const c of deps.carriers) {
@@ -113,6 +115,7 @@ export async function startConnector(deps: {
           metrics: deps.metrics,
           log: deps.log,
           ...(deps.random ? { random: deps.random } : {}),
+          ...(deps.isCanceled ? { isCanceled: deps.isCanceled } : {}),
         }),
       );
     }

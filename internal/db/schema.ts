@@ -37,12 +37,21 @@ export const messages = pgTable(
     lastStatAt: tstz('last_stat_at'),
     error: text('error'),
     acceptedAt: tstz('accepted_at'),
+    // Set for messages sent with a sendAt (held in SMS_SCHEDULED until then) and a validity.
+    sendAt: tstz('send_at'),
+    validUntil: tstz('valid_until'),
     submittedAt: tstz('submitted_at'),
     doneAt: tstz('done_at'),
     updatedAt: tstz('updated_at').notNull().default(sql`now()`),
   },
   (t) => [
-    index('messages_client_accepted_idx').on(t.clientId, t.acceptedAt),
+    // GET /v1/messages lists a client's messages newest first, keyset-paginated on (accepted_at, id): one index range
+    // scan per page. Filters on `to` and clientRef get their own; none of these columns changes after the accepted
+    // row is written, so status updates stay heap-only (HOT). No index names `status` for the same reason: a status
+    // filter walks the client's index newest first (see tools/bench/list-plan.ts for the measured plans).
+    index('messages_client_accepted_idx').on(t.clientId, t.acceptedAt, t.id),
+    index('messages_client_to_idx').on(t.clientId, t.to, t.acceptedAt, t.id),
+    index('messages_client_ref_idx').on(t.clientId, t.clientRef, t.acceptedAt, t.id).where(sql`${t.clientRef} is not null`),
     // How receipts of one-part messages find them. Not unique: an SMSC that reuses ids must not fail a batch.
     index('messages_carrier_smsc_idx').on(t.carrier, t.smscMessageId).where(sql`${t.parts} = 1`),
   ],

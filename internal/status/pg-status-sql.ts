@@ -39,6 +39,11 @@ export interface AcceptedRow {
   segments: number;
   encoding: string;
   at: number;
+  /** 'scheduled' (read from SMS_SCHEDULED) or 'accepted' (from SMS_MT), and its rank. */
+  st: string;
+  rk: number;
+  send: number | null;
+  valid: number | null;
 }
 export interface SubmittedRow {
   id: string;
@@ -67,20 +72,28 @@ export interface FailedRow {
   at: number;
 }
 
-/** Inserts messages or, when another event created the row first, fills their descriptive fields; never touches status. */
+/**
+ * Inserts messages (status scheduled or accepted) or, when another event created the row first, fills their descriptive
+ * fields; raises a scheduled message to accepted when it is released, and otherwise never touches status.
+ */
 export function upsertAccepted(json: string): SQL {
   return sql`
     insert into ${MESSAGES} as m (${M.id}, ${M.clientId}, ${M.clientRef}, ${M.carrier}, ${M.to}, ${M.from}, ${M.segments}, ${M.encoding},
-      ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.updatedAt})
-    select distinct on (r.id) r.id, r.client, r.ref, r.carrier, r."to", r."from", r.segments, r.encoding, 'accepted', ${ACCEPTED}, ${ts(sql`r.at`)}, now()
+      ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.sendAt}, ${M.validUntil}, ${M.updatedAt})
+    select distinct on (r.id) r.id, r.client, r.ref, r.carrier, r."to", r."from", r.segments, r.encoding, r.st, r.rk, ${ts(sql`r.at`)},
+      case when r.send is not null then ${ts(sql`r.send`)} end, case when r.valid is not null then ${ts(sql`r.valid`)} end, now()
     from jsonb_to_recordset(${json}::jsonb)
-      as r(id text, client text, ref text, carrier text, "to" text, "from" text, segments int, encoding text, at float8)
-    order by r.id, r.at
+      as r(id text, client text, ref text, carrier text, "to" text, "from" text, segments int, encoding text, at float8,
+           st text, rk int, send float8, valid float8)
+    order by r.id, r.rk desc, r.at
     on conflict (${M.id}) do update set
       ${M.clientId} = excluded.${M.clientId}, ${M.clientRef} = excluded.${M.clientRef}, ${M.to} = excluded.${M.to},
       ${M.from} = excluded.${M.from}, ${M.segments} = excluded.${M.segments}, ${M.encoding} = excluded.${M.encoding},
-      ${M.acceptedAt} = excluded.${M.acceptedAt}, ${M.updatedAt} = now()
-    where m.${M.acceptedAt} is null`;
+      ${M.acceptedAt} = excluded.${M.acceptedAt}, ${M.sendAt} = excluded.${M.sendAt}, ${M.validUntil} = excluded.${M.validUntil},
+      ${M.status} = case when m.${M.statusRank} < excluded.${M.statusRank} then excluded.${M.status} else m.${M.status} end,
+      ${M.statusRank} = greatest(m.${M.statusRank}, excluded.${M.statusRank}),
+      ${M.updatedAt} = now()
+    where m.${M.acceptedAt} is null or m.${M.statusRank} < excluded.${M.statusRank}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Where the status writer's events come from: accepted MT messages (SMS_MT, durable status-accepted), the
+ * Where the status writer's events come from: accepted MT messages (SMS_MT, durable status-accepted), held ones
+ * (SMS_SCHEDULED, status-scheduled: recorded `scheduled`), the
  * connectors' event batches (SMS_EVENTS, status-writer) and dead-lettered MT messages (SMS_DEAD, status-dead),
  * which end as `failed` so that every accepted message reaches a recorded final state.
  */
@@ -53,5 +54,6 @@ export async function openStatusSources(
     { source: await open(Streams.mt, Durables.statusAccepted, (m) => [acceptedFromMt(decodeMt(m.data))]), maxMessages: Math.max(batchSize, 100) },
     { source: await open(Streams.events, Durables.statusWriter, (m) => decodeEvents(m.data)), maxMessages: 16 },
     { source: await open(Streams.dead, Durables.statusDead, (m) => failureFromDeadMt(m, now())), maxMessages: 100 },
+    { source: await open(Streams.scheduled, Durables.statusScheduled, (m) => [acceptedFromMt(decodeMt(m.data), true)]), maxMessages: 1000 },
   ];
 }
