@@ -106,6 +106,20 @@ module.exports = {
       to: { path: '^internal/app/' },
     },
     {
+      name: 'client-stands-alone',
+      severity: 'error',
+      comment: 'smsmesh/client is what other services import: it speaks the wire contract and must not drag the gateway in.',
+      from: { path: '^client/' },
+      to: { path: '^(internal|cmd|tools|test)/' },
+    },
+    {
+      name: 'gateway-does-not-use-the-client',
+      severity: 'error',
+      comment: 'The client is for callers of the API; the gateway serves it.',
+      from: { path: '^(internal|cmd)/' },
+      to: { path: '^client/' },
+    },
+    {
       name: 'connector-and-writers-stay-apart',
       severity: 'error',
       comment: 'Connectors talk SMPP, writers talk SQL; they meet only through bus messages.',

@@ -24,6 +24,10 @@ export interface StackConfig {
   apiKey: string;
   ackWaitMs?: number;
   publishTimeoutMs?: number;
+  /** Clients besides test-client and other-client. */
+  moreClients?: { id: string; apiKey: string; rateLimit?: number }[];
+  /** Top-level config sections (api, scheduling, idempotency …). */
+  sections?: Record<string, unknown>;
 }
 
 export function writeConfig(dir: string, c: StackConfig): string {
@@ -42,8 +46,10 @@ export function writeConfig(dir: string, c: StackConfig): string {
     clients: [
       { id: 'test-client', apiKey: c.apiKey },
       { id: 'other-client', apiKey: `${c.apiKey}-other` },
+      ...(c.moreClients ?? []),
     ],
     nats: { ackWaitMs: c.ackWaitMs ?? 5000, publishTimeoutMs: c.publishTimeoutMs ?? 2000, duplicateWindowMs: 120_000 },
+    ...c.sections,
   };
   const path = join(dir, 'smsmesh.json');
   writeFileSync(path, JSON.stringify(config, null, 2));
