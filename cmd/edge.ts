@@ -7,6 +7,7 @@ await runProcess({
   usage:
     'Usage: smsmesh-edge [--help]\n\nRuns the HTTP API only. GET /v1/messages/{id} needs DATABASE_URL (the embedded database is per process).',
   withDatabase: (config) => config.databaseUrl !== undefined,
+  probePort: (config) => config.port,
   async start(rt) {
     return [await startEdge(rt)];
   },

@@ -13,6 +13,7 @@ await runProcess({
     'Runs the HTTP edge, the SMPP connector and the status (DLR) writer in one process, or only the roles named.',
   withDatabase: roles.set.has('edge') || roles.set.has('status-writer'),
   options: { roles: { type: 'string' } },
+  probePort: (config) => (roles.set.has('edge') ? config.port : undefined),
   async start(rt) {
     const stops = [];
     const writer = roles.set.has('status-writer') ? await startStatusRole(rt) : undefined;

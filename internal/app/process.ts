@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from '../config/load.js';
 import { errorMessage } from '../core/errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { openRuntime, type Runtime } from './runtime.js';
+import { startStartupProbe } from './startup-probe.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -22,6 +23,8 @@ export interface ProcessSpec {
   options?: Record<string, { type: 'string' | 'boolean' }>;
   /** Starts the roles; returns them in the order they must stop. */
   start(rt: Runtime): Promise<Stoppable[]>;
+  /** The HTTP port that answers /healthz and /readyz (503 with the reason) while the runtime starts. */
+  probePort?: (config: Readonly<Config>) => number | undefined;
 }
 
 export const ENVIRONMENT_HELP = `Environment:
@@ -91,7 +94,11 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
   let roles: Stoppable[];
   try {
     const withDatabase = typeof spec.withDatabase === 'function' ? spec.withDatabase(config) : spec.withDatabase;
-    rt = await openRuntime({ config, log, name: spec.name, withDatabase });
+    const probePort = spec.probePort?.(config);
+    const probe = probePort !== undefined ? await startStartupProbe({ port: probePort, host: config.host, log }) : undefined;
+    rt = await openRuntime({ config, log, name: spec.name, withDatabase, onPhase: (p) => probe?.setPhase(p) });
+    // The role's own listener takes the port over.
+    await probe?.close();
     roles = await spec.start(rt);
   } catch (err) {
     log.fatal({ err: errorMessage(err) }, 'start-up failed');

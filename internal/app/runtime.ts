@@ -32,10 +32,19 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(opts: { config: Readonly<Config>; log: Logger; name: string; withDatabase: boolean }): Promise<Runtime> {
+export async function openRuntime(opts: {
+  config: Readonly<Config>;
+  log: Logger;
+  name: string;
+  withDatabase: boolean;
+  /** Told what start-up waits for now (the startup probe's /readyz reason). */
+  onPhase?: (detail: string) => void;
+}): Promise<Runtime> {
   const { config, log } = opts;
   const registry = createRegistry({ role: opts.name });
+  opts.onPhase?.(`waiting for NATS at ${config.natsUrl}`);
   const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log });
+  opts.onPhase?.('creating JetStream streams, consumers and buckets');
   await ensureTopology(
     bus.jsm,
     {
@@ -65,6 +74,7 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
   let database: Database | undefined;
   let store: StatusStore | undefined;
   if (opts.withDatabase) {
+    opts.onPhase?.('opening the database');
     database = await openDatabase({
       url: config.databaseUrl,
       dataDir: join(config.dataDir, 'pglite'),
