@@ -52,6 +52,8 @@ export interface FailedEvent {
   id: string;
   carrier: string;
   status: Extract<FinalStatus, 'rejected' | 'failed' | 'expired' | 'canceled'>;
+  /** Set only when the message's accepted event may never be recorded (a dead letter that breaks the schema). */
+  clientId?: string;
   error: string;
   at: number;
 }

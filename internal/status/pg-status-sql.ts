@@ -67,6 +67,8 @@ export interface ReceiptRow {
 export interface FailedRow {
   id: string;
   carrier: string;
+  /** Known when the failure comes from a dead letter whose accepted event could never be read. */
+  client: string | null;
   status: string;
   error: string;
   at: number;
@@ -253,12 +255,13 @@ export function settleMessages(idsJson: string): SQL {
 /** Moves messages to the connector's final verdict unless they already have one; creates them if need be. */
 export function applyFailed(json: string): SQL {
   return sql`
-    insert into ${MESSAGES} as m (${M.id}, ${M.carrier}, ${M.status}, ${M.statusRank}, ${M.error}, ${M.doneAt}, ${M.updatedAt})
-    select distinct on (r.id) r.id, r.carrier, r.status, ${FINAL}, r.error, ${ts(sql`r.at`)}, now()
-    from jsonb_to_recordset(${json}::jsonb) as r(id text, carrier text, status text, error text, at float8)
+    insert into ${MESSAGES} as m (${M.id}, ${M.carrier}, ${M.clientId}, ${M.status}, ${M.statusRank}, ${M.error}, ${M.doneAt}, ${M.updatedAt})
+    select distinct on (r.id) r.id, r.carrier, r.client, r.status, ${FINAL}, r.error, ${ts(sql`r.at`)}, now()
+    from jsonb_to_recordset(${json}::jsonb) as r(id text, carrier text, client text, status text, error text, at float8)
     order by r.id, r.at
     on conflict (${M.id}) do update set
       ${M.status} = excluded.${M.status}, ${M.statusRank} = ${FINAL}, ${M.error} = excluded.${M.error},
+      ${M.clientId} = coalesce(m.${M.clientId}, excluded.${M.clientId}),
       ${M.doneAt} = excluded.${M.doneAt}, ${M.updatedAt} = now()
     where m.${M.statusRank} < ${FINAL}
     returning m.${M.status} as status`;

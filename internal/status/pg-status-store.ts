@@ -58,7 +58,7 @@ function partition(events: readonly StatusEvent[]): Batch {
         b.receipts.push(receiptRow(e, i));
         break;
       case 'failed':
-        b.failed.push({ id: e.id, carrier: e.carrier, status: e.status, error: e.error, at: e.at });
+        b.failed.push({ id: e.id, carrier: e.carrier, client: e.clientId ?? null, status: e.status, error: e.error, at: e.at });
         break;
       default:
         assertNever(e, 'status event');

@@ -5,7 +5,7 @@
  * which end as `failed` so that every accepted message reaches a recorded final state.
  */
 import type { JsMsg } from '@nats-io/jetstream';
-import { acceptedFromMt, decodeEvents, decodeMt } from '../bus/codec.js';
+import { acceptedFromMt, decodeEvents, decodeMt, peekMtIdentity } from '../bus/codec.js';
 import type { Bus } from '../bus/connection.js';
 import { DeadLetterHeaders, type DeadLetterSink } from '../bus/dead-letters.js';
 import type { WorkSource } from '../bus/delivery.js';
@@ -14,14 +14,11 @@ import { Durables, Streams } from '../bus/subjects.js';
 import type { Logger } from '../log/logger.js';
 import type { FailedEvent, StatusEvent } from '../sms/events.js';
 
-/** A dead-lettered MT as the failure it is; nothing when its body cannot be read (no id to record it under). */
+/** A dead-lettered MT as the failure it is; nothing when no id can be read from it (nothing to record it under). */
 export function failureFromDeadMt(m: Pick<JsMsg, 'data' | 'headers'>, now: number): FailedEvent[] {
-  let mt;
-  try {
-    mt = decodeMt(m.data);
-  } catch {
-    return [];
-  }
+  // Dead-lettered because it broke the schema, perhaps: its id and carrier are all it takes to record it.
+  const mt = peekMtIdentity(m.data);
+  if (!mt) return [];
   const reason = m.headers?.get(DeadLetterHeaders.reason) || 'unknown';
   const detail = m.headers?.get(DeadLetterHeaders.detail) || '';
   const at = Date.parse(m.headers?.get(DeadLetterHeaders.at) ?? '');
@@ -33,6 +30,7 @@ export function failureFromDeadMt(m: Pick<JsMsg, 'data' | 'headers'>, now: numbe
       status: 'failed',
       error: `dead-lettered (${reason})${detail ? `: ${detail}` : ''}`,
       at: Number.isFinite(at) ? at : now,
+      ...(mt.clientId !== undefined ? { clientId: mt.clientId } : {}),
     },
   ];
 }
