@@ -54,7 +54,7 @@ describe('the MT wire schema', () => {
   });
 
   it('still finds the id of a broken message, so it can be recorded failed', () => {
-    expect(peekMtIdentity(enc.encode(JSON.stringify({ ...good, to: 'nope' })))).toEqual({ id: good.id, carrier: 'acme' });
+    expect(peekMtIdentity(enc.encode(JSON.stringify({ ...good, to: 'nope' })))).toEqual({ id: good.id, carrier: 'acme', clientId: 'billing' });
     expect(peekMtIdentity(enc.encode('{"to":"+447700900123"}'))).toBeUndefined();
   });
 });
