@@ -81,6 +81,49 @@ function countFinals(into: Partial<Record<FinalStatus, number>>, rows: readonly 
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+/** The columns of a message as a client sees it. */
+const viewColumns = {
+  id: messages.id,
+  status: messages.status,
+  carrier: messages.carrier,
+  to: messages.to,
+  from: messages.from,
+  segments: messages.segments,
+  encoding: messages.encoding,
+  clientRef: messages.clientRef,
+  smscMessageId: messages.smscMessageId,
+  error: messages.error,
+  acceptedAt: messages.acceptedAt,
+  sendAt: messages.sendAt,
+  validUntil: messages.validUntil,
+  submittedAt: messages.submittedAt,
+  doneAt: messages.doneAt,
+};
+
+/**
+ * The query behind one page of GET /v1/messages, built but not run: the store runs it, the listing benchmark
+ * (tools/bench/list-plan.ts) explains the very same statement on a large table.
+ */
+export function listQuery(db: Db, clientId: string, f: ListFilter) {
+  const conds: SQL[] = [eq(messages.clientId, clientId)];
+  if (f.status !== undefined) conds.push(eq(messages.status, f.status));
+  if (f.to !== undefined) conds.push(eq(messages.to, f.to));
+  if (f.clientRef !== undefined) conds.push(eq(messages.clientRef, f.clientRef));
+  if (f.since !== undefined) conds.push(gte(messages.acceptedAt, new Date(f.since)));
+  if (f.until !== undefined) conds.push(lt(messages.acceptedAt, new Date(f.until)));
+  if (f.after !== undefined) {
+    conds.push(sql`(${messages.acceptedAt}, ${messages.id}) < (${new Date(f.after.at).toISOString()}::timestamptz, ${f.after.id})`);
+  } else {
+    conds.push(sql`${messages.acceptedAt} is not null`);
+  }
+  return db
+    .select(viewColumns)
+    .from(messages)
+    .where(and(...conds))
+    .orderBy(desc(messages.acceptedAt), desc(messages.id))
+    .limit(f.limit + 1);
+}
+
 /**
  * The store borrows `database`: close() waits for in-flight calls and refuses new ones, but the database is
  * closed by whoever opened it (it may serve other users).
@@ -138,23 +181,6 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     await db.execute(insertOrphans(JSON.stringify(events.map(receiptRow))));
   }
 
-  const viewColumns = {
-    id: messages.id,
-    status: messages.status,
-    carrier: messages.carrier,
-    to: messages.to,
-    from: messages.from,
-    segments: messages.segments,
-    encoding: messages.encoding,
-    clientRef: messages.clientRef,
-    smscMessageId: messages.smscMessageId,
-    error: messages.error,
-    acceptedAt: messages.acceptedAt,
-    sendAt: messages.sendAt,
-    validUntil: messages.validUntil,
-    submittedAt: messages.submittedAt,
-    doneAt: messages.doneAt,
-  };
   type Row = { [K in keyof typeof viewColumns]: (typeof viewColumns)[K]['_']['data'] | null } & { id: string; status: MessageStatus; carrier: string };
   const toView = (row: Row): MessageView => ({
     ...row,
@@ -164,7 +190,6 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     submittedAt: iso(row.submittedAt as Date | null),
     doneAt: iso(row.doneAt as Date | null),
   });
-
   async function getMessage(id: string, clientId: string): Promise<MessageView | null> {
     const [row] = await db
       .select(viewColumns)
@@ -179,23 +204,7 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
    * says whether there is a next page.
    */
   async function listMessages(clientId: string, f: ListFilter): Promise<ListPage> {
-    const conds: SQL[] = [eq(messages.clientId, clientId)];
-    if (f.status !== undefined) conds.push(eq(messages.status, f.status));
-    if (f.to !== undefined) conds.push(eq(messages.to, f.to));
-    if (f.clientRef !== undefined) conds.push(eq(messages.clientRef, f.clientRef));
-    if (f.since !== undefined) conds.push(gte(messages.acceptedAt, new Date(f.since)));
-    if (f.until !== undefined) conds.push(lt(messages.acceptedAt, new Date(f.until)));
-    if (f.after !== undefined) {
-      conds.push(sql`(${messages.acceptedAt}, ${messages.id}) < (${new Date(f.after.at).toISOString()}::timestamptz, ${f.after.id})`);
-    } else {
-      conds.push(sql`${messages.acceptedAt} is not null`);
-    }
-    const rows = (await db
-      .select(viewColumns)
-      .from(messages)
-      .where(and(...conds))
-      .orderBy(desc(messages.acceptedAt), desc(messages.id))
-      .limit(f.limit + 1)) as Row[];
+    const rows = (await listQuery(db, clientId, f)) as Row[];
     const more = rows.length > f.limit;
     const page = more ? rows.slice(0, f.limit) : rows;
     const last = page[page.length - 1];
