@@ -2,6 +2,7 @@
  * A JetStream key-value bucket as the gateway uses it: compare-and-set writes that go through the PubAck inbox (one
  * publish each, like every other durable write here), reads and watches through the KV client.
  */
+import { JetStreamApiError, StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { Bus } from './connection.js';
 import { PubAckError } from './pub-ack-inbox.js';
@@ -45,12 +46,16 @@ export async function ensureBucket(bus: Pick<Bus, 'js' | 'jsm'>, o: BucketOption
   const kvm = new Kvm(bus.js);
   const stream = `KV_${o.name}`;
   const ttlNs = o.ttlMs * 1_000_000;
+  let info;
   try {
-    const info = await bus.jsm.streams.info(stream);
-    if (info.config.max_age !== ttlNs) await bus.jsm.streams.update(stream, { ...info.config, max_age: ttlNs });
-  } catch {
-    await kvm.create(o.name, { history: 1, ttl: o.ttlMs, storage: o.storage === 'memory' ? ('memory' as never) : ('file' as never), replicas: o.replicas });
+    info = await bus.jsm.streams.info(stream);
+  } catch (err) {
+    if (!(err instanceof JetStreamApiError && err.status === 404)) throw err;
+    await kvm.create(o.name, { history: 1, ttl: o.ttlMs, storage: o.storage === 'memory' ? StorageType.Memory : StorageType.File, replicas: o.replicas });
+    return;
   }
+  // A changed TTL applies to the existing bucket (storage cannot change in place; a new storage needs a new bucket).
+  if (info.config.max_age !== ttlNs) await bus.jsm.streams.update(stream, { ...info.config, max_age: ttlNs });
 }
 
 export async function openKvStore(bus: Pick<Bus, 'js' | 'pubAcks'>, bucket: string, timeoutMs = 2000): Promise<KvStore> {

@@ -26,7 +26,7 @@ describe('start-up while NATS is unreachable', () => {
     db = await createTestDatabase();
     natsPort = await freePort();
     const configPath = writeConfig(dir.path, { apiKey: API_KEY, carriers: [{ id: 'uk', prefixes: ['+44'], port: smsc.port }] });
-    gw = await spawnGateway({ entry: 'smsmesh', configPath, natsUrl: `nats://127.0.0.1:${natsPort}`, databaseUrl: db.url, dataDir: dir.path, http: true, logDir: dir.path });
+    gw = await spawnGateway({ entry: 'smsmesh', configPath, natsUrl: `nats://127.0.0.1:${natsPort}`, databaseUrl: db.url, dataDir: dir.path, http: true, logDir: dir.path, until: 'alive' });
   });
 
   afterAll(async () => {

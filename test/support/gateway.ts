@@ -77,6 +77,11 @@ export async function spawnGateway(opts: {
   logDir: string;
   name?: string;
   env?: Record<string, string>;
+  /**
+   * 'started' (default): return once the roles run. 'alive': once /healthz answers at all — a process still starting
+   * (waiting for NATS, opening the database) answers it with a `starting` field.
+   */
+  until?: 'started' | 'alive';
 }): Promise<GatewayProcess> {
   const port = opts.http ? await freePort() : undefined;
   const metricsPort = await freePort();
@@ -129,7 +134,7 @@ export async function spawnGateway(opts: {
     if (child.exitCode !== null) throw new Error(`${opts.entry} exited with ${child.exitCode}; see ${logFile}`);
     try {
       const r = await fetch(`${baseUrl}/healthz`);
-      if (r.ok) break;
+      if (r.ok && (opts.until === 'alive' || (((await r.json()) as { starting?: string }).starting === undefined))) break;
     } catch {
       // not up yet
     }
