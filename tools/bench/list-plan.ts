@@ -69,9 +69,11 @@ export async function runListPlan(o: ListPlanOptions): Promise<PlanResult[]> {
            s.status, s.rank, 1, 'smsc-' || g, a.at, a.at + interval '1 second', a.at + interval '3 seconds', a.at + interval '3 seconds'
          from generate_series(${from}, ${to}) g
          cross join lateral (select timestamptz 'epoch' + (${t0} + (g::float8 / ${o.rows}) * ${30 * DAY}) * interval '1 millisecond' as at) a
+         -- (g / 10) % 1000: the state must not follow the client (g % 10), or some client would have no failures at all.
+         cross join lateral (select (g / 10) % 1000 as k) h
          cross join lateral (select case
-             when g % 1000 < 970 then 'delivered' when g % 1000 < 985 then 'undeliverable' when g % 1000 < 990 then 'failed'
-             when g % 1000 < 995 then 'expired' when g % 1000 < 998 then 'rejected' else 'submitted' end as status) s0
+             when h.k < 970 then 'delivered' when h.k < 985 then 'undeliverable' when h.k < 990 then 'failed'
+             when h.k < 995 then 'expired' when h.k < 998 then 'rejected' else 'submitted' end as status) s0
          cross join lateral (select s0.status, case when s0.status = 'submitted' then ${r.submitted} else ${r.delivered} end as rank) s`,
       );
       o.out(`  ${to.toLocaleString('en')} rows (${Math.round((Date.now() - started) / 1000)} s)`);
