@@ -13,7 +13,8 @@ const PAGE = `<!doctype html>
 <body><div id="api-reference"></div><script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body>
 </html>
 `;
-const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#api-reference', deepLinking: true });\n`;
+// validatorUrl null: Swagger UI's default badge would send the document's URL to an outside validator.
+const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#api-reference', deepLinking: true, validatorUrl: null });\n`;
 
 const ASSETS: Readonly<Record<string, string>> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
