@@ -23,8 +23,8 @@ const target: LoadTarget =
   o.target === 'kannel'
     ? { kind: 'kannel', urls: o.urls, username: o.kannelUser!, password: o.kannelPassword!, dlrUrl: o.dlrUrl!, dlrMask: o.dlrMask }
     : o.natsUrl
-      ? { kind: 'nats', urls: [o.natsUrl], apiKey: o.apiKey!, batchSize: o.batchSize, requesters: o.requesters }
-      : { kind: 'smsmesh', urls: o.urls, apiKey: o.apiKey!, batchSize: o.batchSize };
+      ? { kind: 'nats', urls: [o.natsUrl], apiKey: o.apiKey!, batchSize: o.batchSize, requesters: o.requesters, keys: o.keys }
+      : { kind: 'smsmesh', urls: o.urls, apiKey: o.apiKey!, batchSize: o.batchSize, keys: o.keys };
 // Batches: --rate counts messages, the schedule counts requests. NATS requesters are closed-loop: the schedule only
 // fixes how long they run.
 const perRequest = target.kind === 'kannel' ? 1 : o.batchSize;

@@ -60,6 +60,7 @@ Load generator:
                            --requesters closed-loop requesters for each run's duration (the rate only sets the duration;
                            the verdict's rate checks do not apply)
   --requesters <n>         NATS API requesters (default 50)
+  --no-idempotency-keys    send no Idempotency-Key: the unkeyed accept path (one JetStream write per message, not three)
   --workers <n>            generator processes (default 1)
   --sockets <n>            keep-alive sockets per target, all workers (default 256)
   --max-in-flight <n>      outstanding requests before arrivals are dropped and counted (default 2000)
@@ -105,6 +106,7 @@ export interface BenchOptions {
   batchSize: number;
   natsApi: boolean;
   requesters: number;
+  keys: boolean;
   workers: number;
   sockets: number;
   maxInFlight: number;
@@ -154,6 +156,7 @@ export const BENCH_OPTIONS = {
   'batch-size': { type: 'string' },
   'nats-api': { type: 'boolean' },
   requesters: { type: 'string' },
+  'no-idempotency-keys': { type: 'boolean' },
   sockets: { type: 'string' },
   'max-in-flight': { type: 'string' },
   mix: { type: 'string' },
@@ -239,6 +242,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       batchSize: numberFlag('batch-size', values['batch-size'], 1, isPositiveInteger, 'a positive integer'),
       natsApi: values['nats-api'] === true,
       requesters: numberFlag('requesters', values.requesters, 50, isPositiveInteger, 'a positive integer'),
+      keys: values['no-idempotency-keys'] !== true,
       sockets: numberFlag('sockets', values.sockets, 256, isPositiveInteger, 'a positive integer'),
       maxInFlight: numberFlag('max-in-flight', values['max-in-flight'], 2000, isPositiveInteger, 'a positive integer'),
       mix,

@@ -55,8 +55,8 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     name: 'smsmesh',
     label,
     target: o.natsApi
-      ? { kind: 'nats', urls: [stack.nats.url], apiKey: stack.apiKey, batchSize: o.batchSize, requesters: o.requesters }
-      : { kind: 'smsmesh', urls: stack.edgeUrls, apiKey: stack.apiKey, batchSize: o.batchSize },
+      ? { kind: 'nats', urls: [stack.nats.url], apiKey: stack.apiKey, batchSize: o.batchSize, requesters: o.requesters, keys: o.keys }
+      : { kind: 'smsmesh', urls: stack.edgeUrls, apiKey: stack.apiKey, batchSize: o.batchSize, keys: o.keys },
     meter,
     stackGroups,
     submits: async () => (await stack.sim.stats()).submits,
@@ -77,6 +77,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       tps: o.tps,
       front: o.natsApi ? `NATS API, ${o.requesters} requesters` : 'HTTP',
       ...(o.batchSize > 1 ? { 'batch size': o.batchSize } : {}),
+      ...(o.keys ? {} : { 'idempotency keys': 'off' }),
       ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
       processes: stack.gateway.map((g) => g.name),
     },

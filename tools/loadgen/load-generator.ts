@@ -19,6 +19,8 @@ export interface SmsmeshTarget {
   apiKey: string;
   /** Messages per request: 1 = POST /v1/messages; more = POST /v1/messages/batch, each item with its own idempotencyKey. */
   batchSize?: number;
+  /** Send each message's key as its Idempotency-Key (default true); false measures the unkeyed accept path. */
+  keys?: boolean;
 }
 
 /** The NATS API (sms.api.v1.send, or .batch with batchSize > 1), driven by closed-loop requesters. */
@@ -28,6 +30,7 @@ export interface NatsApiTarget {
   urls: string[];
   apiKey: string;
   batchSize?: number;
+  keys?: boolean;
   /** Concurrent requesters, each sending its next request when the previous one is answered. */
   requesters: number;
 }
@@ -125,8 +128,10 @@ type RequestBuilder = (m: BenchMessage, base: string) => HttpRequest;
 type AcceptReader = (status: number, body: string, m: BenchMessage) => string | undefined;
 
 /** The body of a batch request for these messages (HTTP and NATS send the same). */
-export function batchBody(ms: readonly BenchMessage[]): string {
-  return JSON.stringify({ messages: ms.map((m) => ({ to: m.to, from: m.from, text: m.text, clientRef: m.key, idempotencyKey: m.key })) });
+export function batchBody(ms: readonly BenchMessage[], keys = true): string {
+  return JSON.stringify({
+    messages: ms.map((m) => (keys ? { to: m.to, from: m.from, text: m.text, clientRef: m.key, idempotencyKey: m.key } : { to: m.to, from: m.from, text: m.text, clientRef: m.key })),
+  });
 }
 
 /** From a batch answer: the accepted ids, and an error key per refused item (its status). */
@@ -154,7 +159,7 @@ function smsmeshProtocol(t: SmsmeshTarget): { build: RequestBuilder; accept: Acc
       return {
         method: 'POST',
         path: `${base}/v1/messages`,
-        headers: ['content-type: application/json', auth, `idempotency-key: ${m.key}`],
+        headers: t.keys === false ? ['content-type: application/json', auth] : ['content-type: application/json', auth, `idempotency-key: ${m.key}`],
         body,
       };
     },
@@ -275,7 +280,7 @@ export async function runLoad(o: LoadOptions, onSecond: (r: SecondReport) => voi
     const ms = Array.from({ length: batchSize }, (_, k) => mix.at(g * batchSize + k));
     const t = targets[g % targets.length]!;
     const sentAt = performance.now();
-    t.pool.request({ method: 'POST', path: `${t.path}/v1/messages/batch`, headers: ['content-type: application/json', batchAuth], body: batchBody(ms) }, (err, res) => {
+    t.pool.request({ method: 'POST', path: `${t.path}/v1/messages/batch`, headers: ['content-type: application/json', batchAuth], body: batchBody(ms, o.target.kind !== 'smsmesh' || o.target.keys !== false) }, (err, res) => {
       if (err || !res) {
         settle(undefined, (err as HttpError | undefined)?.code ?? 'request_error', intended, sentAt);
         return;

@@ -28,6 +28,8 @@ Options:
   --nats <url>             smsmesh over the NATS API (sms.api.v1.send, or .batch with --batch-size) at this nats:// URL
                            instead of HTTP: closed-loop requesters for --duration s (--rate is then not used)
   --requesters <n>         NATS API: concurrent requesters, each sending its next request when answered (default 50)
+  --no-idempotency-keys    send no Idempotency-Key (the key stays the clientRef): measures the unkeyed accept path,
+                           one JetStream write per message instead of three
   --kannel-user <u>        sendsms username (kannel target)
   --kannel-password <p>    sendsms password (kannel target)
   --dlr-url <url>          Kannel dlr-url base (kannel target; k, p, t and s=%d are appended)
@@ -56,6 +58,7 @@ export interface LoadgenOptions {
   batchSize: number;
   natsUrl: string | undefined;
   requesters: number;
+  keys: boolean;
   kannelUser: string | undefined;
   kannelPassword: string | undefined;
   dlrUrl: string | undefined;
@@ -83,6 +86,7 @@ export const LOADGEN_OPTIONS = {
   'batch-size': { type: 'string' },
   nats: { type: 'string' },
   requesters: { type: 'string' },
+  'no-idempotency-keys': { type: 'boolean' },
   'kannel-user': { type: 'string' },
   'kannel-password': { type: 'string' },
   'dlr-url': { type: 'string' },
@@ -161,6 +165,7 @@ export function parseLoadgenArgs(argv: string[], env: NodeJS.ProcessEnv = proces
         batchSize: positiveNumber('batch-size', values['batch-size'], 1, true),
         natsUrl: values.nats,
         requesters: positiveNumber('requesters', values.requesters, 50, true),
+        keys: values['no-idempotency-keys'] !== true,
         kannelUser: values['kannel-user'],
         kannelPassword: values['kannel-password'],
         dlrUrl: values['dlr-url'],

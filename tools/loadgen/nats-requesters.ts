@@ -52,10 +52,10 @@ export async function runNatsRequesters(o: LoadOptions & { target: NatsApiTarget
       const h = natsHeaders();
       h.set('Authorization', `Bearer ${t.apiKey}`);
       let body: string;
-      if (batchSize > 1) body = batchBody(ms);
+      if (batchSize > 1) body = batchBody(ms, t.keys !== false);
       else {
         const m = ms[0]!;
-        h.set('Idempotency-Key', m.key);
+        if (t.keys !== false) h.set('Idempotency-Key', m.key);
         body = JSON.stringify({ to: m.to, from: m.from, text: m.text, clientRef: m.key });
       }
       const t0 = performance.now();
