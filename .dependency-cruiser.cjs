@@ -3,7 +3,7 @@
  * cmd → internal/app → the roles' domains → bus, smpp, db → routing, sms → core. Tools and tests may use the
  * product; the product never uses them. Each rule says why it exists.
  */
-const DOMAIN = '^internal/(api|app|bus|config|connector|core|db|inbound|ingest|log|metrics|routing|sms|smpp|status)/';
+const DOMAIN = '^internal/(api|app|bus|config|connector|core|db|frontdoor|inbound|ingest|log|metrics|natsapi|routing|schedule|sms|smpp|status)/';
 
 module.exports = {
   forbidden: [
@@ -46,7 +46,7 @@ module.exports = {
       name: 'product-uses-no-dev-dependencies',
       severity: 'error',
       comment: 'Production installs omit devDependencies (npm ci --omit=dev): a runtime import of one fails there only.',
-      from: { path: '^(internal|cmd)/', pathNot: ['\\.test\\.ts$', '/test-[^/]+\\.ts$', '^cmd/(bench|bench-bind|loadgen|smsc-sim|dev|drills)\\.ts$'] },
+      from: { path: '^(internal|cmd)/', pathNot: ['\\.test\\.ts$', '/test-[^/]+\\.ts$', '^cmd/(bench|bench-bind|bench-list|loadgen|smsc-sim|dev|drills)\\.ts$'] },
       to: { dependencyTypes: ['npm-dev'] },
     },
     {
@@ -68,7 +68,7 @@ module.exports = {
       severity: 'error',
       comment: 'The bus carries domain messages; SMPP and SQL stay in their own layers.',
       from: { path: '^internal/bus/' },
-      to: { path: '^internal/(smpp|db|status|inbound|connector|api|app|ingest)/' },
+      to: { path: '^internal/(smpp|db|status|inbound|connector|api|app|ingest|frontdoor|natsapi|schedule)/' },
     },
     {
       name: 'pure-domain-does-no-io',
@@ -85,6 +85,20 @@ module.exports = {
       to: { path: '^internal/api/' },
     },
     {
+      name: 'domain-never-imports-the-nats-api',
+      severity: 'error',
+      comment: 'The NATS API is the other front door: a transport over internal/frontdoor, like internal/api, and nothing below uses it.',
+      from: { path: '^internal/', pathNot: '^internal/(natsapi|app)/' },
+      to: { path: '^internal/natsapi/' },
+    },
+    {
+      name: 'transports-stay-apart',
+      severity: 'error',
+      comment: 'HTTP and NATS share the front door, never each other: what one does, the other gets through internal/frontdoor.',
+      from: { path: '^internal/api/' },
+      to: { path: '^internal/natsapi/' },
+    },
+    {
       name: 'only-cmd-imports-app',
       severity: 'error',
       comment: 'internal/app composes roles into processes; nothing below it may reach up.',
@@ -92,18 +106,32 @@ module.exports = {
       to: { path: '^internal/app/' },
     },
     {
+      name: 'client-stands-alone',
+      severity: 'error',
+      comment: 'smsmesh/client is what other services import: it speaks the wire contract and must not drag the gateway in.',
+      from: { path: '^client/' },
+      to: { path: '^(internal|cmd|tools|test)/' },
+    },
+    {
+      name: 'gateway-does-not-use-the-client',
+      severity: 'error',
+      comment: 'The client is for callers of the API; the gateway serves it.',
+      from: { path: '^(internal|cmd)/' },
+      to: { path: '^client/' },
+    },
+    {
       name: 'connector-and-writers-stay-apart',
       severity: 'error',
       comment: 'Connectors talk SMPP, writers talk SQL; they meet only through bus messages.',
       from: { path: '^internal/connector/' },
-      to: { path: '^internal/(db|status|inbound|api|ingest)/' },
+      to: { path: '^internal/(db|status|inbound|api|ingest|frontdoor|natsapi)/' },
     },
     {
       name: 'writers-know-no-smpp',
       severity: 'error',
       comment: 'The status and inbound writers work on domain events, never on PDUs or sessions.',
       from: { path: '^internal/(status|inbound)/' },
-      to: { path: '^internal/(smpp|connector|api|ingest)/' },
+      to: { path: '^internal/(smpp|connector|api|ingest|frontdoor|natsapi|schedule)/' },
     },
   ],
   options: {

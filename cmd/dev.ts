@@ -4,6 +4,8 @@ import { runDevStack } from '../tools/devstack/dev-stack.js';
 
 const usage = `Usage: node dist/cmd/dev.js [--port 8080] [--smsc-port 2775] [--data-dir .data] [--help]
 
+Listens on 127.0.0.1 unless HOST is set (e.g. HOST=0.0.0.0 to be reached from other machines).
+
 Starts nats-server with JetStream (unless NATS_URL or 127.0.0.1:4222 answers), the SMSC simulator and the
 gateway with all roles (embedded database unless DATABASE_URL is set), then prints an API key and a curl line.`;
 
@@ -29,6 +31,8 @@ try {
   await runDevStack({
     dataDir: values['data-dir'],
     port: Number(values.port),
+    // A development gateway answers this machine only, unless HOST says otherwise (the gateway's own default is 0.0.0.0).
+    host: process.env.HOST ?? '127.0.0.1',
     smscPort: Number(values['smsc-port']),
     natsUrl: process.env.NATS_URL,
     out: (line) => process.stdout.write(`${line}\n`),

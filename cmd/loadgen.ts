@@ -20,27 +20,35 @@ if (args.kind === 'error') {
 }
 const o = args.options;
 const target: LoadTarget =
-  o.target === 'smsmesh'
-    ? { kind: 'smsmesh', urls: o.urls, apiKey: o.apiKey! }
-    : { kind: 'kannel', urls: o.urls, username: o.kannelUser!, password: o.kannelPassword!, dlrUrl: o.dlrUrl!, dlrMask: o.dlrMask };
+  o.target === 'kannel'
+    ? { kind: 'kannel', urls: o.urls, username: o.kannelUser!, password: o.kannelPassword!, dlrUrl: o.dlrUrl!, dlrMask: o.dlrMask }
+    : o.natsUrl
+      ? { kind: 'nats', urls: [o.natsUrl], apiKey: o.apiKey!, batchSize: o.batchSize, requesters: o.requesters, keys: o.keys }
+      : { kind: 'smsmesh', urls: o.urls, apiKey: o.apiKey!, batchSize: o.batchSize, keys: o.keys };
+// Batches: --rate counts messages, the schedule counts requests. NATS requesters are closed-loop: the schedule only
+// fixes how long they run.
+const perRequest = target.kind === 'kannel' ? 1 : o.batchSize;
+const requestRate = target.kind === 'nats' ? 1000 : o.rate / perRequest;
 
 const fleet = await LoadFleet.start(o.workers);
 process.on('SIGINT', () => {
   void fleet.close().then(() => process.exit(130));
 });
 if (o.warmupS > 0) {
-  const rate = Math.min(o.rate, 500);
-  process.stdout.write(`loadgen: warm-up, ${o.warmupS} s at ${rate}/s (not measured)\n`);
+  const rate = target.kind === 'nats' ? requestRate : Math.max(1, Math.min(o.rate, 500 * perRequest) / perRequest);
+  process.stdout.write(`loadgen: warm-up, ${o.warmupS} s (not measured)\n`);
   await fleet.run({ target, rate, total: totalArrivals(rate, o.warmupS), maxInFlight: o.maxInFlight, sockets: o.sockets, mix: o.mix, runTag: `${o.runTag}w`, requestTimeoutMs: o.timeoutMs });
 }
-const total = totalArrivals(o.rate, o.durationS);
+const total = totalArrivals(requestRate, o.durationS);
 process.stdout.write(
-  `loadgen: ${o.rate}/s for ${o.durationS} s (${total} requests) to ${o.urls.join(', ')}; ${o.workers} worker(s), ${o.sockets} sockets, in-flight cap ${o.maxInFlight}, run tag ${o.runTag}\n`,
+  target.kind === 'nats'
+    ? `loadgen: NATS API at ${o.natsUrl}, ${o.requesters} requesters for ${o.durationS} s${o.batchSize > 1 ? `, batches of ${o.batchSize}` : ''}; ${o.workers} worker(s), run tag ${o.runTag}\n`
+    : `loadgen: ${o.rate} messages/s for ${o.durationS} s (${total} requests${perRequest > 1 ? ` of ${perRequest} messages` : ''}) to ${o.urls.join(', ')}; ${o.workers} worker(s), ${o.sockets} sockets, in-flight cap ${o.maxInFlight}, run tag ${o.runTag}\n`,
 );
 const r = await fleet.run(
   {
     target,
-    rate: o.rate,
+    rate: requestRate,
     total,
     maxInFlight: o.maxInFlight,
     sockets: o.sockets,
@@ -53,7 +61,7 @@ const r = await fleet.run(
     if (o.quiet) return;
     const h = s.latency;
     process.stdout.write(
-      `t=${String(s.second + 1).padStart(4)}s  offered ${s.offered}  accepted ${s.accepted}/s  errors ${errorsText(s.errors)}  dropped ${s.dropped}  late ${s.late}  ` +
+      `t=${String(s.second + 1).padStart(4)}s  ${target.kind === 'nats' ? 'requests' : 'offered'} ${s.offered}  accepted ${s.accepted}/s  errors ${errorsText(s.errors)}  dropped ${s.dropped}  late ${s.late}  ` +
         `in-flight ${s.inFlight}  p50 ${h.percentileMs(50).toFixed(1)}  p99 ${h.percentileMs(99).toFixed(1)}  max ${(h.max / 1000).toFixed(1)} ms\n`,
     );
   },
@@ -63,7 +71,9 @@ await fleet.close();
 const latency = r.latency.summaryMs();
 const service = r.service.summaryMs();
 const failedRequests = Object.values(r.errors).reduce((a, b) => a + b, 0) + r.dropped + r.abandoned;
-const errorRate = r.offered > 0 ? failedRequests / r.offered : 0;
+// Errors count messages (a batch reports each refused item), so they are set against messages offered.
+const offeredMessages = target.kind === 'nats' ? r.sent * perRequest : r.offered * perRequest;
+const errorRate = offeredMessages > 0 ? failedRequests / offeredMessages : 0;
 const checks = [
   { name: `error rate < ${o.maxErrorRate * 100}%`, ok: errorRate < o.maxErrorRate || (o.maxErrorRate === 0 && failedRequests === 0), value: `${(errorRate * 100).toFixed(3)}%` },
   { name: `p99 accept < ${o.p99LimitMs} ms`, ok: latency.p99 < o.p99LimitMs, value: `${latency.p99} ms` },
@@ -76,6 +86,8 @@ const summary = {
   sent: r.sent,
   accepted: r.accepted,
   acceptedPerS: Math.round(r.accepted / o.durationS),
+  requestsPerS: Math.round(r.sent / o.durationS),
+  messagesPerRequest: perRequest,
   errors: r.errors,
   dropped: r.dropped,
   late: r.late,
@@ -88,7 +100,7 @@ const summary = {
   idsFiles: r.idsFiles,
 };
 process.stdout.write(
-  `\naccepted ${r.accepted}/${r.offered} (${summary.acceptedPerS}/s)  errors ${errorsText(r.errors)}  dropped ${r.dropped}  late ${r.late}  abandoned ${r.abandoned}\n` +
+  `\naccepted ${r.accepted}/${offeredMessages} messages (${summary.acceptedPerS}/s) in ${r.sent} requests (${summary.requestsPerS}/s)  errors ${errorsText(r.errors)}  dropped ${r.dropped}  late ${r.late}  abandoned ${r.abandoned}\n` +
     `accept latency from intended start: p50 ${latency.p50}  p95 ${latency.p95}  p99 ${latency.p99}  max ${latency.max} ms\n` +
     `service time (from actual send):    p50 ${service.p50}  p95 ${service.p95}  p99 ${service.p99}  max ${service.max} ms\n` +
     `generator: max lag ${r.maxLagMs} ms, max in flight ${r.maxInFlight}\n` +

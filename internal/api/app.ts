@@ -1,49 +1,50 @@
-/** The edge's HTTP application: composes middleware and routes; no I/O of its own. */
+/** The edge's HTTP application: composes middleware and routes over the front door; no I/O of its own. */
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
-import type { StatusStore } from '../status/status-store.js';
-import type { Acceptor } from '../ingest/accept-message.js';
+import type { AuthResult } from '../frontdoor/client-auth.js';
+import type { FrontDoor } from '../frontdoor/front-door.js';
+import { internalProblem } from '../frontdoor/front-door.js';
 import type { Logger } from '../log/logger.js';
 import type { EdgeMetrics } from '../metrics/edge.js';
-import { bodyLimit } from './middleware/body-limit.js';
-import { apiKeyAuth, type ApiClient, type AuthEnv } from './middleware/auth.js';
-import { clientRateLimit } from './middleware/rate-limit.js';
+import { apiKeyAuth, type AuthEnv } from './middleware/auth.js';
 import { requestMetrics } from './middleware/request-metrics.js';
-import { openApiDocument } from './openapi.js';
-import { problem } from './problem.js';
+import { buildOpenApiDocument, type OpenApiLimits } from './openapi.js';
+import { problem, reply } from './problem.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 
 export interface AppDeps {
-  clients: readonly ApiClient[];
-  accept: Acceptor;
-  store: StatusStore | undefined;
+  frontDoor: FrontDoor;
+  authenticate: (authorization: string | undefined) => AuthResult;
   readiness: () => Promise<ReadinessReport>;
   carriers: () => Promise<ReadinessReport>;
   registry: Registry;
   metrics: EdgeMetrics;
   log: Logger;
-  maxBodyBytes: number;
-  retryAfterS?: number;
+  limits: OpenApiLimits;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use(requestMetrics(deps.metrics));
   app.route('/', healthRoutes({ readiness: deps.readiness, carriers: deps.carriers, registry: deps.registry }));
-  app.get('/openapi.json', (c) => c.json(openApiDocument));
+  const openApi = JSON.stringify(buildOpenApiDocument(deps.limits));
+  app.get('/openapi.json', (c) => c.body(openApi, 200, { 'Content-Type': 'application/json' }));
+  app.route('/', docsRoutes());
 
   const v1 = new Hono<AuthEnv>();
-  v1.use(bodyLimit(deps.maxBodyBytes));
-  v1.use(apiKeyAuth(deps.clients));
-  v1.use(clientRateLimit());
-  v1.route('/messages', messageRoutes({ accept: deps.accept, store: deps.store, retryAfterS: deps.retryAfterS ?? 1 }));
+  v1.use(apiKeyAuth(deps.authenticate));
+  v1.route(
+    '/messages',
+    messageRoutes({ frontDoor: deps.frontDoor, maxBodyBytes: deps.limits.maxBodyBytes, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes }),
+  );
   app.route('/v1', v1);
 
   app.notFound((c) => problem(c, 'notFound', `No route ${c.req.method} ${c.req.path}; see /openapi.json.`));
   app.onError((err, c) => {
     deps.log.error({ err, path: c.req.path }, 'unhandled error in request');
-    return problem(c, 'internal', 'An internal error occurred; it has been logged.');
+    return reply(c, { status: 500, body: internalProblem(), problem: 'internal' });
   });
   return app;
 }

@@ -1,127 +1,227 @@
-/** The OpenAPI 3.1 description of the HTTP API, served at /openapi.json. */
-const problem = {
-  description: 'Problem details (RFC 9457)',
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-};
+/**
+ * The OpenAPI 3.1 document, generated at start-up from the zod schemas that validate the requests (and the limits the
+ * config sets), with zod's own JSON Schema output (OpenAPI 3.1 schemas are JSON Schema 2020-12). Response shapes are
+ * zod schemas too, written for the document. A test fails when a route of the app has no operation here.
+ */
+import { z } from 'zod';
+import { listQuerySchema } from '../frontdoor/list-query.js';
+import { ProblemTypes } from '../frontdoor/problems.js';
+import { ENCODINGS, batchRequestSchema, submitRequestSchema } from '../sms/submit-request.js';
+import { MESSAGE_STATUSES, STATUS_MEANING } from '../sms/status.js';
 
-export const openApiDocument = {
-  openapi: '3.1.0',
-  info: {
-    title: 'smsmesh HTTP API',
-    version: '1',
-    description:
-      'Send SMS and read their status. A 202 answer means the message is durably stored in JetStream and will be delivered or end in a recorded final state.',
-  },
-  components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The API key of a configured client.' } },
-    schemas: {
-      SubmitRequest: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['to', 'from', 'text'],
-        properties: {
-          to: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$', examples: ['+447700900123'] },
-          from: { type: 'string', description: 'Alphanumeric sender (1–11 characters) or a number (up to 15 digits).', examples: ['ACME'] },
-          text: { type: 'string', minLength: 1, maxLength: 1600, description: 'With encoding "auto" (default), GSM 03.38 text is sent as GSM-7 and anything else as UCS-2; long text is split into concatenated segments. With encoding "binary", the payload as hex.' },
-          encoding: { enum: ['auto', 'gsm7', 'ucs2', 'latin1', 'binary'], default: 'auto', description: 'Force an encoding: gsm7 (data_coding 0), ucs2 (8), latin1 (3), binary (4, text is hex).' },
-          clientRef: { type: 'string', pattern: '^[\\x21-\\x7e]{1,64}$', description: 'Your own reference, returned in status.' },
-        },
-      },
-      Accepted: {
-        type: 'object',
-        required: ['id', 'status', 'carrier', 'segments', 'encoding'],
-        properties: {
-          id: { type: 'string', format: 'uuid' },
-          status: { const: 'accepted' },
-          carrier: { type: 'string' },
-          segments: { type: 'integer', minimum: 1 },
-          encoding: { enum: ['gsm7', 'ucs2', 'latin1', 'binary'] },
-        },
-      },
-      MessageStatus: {
-        type: 'object',
-        properties: {
-          id: { type: 'string', format: 'uuid' },
-          status: { enum: ['accepted', 'submitted', 'delivered', 'undeliverable', 'expired', 'rejected', 'failed'] },
-          carrier: { type: 'string' },
-          to: { type: ['string', 'null'] },
-          from: { type: ['string', 'null'] },
-          segments: { type: ['integer', 'null'] },
-          encoding: { type: ['string', 'null'] },
-          clientRef: { type: ['string', 'null'] },
-          smscMessageId: { type: ['string', 'null'] },
-          acceptedAt: { type: ['string', 'null'], format: 'date-time' },
-          submittedAt: { type: ['string', 'null'], format: 'date-time' },
-          doneAt: { type: ['string', 'null'], format: 'date-time' },
-          error: { type: ['string', 'null'] },
-        },
-      },
-      Problem: {
-        type: 'object',
-        required: ['type', 'title', 'status', 'detail'],
-        properties: {
-          type: { type: 'string' },
-          title: { type: 'string' },
-          status: { type: 'integer' },
-          detail: { type: 'string' },
-          errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-        },
+export interface OpenApiLimits {
+  maxTextLength: number;
+  maxBatchSize: number;
+  maxBodyBytes: number;
+  maxBatchBodyBytes: number;
+  idempotencyTtlMs: number;
+}
+
+const onAir = ENCODINGS.filter((e) => e !== 'auto');
+const time = z.string().meta({ format: 'date-time' });
+const nullable = <T extends z.ZodType>(t: T) => t.nullable();
+
+const accepted = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(['accepted', 'scheduled']).meta({ description: '"scheduled" when held until sendAt.' }),
+    carrier: z.string(),
+    segments: z.int().min(1),
+    encoding: z.enum(onAir),
+    sendAt: time.optional(),
+  })
+  .meta({ description: 'Durably stored in JetStream: the message will be sent or end in a recorded final state.' });
+
+const dryRun = z.object({
+  dryRun: z.literal(true),
+  status: z.enum(['accepted', 'scheduled']),
+  carrier: z.string(),
+  segments: z.int().min(1),
+  encoding: z.enum(onAir),
+  sendAt: time.optional(),
+});
+
+const problem = z
+  .object({
+    type: z.string().meta({ examples: ['urn:smsmesh:problem:invalidRequest'] }),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    offset: z.int().optional().meta({ description: 'invalidUtf8: byte offset of the first invalid byte.' }),
+  })
+  .meta({ description: `RFC 9457 problem details. Types: ${Object.keys(ProblemTypes).map((k) => `${k} (${ProblemTypes[k as keyof typeof ProblemTypes].status})`).join(', ')}.` });
+
+const statusDoc = MESSAGE_STATUSES.map((s) => `${s}: ${STATUS_MEANING[s]}`).join('; ');
+
+const messageView = z.object({
+  id: z.uuid(),
+  status: z.enum(MESSAGE_STATUSES).meta({
+    description: `${statusDoc}. Transitions: scheduled → accepted → submitted → (delivered | undeliverable | expired | rejected); scheduled | accepted → canceled | expired; accepted | submitted → failed; never backwards, the first final state wins.`,
+  }),
+  carrier: z.string(),
+  to: nullable(z.string()),
+  from: nullable(z.string()),
+  segments: nullable(z.int()),
+  encoding: nullable(z.string()),
+  clientRef: nullable(z.string()),
+  smscMessageId: nullable(z.string()),
+  acceptedAt: nullable(time),
+  sendAt: nullable(time),
+  validUntil: nullable(time),
+  submittedAt: nullable(time),
+  doneAt: nullable(time),
+  error: nullable(z.string()),
+});
+
+const messageList = z.object({ messages: z.array(messageView), nextCursor: nullable(z.string()).meta({ description: 'Pass as cursor for the next page; null on the last.' }) });
+const batchResults = z.object({
+  results: z.array(z.union([accepted, dryRun, problem])).meta({ description: 'One entry per message, in request order: the single-send answer, or a problem with its status.' }),
+});
+const cancelResult = z.object({
+  id: z.uuid(),
+  status: z.enum(['canceled', 'canceling']).meta({
+    description: '"canceled" (200): it will never be sent. "canceling" (202): it was queued; it ends canceled unless a connector had already taken it, which GET tells.',
+  }),
+});
+
+function schema(t: z.ZodType): Record<string, unknown> {
+  const { $schema: _drop, ...s } = z.toJSONSchema(t, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return s;
+}
+
+const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }]));
+
+export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> {
+  const limits = { maxTextLength: l.maxTextLength, maxBatchSize: l.maxBatchSize };
+  const ttlH = Math.round(l.idempotencyTtlMs / 3600_000);
+  const security = [{ bearer: [] }];
+  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  const dryRunParam = {
+    name: 'dryRun',
+    in: 'query',
+    required: false,
+    schema: { type: 'boolean', default: false },
+    description: 'Validate, route, pick the encoding and count segments without sending (answers 200).',
+  };
+  const listSchema = schema(listQuerySchema) as { properties: Record<string, Record<string, unknown>> };
+  const listParams = Object.entries(listSchema.properties).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return { name, in: 'query', required: false, schema: rest, ...(description ? { description } : {}) };
+  });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'smsmesh API',
+      version: '1',
+      description:
+        'Send SMS and read their status. A 202 answer means the message is durably stored in JetStream and will be delivered or end in a recorded final state. ' +
+        'The same operations are served over NATS (service "smsmesh", subjects sms.api.v1.send|batch|get|list|cancel) with the same bodies and problems.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The API key of a configured client.' } },
+      schemas: {
+        SubmitRequest: schema(submitRequestSchema(limits)),
+        BatchRequest: schema(batchRequestSchema(limits)),
+        Accepted: schema(accepted),
+        DryRun: schema(dryRun),
+        BatchResults: schema(batchResults),
+        MessageStatus: schema(messageView),
+        MessageList: schema(messageList),
+        CancelResult: schema(cancelResult),
+        Problem: schema(problem),
       },
     },
-  },
-  paths: {
-    '/v1/messages': {
-      post: {
-        summary: 'Send an SMS',
-        security: [{ bearer: [] }],
-        parameters: [
-          {
-            name: 'Idempotency-Key',
-            in: 'header',
-            required: false,
-            schema: { type: 'string', maxLength: 128 },
-            description: 'Repeating a request with the same key (within the deduplication window, 10 minutes by default) returns the same id and sends once.',
+    paths: {
+      '/v1/messages': {
+        post: {
+          operationId: 'sendMessage',
+          summary: 'Send an SMS',
+          security,
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', maxLength: 130 },
+              description: `1–128 printable ASCII characters (optionally a quoted string, per draft-ietf-httpapi-idempotency-key-header). A repeat with the same body returns the first answer (header Idempotent-Replayed: true) and sends once; with a different body: 422; while the first is still being stored: 409. Remembered ${ttlH} h.`,
+            },
+            dryRunParam,
+          ],
+          requestBody: { required: true, description: `At most ${l.maxBodyBytes} bytes of UTF-8 JSON.`, content: json('SubmitRequest') },
+          responses: {
+            '202': { description: 'Durably accepted (or scheduled)', content: json('Accepted') },
+            '200': { description: 'Dry run: what would be sent', content: json('DryRun') },
+            ...problems(400, 401, 409, 413, 415, 422, 429, 503),
           },
-        ],
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitRequest' } } } },
-        responses: {
-          '202': { description: 'Durably accepted', content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } } },
-          '400': problem,
-          '401': problem,
-          '413': problem,
-          '415': problem,
-          '422': problem,
-          '429': problem,
-          '503': problem,
+        },
+        get: {
+          operationId: 'listMessages',
+          summary: 'Your messages, newest first (cursor pagination)',
+          security,
+          parameters: listParams,
+          responses: { '200': { description: 'One page', content: json('MessageList') }, ...problems(400, 401, 503) },
         },
       },
-    },
-    '/v1/messages/{id}': {
-      get: {
-        summary: 'Status of a message you sent',
-        security: [{ bearer: [] }],
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-        responses: {
-          '200': { description: 'Status', content: { 'application/json': { schema: { $ref: '#/components/schemas/MessageStatus' } } } },
-          '401': problem,
-          '404': problem,
-          '503': problem,
+      '/v1/messages/batch': {
+        post: {
+          operationId: 'sendBatch',
+          summary: `Send up to ${l.maxBatchSize} SMS in one call`,
+          description: 'Each message is accepted or refused on its own; one bad message never fails the others. Each counts against the rate limit. Idempotency keys go in each message (idempotencyKey), not in a header.',
+          security,
+          parameters: [dryRunParam],
+          requestBody: { required: true, description: `At most ${l.maxBatchBodyBytes} bytes of UTF-8 JSON.`, content: json('BatchRequest') },
+          responses: { '200': { description: 'Per-message results, in request order', content: json('BatchResults') }, ...problems(400, 401, 413, 415, 429) },
         },
       },
-    },
-    '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'The process is up' } } } },
-    '/readyz': {
-      get: {
-        summary: 'Readiness of this edge: NATS connected and the message stream present (carriers are reported apart)',
-        responses: { '200': { description: 'Ready to accept' }, '503': { description: 'Not ready, or stopping' } },
+      '/v1/messages/{id}': {
+        get: {
+          operationId: 'getMessage',
+          summary: 'Status of a message you sent',
+          security,
+          parameters: [idParam],
+          responses: { '200': { description: 'Status', content: json('MessageStatus') }, ...problems(401, 404, 503) },
+        },
+        delete: {
+          operationId: 'cancelMessage',
+          summary: 'Cancel a message that has not been submitted yet',
+          security,
+          parameters: [idParam],
+          responses: {
+            '200': { description: 'Canceled: it will never be sent', content: json('CancelResult') },
+            '202': { description: 'Cancellation recorded for a queued message; GET tells the outcome', content: json('CancelResult') },
+            ...problems(401, 404, 409, 503),
+          },
+        },
       },
-    },
-    '/readyz/carriers': {
-      get: {
-        summary: 'Bind state per carrier, across every connector; not part of /readyz',
-        responses: { '200': { description: 'Every carrier has a bind up' }, '503': { description: 'Some carrier has none' } },
+      '/openapi.json': { get: { operationId: 'openApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      '/docs': { get: { operationId: 'docs', summary: 'Browsable API reference', responses: { '200': { description: 'HTML' } } } },
+      '/docs/{asset}': {
+        get: {
+          operationId: 'docsAsset',
+          summary: 'Assets of the API reference page',
+          parameters: [{ name: 'asset', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'CSS or JavaScript' }, '404': { description: 'No such asset' } },
+        },
       },
+      '/healthz': { get: { operationId: 'healthz', summary: 'Liveness', responses: { '200': { description: 'The process is up' } } } },
+      '/readyz': {
+        get: {
+          operationId: 'readyz',
+          summary: 'Readiness of this edge: NATS connected and the message stream present (carriers are reported apart)',
+          responses: { '200': { description: 'Ready to accept' }, '503': { description: 'Not ready, or stopping (with the reason)' } },
+        },
+      },
+      '/readyz/carriers': {
+        get: {
+          operationId: 'readyzCarriers',
+          summary: 'Bind state per carrier, across every connector; not part of /readyz',
+          responses: { '200': { description: 'Every carrier has a bind up' }, '503': { description: 'Some carrier has none' } },
+        },
+      },
+      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format' } } } },
     },
-    '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format' } } } },
-  },
-} as const;
+  };
+}

@@ -1,11 +1,22 @@
-/** The connector role: SMPP bind actors for every carrier on top of a Runtime. */
+/** The connector role: SMPP bind actors for every carrier, and the scheduler that releases held messages, on top of a Runtime. */
 import { join } from 'node:path';
+import { decodeMt, encodeEvent } from '../bus/codec.js';
+import { openKvStore } from '../bus/kv-store.js';
+import { openPullConsumer } from '../bus/pull-consumer.js';
+import { Buckets, Durables, Streams, Subjects } from '../bus/subjects.js';
 import { startConnector, type Connector } from '../connector/connector.js';
 import { createConnectorMetrics } from '../metrics/connector.js';
+import { watchCancellations } from '../schedule/cancellations.js';
+import { startScheduler } from '../schedule/scheduler.js';
+import type { MtMessage } from '../sms/message.js';
 import type { Runtime } from './runtime.js';
+
+/** Cancellations kept in memory per connector process (ids, ~100 B each). */
+const MAX_CANCELLATIONS = 1_000_000;
 
 export async function startConnectorRole(rt: Runtime): Promise<Connector> {
   const metrics = createConnectorMetrics(rt.registry);
+  const canceled = await watchCancellations(await openKvStore(rt.bus, Buckets.canceled), { maxEntries: MAX_CANCELLATIONS, log: rt.log });
   const connector = await startConnector({
     bus: rt.bus,
     publisher: rt.publisher,
@@ -15,7 +26,37 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
     carriers: rt.config.carriers,
     metrics,
     log: rt.log,
+    isCanceled: (id) => canceled.has(id),
   });
   metrics.setInflightSource(() => connector.binds());
-  return connector;
+  const scheduler = startScheduler({
+    source: await openPullConsumer<MtMessage>(rt.bus.js, {
+      stream: Streams.scheduled,
+      durable: Durables.scheduler,
+      decode: (m) => {
+        const mt = decodeMt(m.data);
+        // Published straight to the bus under another carrier's subject: a release would route it elsewhere.
+        if (m.subject !== Subjects.scheduled(mt.carrier)) throw new Error(`carrier "${mt.carrier}" in a message on ${m.subject}`);
+        return mt;
+      },
+      deadLetters: rt.deadLetters,
+      log: rt.log,
+    }),
+    publisher: rt.publisher,
+    canceled,
+    publishFinal: async (ev) => {
+      await rt.publisher.publish(Subjects.failed(ev.carrier), encodeEvent(ev), { msgID: `final:${ev.id}`, deadlineMs: rt.config.nats.publishTimeoutMs });
+    },
+    recheckMs: rt.config.scheduling.recheckMs,
+    publishDeadlineMs: rt.config.nats.publishTimeoutMs,
+    log: rt.log,
+  });
+  return {
+    binds: () => connector.binds(),
+    async stop(timeoutMs) {
+      await scheduler.stop();
+      await connector.stop(timeoutMs);
+      canceled.stop();
+    },
+  };
 }

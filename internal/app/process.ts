@@ -8,9 +8,10 @@ import { parseArgs } from 'node:util';
 import { ConfigError, envVarsSet, loadConfig, type Config } from '../config/load.js';
 import { errorMessage } from '../core/errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { envRead, planDatabase, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
+import { envRead, planDatabase, ROLE_NEEDS, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { startRoles, type Stoppable } from './start-roles.js';
+import { startStartupProbe } from './startup-probe.js';
 
 export interface ProcessSpec {
   name: string;
@@ -29,6 +30,13 @@ export interface ProcessSpec {
  * (Kubernetes terminationGracePeriodSeconds, systemd TimeoutStopSec), so the process, not SIGKILL, decides.
  */
 export const STOP_TIMEOUT_MS = 30_000;
+
+/** The edge's HTTP port, or the metrics listener of a process without an edge (see start-roles.ts). */
+function healthPort(roles: ReadonlySet<Role>, config: Readonly<Config>): number {
+  if (roles.has('edge')) return config.port;
+  const first = ROLES.find((r) => roles.has(r));
+  return config.metricsPort ?? (first && ROLE_NEEDS[first].metricsPort) ?? 9101;
+}
 
 export const ENVIRONMENT_HELP = `Environment:
   SMSMESH_CONFIG    config file, YAML or JSON (default ./smsmesh.yaml; see smsmesh.example.yaml)
@@ -121,7 +129,11 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
   let rt: Runtime;
   let roles: Stoppable[];
   try {
-    rt = await openRuntime({ config, log, name: spec.name, withDatabase: plan.kind === 'postgres' || plan.kind === 'embedded' });
+    // The port that will answer health checks answers them already while the runtime starts (waiting for NATS…).
+    const probe = await startStartupProbe({ port: healthPort(spec.roles, config), host: config.host, log });
+    rt = await openRuntime({ config, log, name: spec.name, withDatabase: plan.kind === 'postgres' || plan.kind === 'embedded', onPhase: (p) => probe?.setPhase(p) });
+    // The role's own listener takes the port over.
+    await probe?.close();
     roles = await startRoles(rt, spec.roles);
   } catch (err) {
     log.fatal({ err: errorMessage(err) }, 'start-up failed');

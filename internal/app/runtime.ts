@@ -7,6 +7,7 @@ import type { Bus } from '../bus/connection.js';
 import { connectBus } from '../bus/connection.js';
 import { createDeadLetterSink, type DeadLetterSink } from '../bus/dead-letters.js';
 import { createPublisher, type Publisher } from '../bus/publisher.js';
+import { ensureBuckets } from '../bus/buckets.js';
 import type { Config } from '../config/load.js';
 import { openDatabase, pingDatabase, type Database } from '../db/client.js';
 import { createPgStatusStore } from '../status/pg-status-store.js';
@@ -31,11 +32,20 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(opts: { config: Readonly<Config>; log: Logger; name: string; withDatabase: boolean }): Promise<Runtime> {
+export async function openRuntime(opts: {
+  config: Readonly<Config>;
+  log: Logger;
+  name: string;
+  withDatabase: boolean;
+  /** Told what start-up waits for now (the startup probe's /readyz reason). */
+  onPhase?: (detail: string) => void;
+}): Promise<Runtime> {
   const { config, log } = opts;
   const registry = createRegistry({ role: opts.name });
+  opts.onPhase?.(`waiting for NATS at ${config.natsUrl}`);
   const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log });
   const busMetrics = createBusMetrics(registry, () => bus.connected());
+  opts.onPhase?.('creating JetStream streams, consumers and buckets');
   await ensureTopologyAtStart(
     bus.jsm,
     {
@@ -45,9 +55,16 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
       connectorAckWaitMs: config.nats.ackWaitMs,
       deadLetterMaxAgeMs: config.nats.deadLetterMaxAgeMs,
       carriers: config.carriers,
+      scheduling: config.scheduling,
     },
     log,
   );
+  await ensureBuckets(bus, {
+    replicas: config.nats.replicas,
+    idempotencyTtlMs: config.idempotency.ttlMs,
+    idempotencyStorage: config.idempotency.storage,
+    maxAheadMs: config.scheduling.maxAheadMs,
+  });
   const publisher = createPublisher(bus);
   const deadLetters = createDeadLetterSink({
     publisher,
@@ -57,6 +74,7 @@ export async function openRuntime(opts: { config: Readonly<Config>; log: Logger;
   let database: Database | undefined;
   let store: StatusStore | undefined;
   if (opts.withDatabase) {
+    opts.onPhase?.('opening the database');
     database = await openDatabase({
       url: config.databaseUrl,
       dataDir: join(config.dataDir, 'pglite'),

@@ -1,7 +1,9 @@
 /** The only place that knows the wire shape of bus messages: MT messages and status events as JSON. */
 import type { StatusEvent } from '../sms/events.js';
 import type { InboundPart } from '../sms/inbound.js';
-import { CONTENT_ENCODINGS, type ContentEncoding, type MtMessage } from '../sms/message.js';
+import type { MtMessage } from '../sms/message.js';
+import { MESSAGE_ID_RE } from '../core/ids.js';
+import { mtMessageSchema } from './mt-schema.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -25,28 +27,37 @@ function num(o: Record<string, unknown>, k: string): number {
   return v;
 }
 
+/**
+ * Decodes and checks an MT message against its wire schema (nats/mt-message.schema.json): anything else — not JSON, a
+ * missing or malformed field, an unknown one — is a CodecError, which dead-letters it as `undecodable`.
+ */
 export function decodeMt(data: Uint8Array): MtMessage {
-  let o: Record<string, unknown>;
+  let o: unknown;
   try {
-    o = JSON.parse(dec.decode(data)) as Record<string, unknown>;
+    o = JSON.parse(dec.decode(data));
   } catch {
     throw new CodecError('MT message is not JSON');
   }
-  if (!o || typeof o !== 'object') throw new CodecError('MT message is not an object');
-  const encoding = str(o, 'encoding') as ContentEncoding;
-  if (!CONTENT_ENCODINGS.includes(encoding)) throw new CodecError(`field encoding must be one of ${CONTENT_ENCODINGS.join(', ')}`);
-  return {
-    id: str(o, 'id'),
-    clientId: str(o, 'clientId'),
-    clientRef: typeof o.clientRef === 'string' ? o.clientRef : undefined,
-    carrier: str(o, 'carrier'),
-    to: str(o, 'to'),
-    from: str(o, 'from'),
-    text: str(o, 'text'),
-    encoding,
-    segments: num(o, 'segments'),
-    acceptedAt: num(o, 'acceptedAt'),
-  };
+  const r = mtMessageSchema.safeParse(o);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    if (i.path.length === 0) throw new CodecError(i.code === 'unrecognized_keys' ? `field ${i.keys.join(', ')} must not be there (see nats/mt-message.schema.json)` : 'MT message is not an object');
+    throw new CodecError(`field ${i.path.join('.')} must be as nats/mt-message.schema.json says: ${i.message}`);
+  }
+  return r.data as MtMessage;
+}
+
+/** The id and carrier of an MT body, however broken the rest: enough to record a dead-lettered message as failed. */
+export function peekMtIdentity(data: Uint8Array): { id: string; carrier: string; clientId?: string } | undefined {
+  try {
+    const o = JSON.parse(dec.decode(data)) as Record<string, unknown>;
+    if (o && typeof o.id === 'string' && MESSAGE_ID_RE.test(o.id) && typeof o.carrier === 'string') {
+      return typeof o.clientId === 'string' ? { id: o.id, carrier: o.carrier, clientId: o.clientId } : { id: o.id, carrier: o.carrier };
+    }
+  } catch {
+    // no identity to recover
+  }
+  return undefined;
 }
 
 export function encodeEvent(e: StatusEvent): Uint8Array {
@@ -112,8 +123,8 @@ export function encodeInbound(part: InboundPart): Uint8Array {
   return enc.encode(JSON.stringify(part));
 }
 
-/** An accepted event is derived from the MT message itself (the status writer reads SMS_MT). */
-export function acceptedFromMt(m: MtMessage): StatusEvent {
+/** An accepted event is derived from the MT message itself (the status writer reads SMS_MT, and SMS_SCHEDULED for held ones). */
+export function acceptedFromMt(m: MtMessage, scheduled = false): StatusEvent {
   const { text: _text, ...message } = m;
-  return { kind: 'accepted', message };
+  return scheduled ? { kind: 'accepted', message, scheduled: true } : { kind: 'accepted', message };
 }

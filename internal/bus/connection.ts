@@ -18,7 +18,15 @@ export interface Bus {
   close(): Promise<void>;
 }
 
+/** How often a process that cannot reach NATS at start says so. */
+const WAITING_LOG_MS = 3000;
+
 export async function connectBus(opts: { url: string; name: string; log: Logger }): Promise<Bus> {
+  const since = Date.now();
+  const waiting = setInterval(
+    () => opts.log.warn({ nats: opts.url, waitedS: Math.round((Date.now() - since) / 1000) }, `waiting for NATS at ${opts.url}`),
+    WAITING_LOG_MS,
+  );
   const nc = await connect({
     servers: opts.url.split(','),
     name: opts.name,
@@ -28,7 +36,7 @@ export async function connectBus(opts: { url: string; name: string; log: Logger 
     // Without this the client builds two Error objects with stack traces for every request (publish
     // acks included): measured at 7–9% of gateway CPU.
     noAsyncTraces: true,
-  });
+  }).finally(() => clearInterval(waiting));
   let up = true;
   let waiters: Array<(ok: boolean) => void> = [];
   const wakeWaiters = (ok: boolean): void => {

@@ -20,6 +20,8 @@ export class PubAckError extends Error {
     message: string,
     /** `timeout`, `no-responders` (no stream takes the subject), `rejected` (the stream said no), `closed`. */
     readonly reason: 'timeout' | 'no-responders' | 'rejected' | 'closed',
+    /** JetStream's err_code when it rejected the publish (e.g. 10071: wrong last subject sequence). */
+    readonly code?: number,
   ) {
     super(message);
   }
@@ -32,7 +34,7 @@ interface Pending {
 }
 
 export interface PubAckInbox {
-  /** `headers` are sent besides Nats-Msg-Id (which is always `msgID`). */
+  /** `headers` are sent besides Nats-Msg-Id (which is `msgID`; none when it is empty, as for key-value writes). */
   publish(subject: string, data: Uint8Array, msgID: string, timeoutMs: number, headers?: Readonly<Record<string, string>>): Promise<PublishAck>;
   /** Publishes still waiting for their ack. */
   pending(): number;
@@ -55,7 +57,7 @@ export function createPubAckInbox(nc: NatsConnection): PubAckInbox {
       p.reject(new PubAckError('no JetStream stream takes this subject (no responders)', 'no-responders'));
       return;
     }
-    let body: { stream?: unknown; seq?: unknown; duplicate?: unknown; error?: { code?: unknown; description?: unknown } };
+    let body: { stream?: unknown; seq?: unknown; duplicate?: unknown; error?: { code?: unknown; err_code?: unknown; description?: unknown } };
     try {
       body = m.json();
     } catch {
@@ -63,7 +65,8 @@ export function createPubAckInbox(nc: NatsConnection): PubAckInbox {
       return;
     }
     if (body.error) {
-      p.reject(new PubAckError(`JetStream rejected the publish: ${String(body.error.description ?? body.error.code)}`, 'rejected'));
+      const code = typeof body.error.err_code === 'number' ? body.error.err_code : undefined;
+      p.reject(new PubAckError(`JetStream rejected the publish: ${String(body.error.description ?? body.error.code)}`, 'rejected', code));
       return;
     }
     p.resolve({ stream: String(body.stream), seq: Number(body.seq), duplicate: body.duplicate === true });
@@ -92,7 +95,7 @@ export function createPubAckInbox(nc: NatsConnection): PubAckInbox {
         const n = next++;
         const h = headers();
         if (extra) for (const k in extra) h.set(k, extra[k]!);
-        h.set('Nats-Msg-Id', msgID);
+        if (msgID !== '') h.set('Nats-Msg-Id', msgID);
         try {
           nc.publish(subject, data, { reply: prefix + n, headers: h });
         } catch (err) {

@@ -4,7 +4,7 @@
  */
 import { AppError, errorMessage } from '../core/errors.js';
 import type { Bus } from './connection.js';
-import type { PublishAck } from './pub-ack-inbox.js';
+import { PubAckError, type PublishAck } from './pub-ack-inbox.js';
 
 export class BusUnavailableError extends AppError {
   override readonly name = 'BusUnavailableError';
@@ -45,7 +45,9 @@ export function createPublisher(bus: Bus, hooks: { onRetry?: () => void } = {}):
           return await bus.pubAcks.publish(subject, data, msgID, Math.max(100, Math.min(left, 2000)), headers);
         } catch (err) {
           attempt++;
-          if (Date.now() + 50 >= deadline || (!bus.connected() && !(waitForConnection && (await bus.waitConnected(deadline - Date.now()))))) {
+          // The stream refused it (full, a limit): asking again gives the same answer.
+          const refused = err instanceof PubAckError && err.reason === 'rejected';
+          if (refused || Date.now() + 50 >= deadline || (!bus.connected() && !(waitForConnection && (await bus.waitConnected(deadline - Date.now()))))) {
             throw new BusUnavailableError(`JetStream publish failed after ${attempt} attempt(s): ${errorMessage(err)}`, {
               cause: err,
             });

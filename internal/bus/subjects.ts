@@ -4,10 +4,21 @@ export const Streams = {
   events: 'SMS_EVENTS',
   mo: 'SMS_MO',
   dead: 'SMS_DEAD',
+  /** Messages with a sendAt, held until due (sms.sched.<carrier>). */
+  scheduled: 'SMS_SCHEDULED',
+} as const;
+
+/** Key-value buckets (JetStream streams KV_<name>). */
+export const Buckets = {
+  /** Idempotency-Key records: body fingerprint and result, kept idempotency.ttlMs. */
+  idempotency: 'SMSMESH_IDEMPOTENCY',
+  /** Message ids canceled by their client; watched by connectors and schedulers. */
+  canceled: 'SMSMESH_CANCELED',
 } as const;
 
 export const Subjects = {
   mt: (carrier: string) => `sms.mt.${carrier}`,
+  scheduled: (carrier: string) => `sms.sched.${carrier}`,
   submitted: (carrier: string) => `sms.evt.submitted.${carrier}`,
   receipt: (carrier: string) => `sms.evt.receipt.${carrier}`,
   failed: (carrier: string) => `sms.evt.failed.${carrier}`,
@@ -24,4 +35,17 @@ export const Durables = {
   statusWriter: 'status-writer',
   moWriter: 'mo-writer',
   statusDead: 'status-dead',
+  /** Releases due messages from SMS_SCHEDULED to SMS_MT (runs in connector processes). */
+  scheduler: 'scheduler',
+  /** Records scheduled messages in the database. */
+  statusScheduled: 'status-scheduled',
+} as const;
+
+/** The NATS micro-service API every edge serves (queue group `smsmesh`). */
+export const ApiSubjects = {
+  send: 'sms.api.v1.send',
+  batch: 'sms.api.v1.batch',
+  get: 'sms.api.v1.get',
+  list: 'sms.api.v1.list',
+  cancel: 'sms.api.v1.cancel',
 } as const;

@@ -16,7 +16,7 @@ import { nanos } from '@nats-io/transport-node';
 import { packageRoot } from '../core/paths.js';
 import type { Logger } from '../log/logger.js';
 import { noopLogger } from '../log/logger.js';
-import { Streams } from './subjects.js';
+import { Durables, Streams } from './subjects.js';
 
 interface StreamDef {
   name: string;
@@ -55,10 +55,27 @@ export interface TopologyOptions {
   deadLetterMaxAgeMs?: number;
   /** ack_wait of the connector consumers (others use nats/streams.json). */
   connectorAckWaitMs: number;
+  /** Bounds of SMS_SCHEDULED and its scheduler; defaults: 100,000 held, rechecked every 10 minutes, up to 35 days ahead. */
+  scheduling?: SchedulingLimits;
   carriers: readonly { id: string; binds: number; window: number }[];
 }
 
 export const DEFAULT_DEAD_LETTER_MAX_AGE_MS = 14 * 24 * 3600_000;
+
+export interface SchedulingLimits {
+  maxScheduled: number;
+  recheckMs: number;
+  maxAheadMs: number;
+}
+export const DEFAULT_SCHEDULING: SchedulingLimits = { maxScheduled: 100_000, recheckMs: 600_000, maxAheadMs: 35 * 24 * 3600_000 };
+
+/**
+ * Deliveries a held message may need: one per recheck until due (the scheduler naks it with
+ * min(due − now, recheckMs)), plus room for restarts and redeliveries after ack_wait.
+ */
+export function schedulerMaxDeliver(s: SchedulingLimits): number {
+  return Math.ceil(s.maxAheadMs / s.recheckMs) + 100;
+}
 
 export function readTopologyDefs(path = join(packageRoot(), 'nats', 'streams.json')): TopologyDefs {
   return JSON.parse(readFileSync(path, 'utf8')) as TopologyDefs;
@@ -69,6 +86,7 @@ const retention = { interest: RetentionPolicy.Interest, workqueue: RetentionPoli
 export function streamConfig(def: StreamDef, opts: TopologyOptions): Partial<StreamConfig> & { name: string } {
   const isMt = def.name === Streams.mt;
   const isDead = def.name === Streams.dead;
+  const isScheduled = def.name === Streams.scheduled;
   const dupMs = isMt ? opts.duplicateWindowMs : (def.duplicate_window_ms ?? 120_000);
   return {
     name: def.name,
@@ -82,6 +100,7 @@ export function streamConfig(def: StreamDef, opts: TopologyOptions): Partial<Str
     max_bytes: isMt ? opts.maxBacklogBytes : -1,
     max_msg_size: def.max_msg_size ?? -1,
     max_age: isDead ? nanos(opts.deadLetterMaxAgeMs ?? DEFAULT_DEAD_LETTER_MAX_AGE_MS) : 0,
+    max_msgs: isScheduled ? (opts.scheduling ?? DEFAULT_SCHEDULING).maxScheduled : -1,
   };
 }
 
@@ -92,8 +111,11 @@ export function consumerConfigs(defs: TopologyDefs, opts: TopologyOptions): { st
     const targets = d.durable.includes('{carrier}') ? opts.carriers : [undefined];
     for (const carrier of targets) {
       const sub = (s: string) => (carrier ? s.replaceAll('{carrier}', carrier.id) : s);
-      const map =
-        d.max_ack_pending ??
+      const scheduler = d.stream === Streams.scheduled && d.durable === Durables.scheduler;
+      const sched = opts.scheduling ?? DEFAULT_SCHEDULING;
+      const map = scheduler
+        ? sched.maxScheduled + 1000
+        : d.max_ack_pending ??
         Math.max(
           d.min_max_ack_pending ?? 1000,
           carrier ? carrier.binds * carrier.window * (d.max_ack_pending_per_window_slot ?? 20) : 1000,
@@ -108,7 +130,7 @@ export function consumerConfigs(defs: TopologyDefs, opts: TopologyOptions): { st
           ack_wait: nanos(carrier ? opts.connectorAckWaitMs : d.ack_wait_ms),
           max_ack_pending: map,
           max_waiting: d.max_waiting ?? 512,
-          max_deliver: d.max_deliver,
+          max_deliver: scheduler ? schedulerMaxDeliver(sched) : d.max_deliver,
         },
       });
     }

@@ -116,6 +116,28 @@ export const fileConfigSchema = z
          * health checks, Kubernetes endpoints) stop sending before it closes its listener.
          */
         drainDelayMs: z.number().int().min(0).max(120_000).default(0),
+        /** Messages per batch call (HTTP and NATS). */
+        maxBatchSize: z.number().int().min(1).max(10_000).default(1000),
+        /** Body limit of a batch call; NATS's own max_payload (1 MiB by default) bounds the NATS batch too. */
+        maxBatchBodyBytes: z.number().int().min(1024).default(1024 * 1024),
+      })
+      .prefault({}),
+    idempotency: z
+      .strictObject({
+        /** How long an Idempotency-Key is remembered (body fingerprint and result), across edges and restarts. */
+        ttlMs: z.number().int().min(600_000, 'must be at least 10 minutes').default(24 * 3600_000),
+        /** Where the records live in JetStream: file survives a NATS restart, memory is cheaper. */
+        storage: z.enum(['file', 'memory']).default('file'),
+      })
+      .prefault({}),
+    scheduling: z
+      .strictObject({
+        /** How far ahead sendAt may be. */
+        maxAheadMs: z.number().int().min(60_000).default(35 * 24 * 3600_000),
+        /** Messages held at once (SMS_SCHEDULED max_msgs); past it a scheduled send answers 503. */
+        maxScheduled: z.number().int().min(100).max(10_000_000).default(100_000),
+        /** A held message is looked at this often until due (cancellations take effect then at the latest). */
+        recheckMs: z.number().int().min(1000).max(3600_000).default(600_000),
       })
       .prefault({}),
   })

@@ -11,6 +11,7 @@ import { fakeClock, type FakeClock } from '../core/clock.js';
 import { noopLogger } from '../log/logger.js';
 import { createConnectorMetrics } from '../metrics/connector.js';
 import { Status } from '../smpp/command-status.js';
+import type { PduInit, SubmitSmPdu } from '../smpp/pdu-types.js';
 import type { FailedEvent, ReceiptEvent, SubmittedEvent } from '../sms/events.js';
 import type { MtMessage } from '../sms/message.js';
 import { createBindActor, type BindActor } from './bind-actor.js';
@@ -59,7 +60,7 @@ async function turns(k = 5): Promise<void> {
 
 let rig: Rig | undefined;
 
-function start(o: { tps: number; window: number; throttlePauseMs?: number }): Rig {
+function start(o: { tps: number; window: number; throttlePauseMs?: number; canceled?: ReadonlySet<string> }): Rig {
   const clock = fakeClock(1_000_000);
   const source = fakeWorkSource<MtMessage>();
   const sessions: FakeSession[] = [];
@@ -103,6 +104,7 @@ function start(o: { tps: number; window: number; throttlePauseMs?: number }): Ri
     random: () => 0.5,
     fetchExpiresMs: 2000,
     ...(o.throttlePauseMs !== undefined ? { throttlePauseMs: o.throttlePauseMs } : {}),
+    ...(o.canceled ? { isCanceled: (id: string) => o.canceled!.has(id) } : {}),
   });
   actor.start();
   rig = { clock, source, sessions, session: () => sessions[sessions.length - 1]!, actor, submitted, failed, connects, failConnects: 0 };
@@ -124,6 +126,26 @@ function settlementOf(d: FakeDelivery<MtMessage>) {
 }
 
 describe('bind actor', () => {
+  it('never submits a canceled message or one past its validity, and records why; passes the time left as validity_period', async () => {
+    const gone = mt();
+    const r = start({ tps: 1000, window: 10, canceled: new Set([gone.id]) });
+    const canceled = r.source.push(gone);
+    const stale = r.source.push(mt('late', { validUntil: r.clock.now() - 1 }));
+    const fresh = r.source.push(mt('fresh', { validUntil: r.clock.now() + 3_600_000 }));
+    await turns();
+    expect(r.failed.map((f) => [f.id, f.status])).toEqual([
+      [canceled.body.id, 'canceled'],
+      [stale.body.id, 'expired'],
+    ]);
+    expect(settlementOf(canceled)).toEqual({ kind: 'ack' });
+    expect(settlementOf(stale)).toEqual({ kind: 'ack' });
+    expect(r.session().outstanding).toHaveLength(1);
+    expect((r.session().outstanding[0]!.pdu as PduInit<SubmitSmPdu>).validityPeriod).toBe('000000010000000R');
+    r.session().outstanding[0]!.respond(0, 'smsc-f');
+    await turns();
+    expect(settlementOf(fresh)).toEqual({ kind: 'ack' });
+  });
+
   it('fetches no more than its free window, and acks a message once its submitted event is stored', async () => {
     const r = start({ tps: 1000, window: 2 });
     await turns();

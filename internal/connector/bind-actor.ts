@@ -64,6 +64,8 @@ export interface BindActorOptions {
   fetchExpiresMs?: number;
   /** Pause after ESME_RTHROTTLED / ESME_RMSGQFUL before sending again. */
   throttlePauseMs?: number;
+  /** Whether the client canceled this message (answered from memory: a watched key-value bucket). */
+  isCanceled?: (id: string) => boolean;
 }
 
 export interface BindActor {
@@ -263,10 +265,20 @@ export function createBindActor(o: BindActorOptions): BindActor {
       return;
     }
     const mt = d.body;
+    // Checked on every delivery, retries included: past these points the message must never reach the SMSC.
+    if (o.isCanceled?.(mt.id)) {
+      settler.fail(d, 'canceled', 'canceled by the client before it was submitted');
+      return;
+    }
+    const now = clock.now();
+    if (mt.validUntil !== undefined && now >= mt.validUntil) {
+      settler.fail(d, 'expired', 'the validity period ended before it could be submitted');
+      return;
+    }
     if (d.deliveryCount > 1) o.metrics.resubmits.inc(labels);
     let pdus: PduInit<SubmitSmPdu>[];
     try {
-      pdus = buildSubmitPdus(mt, o.submit);
+      pdus = buildSubmitPdus(mt, o.submit, now);
     } catch (err) {
       settler.fail(d, 'rejected', `cannot encode for this carrier: ${errorMessage(err)}`);
       return;

@@ -53,6 +53,8 @@ export async function startConnector(deps: {
   receiptHoldMs?: number;
   /** The local journal for receipts and MO while NATS is away; without it they are refused (ESME_RX_T_APPN). */
   journal?: { dir: string; maxBytes: number };
+  /** Whether a message was canceled by its client (checked before every submit). */
+  isCanceled?: (id: string) => boolean;
 }): Promise<Connector> {
   const actors: BindActor[] = [];
   const receiptHoldMs = deps.receiptHoldMs ?? 5000;
@@ -126,6 +128,7 @@ export async function startConnector(deps: {
           metrics: deps.metrics,
           log: deps.log,
           ...(deps.random ? { random: deps.random } : {}),
+          ...(deps.isCanceled ? { isCanceled: deps.isCanceled } : {}),
         }),
       );
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Tlv } from '../smpp/tlv.js';
 import type { MtMessage } from '../sms/message.js';
-import { buildSubmitPdus, concatReference, sourceAddress, type SubmitOptions } from './submit-pdus.js';
+import { buildSubmitPdus, concatReference, relativeValidity, sourceAddress, type SubmitOptions } from './submit-pdus.js';
 
 const opts: SubmitOptions = { concat: 'udh8', gsm7Packed: false, gsmDataCoding: 0, registeredDelivery: true };
 const mt = (over: Partial<MtMessage>): MtMessage => ({
@@ -53,5 +53,19 @@ describe('buildSubmitPdus', () => {
     expect(sourceAddress('+447700900999', {})).toEqual({ addr: '447700900999', ton: 1, npi: 1 });
     expect(sourceAddress('12345', {})).toEqual({ addr: '12345', ton: 3, npi: 0 });
     expect(sourceAddress('12345', { sourceTon: 0, sourceNpi: 1 })).toEqual({ addr: '12345', ton: 0, npi: 1 });
+  });
+});
+
+describe('validity_period', () => {
+  const base = { id: '0190a0b0-0000-7000-8000-000000000001', clientId: 'c', carrier: 'acme', to: '+447700900123', from: 'ACME', text: 'hi', encoding: 'gsm7' as const, segments: 1, acceptedAt: 0 };
+  const opts = { concat: 'udh8' as const, gsm7Packed: false, gsmDataCoding: 0, registeredDelivery: true };
+  it('is empty without a validity, and the time left in SMPP relative format with one', () => {
+    expect(buildSubmitPdus(base, opts, 0)[0]!.validityPeriod).toBe('');
+    expect(buildSubmitPdus({ ...base, validUntil: 3_600_000 + 90_500 }, opts, 0)[0]!.validityPeriod).toBe('000000010130000R');
+  });
+  it('rounds down and spells days', () => {
+    expect(relativeValidity(604_800_000)).toBe('000007000000000R');
+    expect(relativeValidity(59_999)).toBe('000000000059000R');
+    expect(relativeValidity(86_400_000 + 2 * 3600_000 + 3 * 60_000 + 4_000)).toBe('000001020304000R');
   });
 });

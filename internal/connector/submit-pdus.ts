@@ -45,8 +45,27 @@ function u16(n: number): Buffer {
   return b;
 }
 
-export function buildSubmitPdus(m: MtMessage, o: SubmitOptions): PduInit<SubmitSmPdu>[] {
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * SMPP relative time (3.4 §7.1.1, "YYMMDDhhmmss000R") for a duration: days, hours, minutes, seconds, rounded down so
+ * the SMSC never holds a message past its validity. Validity is at most 7 days here, so years and months stay 00.
+ */
+export function relativeValidity(ms: number): string {
+  let s = Math.max(1, Math.floor(ms / 1000));
+  const days = Math.floor(s / 86_400);
+  s -= days * 86_400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const min = Math.floor(s / 60);
+  s -= min * 60;
+  return `0000${two(Math.min(days, 99))}${two(h)}${two(min)}${two(s)}000R`;
+}
+
+/** `now` (epoch ms) turns the message's validUntil into the validity_period of every part. */
+export function buildSubmitPdus(m: MtMessage, o: SubmitOptions, now: number = Date.now()): PduInit<SubmitSmPdu>[] {
   const src = sourceAddress(m.from, o);
+  const validityPeriod = m.validUntil !== undefined ? relativeValidity(m.validUntil - now) : '';
   const reference = concatReference(m.id, o.concat);
   const parts =
     m.encoding === 'binary'
@@ -73,7 +92,7 @@ export function buildSubmitPdus(m: MtMessage, o: SubmitOptions): PduInit<SubmitS
       protocolId: 0,
       priorityFlag: 0,
       scheduleDeliveryTime: '',
-      validityPeriod: '',
+      validityPeriod,
       registeredDelivery: o.registeredDelivery ? 1 : 0,
       replaceIfPresentFlag: 0,
       dataCoding: p.dataCoding,

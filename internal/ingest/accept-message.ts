@@ -1,23 +1,44 @@
 /**
- * Accepting a message: validate, route, count segments, assign an id and store it durably in JetStream.
- * Shared by every front door (HTTP today, the NATS API next); knows nothing of HTTP.
+ * Accepting messages: validate, route, count segments, assign an id, honour the Idempotency-Key, and store each
+ * message durably in JetStream — SMS_MT for its carrier, or SMS_SCHEDULED when it has a sendAt ahead. The one accept
+ * path of every front door (HTTP and the NATS API call it alike); knows nothing of either transport.
+ *
+ * A batch prepares every item first (pure work), then starts every claim and publish before awaiting any: they share
+ * the connection's writes and its one PubAck subscription, so a batch of 1,000 costs a few round trips, not 1,000.
  */
 import { idempotentMessageId, newMessageId } from '../core/ids.js';
 import { errorMessage } from '../core/errors.js';
 import { encodeMt } from '../bus/codec.js';
+import { PubAckError } from '../bus/pub-ack-inbox.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
 import type { RouteTable } from '../routing/route-table.js';
 import type { ConcatMethod } from '../sms/analyze.js';
 import { analyzeContent } from '../sms/content.js';
 import type { ContentEncoding, MtMessage } from '../sms/message.js';
-import { validateSubmit, type FieldProblem } from '../sms/submit-request.js';
+import { validateBatchItem, validateSubmit, type FieldProblem, type SubmitInput } from '../sms/submit-request.js';
+import { fingerprint, type IdempotencyStore, type StoredResult } from './idempotency.js';
+
+/** Why a message could not be stored: the cause decides the 503's detail and is logged once per interval. */
+export type UnavailableCause = 'bus' | 'schedule_full' | 'idempotency_store';
 
 export type AcceptResult =
-  | { kind: 'accepted'; id: string; carrier: string; segments: number; encoding: ContentEncoding; duplicate: boolean }
+  | ({ kind: 'accepted'; replayed: boolean } & StoredResult)
+  | { kind: 'dry_run'; status: 'accepted' | 'scheduled'; carrier: string; segments: number; encoding: ContentEncoding; sendAt?: number | undefined }
   | { kind: 'invalid'; problems: FieldProblem[] }
   | { kind: 'no_route'; to: string }
-  | { kind: 'unavailable'; reason: string };
+  /** The Idempotency-Key was used before with a different body. */
+  | { kind: 'key_mismatch' }
+  /** A request with this Idempotency-Key is still being stored. */
+  | { kind: 'key_in_flight' }
+  | { kind: 'unavailable'; cause: UnavailableCause; reason: string };
+
+export interface AcceptRequest {
+  clientId: string;
+  body: unknown;
+  idempotencyKey?: string | undefined;
+  dryRun?: boolean;
+}
 
 export interface AcceptorDeps {
   publisher: Publisher;
@@ -26,33 +47,143 @@ export interface AcceptorDeps {
   concatFor?: (carrier: string) => ConcatMethod | undefined;
   maxTextLength: number;
   publishDeadlineMs: number;
+  /** How far ahead sendAt may be (default 35 days). */
+  maxAheadMs?: number;
+  /** Keyed requests are remembered here; without it a key only deduplicates within JetStream's window. */
+  idempotency?: IdempotencyStore;
   onAccepted?: (carrier: string) => void;
   now?: () => number;
 }
 
-export type Acceptor = (clientId: string, body: unknown, idempotencyKey?: string) => Promise<AcceptResult>;
+export interface Acceptor {
+  accept(req: AcceptRequest): Promise<AcceptResult>;
+  /** Each item alone: one bad item never fails the others; results in request order. */
+  acceptBatch(clientId: string, items: readonly unknown[], dryRun?: boolean): Promise<AcceptResult[]>;
+}
+
+/** A sendAt less than this far ahead is sent at once (status accepted) rather than held. */
+export const SCHEDULE_MIN_LEAD_MS = 1000;
+
+type Prepared =
+  | { kind: 'ready'; mt: MtMessage; subject: string; input: SubmitInput; key: string | undefined; status: 'accepted' | 'scheduled' }
+  | Exclude<AcceptResult, { kind: 'accepted' }>;
 
 export function createAcceptor(deps: AcceptorDeps): Acceptor {
   const now = deps.now ?? Date.now;
   const limits = { maxTextLength: deps.maxTextLength };
-  return async function accept(clientId, body, idempotencyKey) {
-    const v = validateSubmit(body, limits);
-    if (!v.ok) return { kind: 'invalid', problems: v.problems };
-    const { to, from, text, clientRef } = v.value;
+  const maxAheadMs = deps.maxAheadMs ?? 35 * 24 * 3600_000;
+  const publishOpts = (id: string) => ({ msgID: id, deadlineMs: deps.publishDeadlineMs });
+
+  function prepare(clientId: string, input: SubmitInput, key: string | undefined, at: number): Prepared {
+    const { to, from, text, clientRef } = input;
     const carrier = deps.routes.lookup(to);
     if (carrier === undefined) return { kind: 'no_route', to };
-    const content = analyzeContent(text, v.value.encoding, deps.concatFor?.(carrier) ?? 'udh8');
+    const content = analyzeContent(text, input.encoding, deps.concatFor?.(carrier) ?? 'udh8');
     if (!content.ok) return { kind: 'invalid', problems: [{ field: 'text', message: content.reason }] };
-    const { encoding, segments } = content;
-    const at = now();
-    const id = idempotencyKey ? idempotentMessageId(clientId, idempotencyKey) : newMessageId(at);
-    const msg: MtMessage = { id, clientId, clientRef, carrier, to, from, text, encoding, segments, acceptedAt: at };
-    try {
-      const ack = await deps.publisher.publish(Subjects.mt(carrier), encodeMt(msg), { msgID: id, deadlineMs: deps.publishDeadlineMs });
-      if (!ack.duplicate) deps.onAccepted?.(carrier);
-      return { kind: 'accepted', id, carrier, segments, encoding, duplicate: ack.duplicate };
-    } catch (err) {
-      return { kind: 'unavailable', reason: errorMessage(err) };
+    let sendAt = input.sendAt;
+    if (sendAt !== undefined) {
+      if (sendAt - at > maxAheadMs) {
+        return { kind: 'invalid', problems: [{ field: 'sendAt', message: `is more than ${Math.floor(maxAheadMs / 86_400_000)} days ahead` }] };
+      }
+      // Due already (or within the second): sent at once, and says so (status accepted, not scheduled).
+      if (sendAt - at < SCHEDULE_MIN_LEAD_MS) sendAt = undefined;
     }
+    const { encoding, segments } = content;
+    const id = key ? idempotentMessageId(clientId, key) : newMessageId(at);
+    const mt: MtMessage = { id, clientId, clientRef, carrier, to, from, text, encoding, segments, acceptedAt: at };
+    if (sendAt !== undefined) mt.sendAt = sendAt;
+    if (input.validity !== undefined) mt.validUntil = (sendAt ?? at) + input.validity * 1000;
+    const scheduled = sendAt !== undefined;
+    return { kind: 'ready', mt, subject: scheduled ? Subjects.scheduled(carrier) : Subjects.mt(carrier), input, key, status: scheduled ? 'scheduled' : 'accepted' };
+  }
+
+  function resultOf(p: Extract<Prepared, { kind: 'ready' }>): StoredResult {
+    const { id, carrier, segments, encoding, sendAt } = p.mt;
+    return sendAt === undefined ? { id, status: p.status, carrier, segments, encoding } : { id, status: p.status, carrier, segments, encoding, sendAt };
+  }
+
+  function unavailable(err: unknown, scheduled: boolean): AcceptResult {
+    const full = scheduled && err instanceof Error && err.cause instanceof PubAckError && err.cause.reason === 'rejected';
+    return { kind: 'unavailable', cause: full ? 'schedule_full' : 'bus', reason: errorMessage(err) };
+  }
+
+  /** Publishes a prepared message; the unkeyed path is one publish and nothing else. */
+  async function store(p: Extract<Prepared, { kind: 'ready' }>): Promise<AcceptResult> {
+    const idem = p.key !== undefined ? deps.idempotency : undefined;
+    if (!idem) {
+      try {
+        const ack = await deps.publisher.publish(p.subject, encodeMt(p.mt), publishOpts(p.mt.id));
+        if (!ack.duplicate) deps.onAccepted?.(p.mt.carrier);
+        return { kind: 'accepted', replayed: ack.duplicate, ...resultOf(p) };
+      } catch (err) {
+        return unavailable(err, p.status === 'scheduled');
+      }
+    }
+    const key = p.mt.id;
+    const fp = fingerprint(p.input);
+    let claim;
+    try {
+      claim = await idem.claim(key, fp);
+    } catch (err) {
+      return { kind: 'unavailable', cause: 'idempotency_store', reason: errorMessage(err) };
+    }
+    switch (claim.kind) {
+      case 'replay':
+        return { kind: 'accepted', replayed: true, ...claim.result };
+      case 'mismatch':
+        return { kind: 'key_mismatch' };
+      case 'in_flight':
+        return { kind: 'key_in_flight' };
+      case 'owner':
+        break;
+    }
+    let duplicate: boolean;
+    try {
+      duplicate = (await deps.publisher.publish(p.subject, encodeMt(p.mt), publishOpts(p.mt.id))).duplicate;
+    } catch (err) {
+      // Nothing was stored (or, after a timeout, maybe it was: the retry re-publishes with the same id, deduplicated).
+      await idem.release(key, claim.revision).catch(() => {});
+      return unavailable(err, p.status === 'scheduled');
+    }
+    if (!duplicate) deps.onAccepted?.(p.mt.carrier);
+    const result = resultOf(p);
+    // The message is durable whatever happens next; should the record stay pending, a retry after the lease takes the
+    // key over and re-publishes under the same id, which JetStream deduplicates.
+    await idem.complete(key, claim.revision, fp, result).catch(() => {});
+    return { kind: 'accepted', replayed: duplicate, ...result };
+  }
+
+  function dryRun(p: Extract<Prepared, { kind: 'ready' }>): AcceptResult {
+    const { carrier, segments, encoding, sendAt } = p.mt;
+    return { kind: 'dry_run', status: p.status, carrier, segments, encoding, sendAt };
+  }
+
+  return {
+    async accept(req) {
+      const v = validateSubmit(req.body, limits);
+      if (!v.ok) return { kind: 'invalid', problems: v.problems };
+      const p = prepare(req.clientId, v.value, req.idempotencyKey, now());
+      if (p.kind !== 'ready') return p;
+      return req.dryRun ? dryRun(p) : store(p);
+    },
+    acceptBatch(clientId, items, isDryRun = false) {
+      const at = now();
+      const keys = new Set<string>();
+      return Promise.all(
+        items.map((item): AcceptResult | Promise<AcceptResult> => {
+          const v = validateBatchItem(item, limits);
+          if (!v.ok) return { kind: 'invalid', problems: v.problems };
+          const key = v.value.idempotencyKey;
+          if (key !== undefined) {
+            // Two items of one batch claiming one key would race each other; refuse the second plainly.
+            if (keys.has(key)) return { kind: 'invalid', problems: [{ field: 'idempotencyKey', message: 'is used by an earlier item of this batch' }] };
+            keys.add(key);
+          }
+          const p = prepare(clientId, v.value, key, at);
+          if (p.kind !== 'ready') return p;
+          return isDryRun ? dryRun(p) : store(p);
+        }),
+      );
+    },
   };
 }

@@ -22,6 +22,13 @@ export function createEdgeMetrics(registry: Registry) {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    natsRequestDuration: new Histogram({
+      name: 'smsmesh_nats_api_request_duration_seconds',
+      help: 'NATS API (sms.api.v1.*) request latency in the edge, by endpoint and the HTTP status the reply carries.',
+      labelNames: ['endpoint', 'status'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
     publishRetries: new Counter({
       name: 'smsmesh_edge_publish_retries_total',
       help: 'JetStream publishes retried with the same Nats-Msg-Id after a timeout.',

@@ -8,6 +8,8 @@ import type { FinalStatus } from './status.js';
 export interface AcceptedEvent {
   kind: 'accepted';
   message: Omit<MtMessage, 'text'>;
+  /** Read from SMS_SCHEDULED (held until sendAt) rather than from SMS_MT (queued for its carrier). */
+  scheduled?: true;
 }
 
 /** One segment's submit_sm_resp was OK. */
@@ -44,12 +46,14 @@ export interface ReceiptEvent {
   at: number;
 }
 
-/** The connector gave up on a message (permanent rejection, attempts exhausted, expired). */
+/** A message ended without being sent: the connector gave up (permanent rejection, attempts exhausted), its validity ended, or it was canceled. */
 export interface FailedEvent {
   kind: 'failed';
   id: string;
   carrier: string;
-  status: Extract<FinalStatus, 'rejected' | 'failed' | 'expired'>;
+  status: Extract<FinalStatus, 'rejected' | 'failed' | 'expired' | 'canceled'>;
+  /** Set only when the message's accepted event may never be recorded (a dead letter that breaks the schema). */
+  clientId?: string;
   error: string;
   at: number;
 }

@@ -20,4 +20,8 @@ export interface MtMessage {
   segments: number;
   /** Epoch milliseconds at the edge. */
   acceptedAt: number;
+  /** Epoch milliseconds: held in SMS_SCHEDULED until then (absent: sent at once). */
+  sendAt?: number | undefined;
+  /** Epoch milliseconds: never submitted at or after this instant (final `expired`); the rest goes to the SMSC as validity_period. */
+  validUntil?: number | undefined;
 }

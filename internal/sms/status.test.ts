@@ -1,13 +1,12 @@
-/** Which states are final: README, message lifecycle (delivered, undeliverable, expired, rejected, failed). */
+/** Which states are final: README, Statuses (delivered, undeliverable, expired, rejected, failed, canceled). */
 import { describe, expect, it } from 'vitest';
 import { CONTENT_ENCODINGS } from './message.js';
 import { isFinal, MESSAGE_STATUSES } from './status.js';
 
 describe('message states', () => {
-  it('accepted and submitted are not final; the five outcomes are', () => {
-    expect(MESSAGE_STATUSES.filter(isFinal)).toEqual(['delivered', 'undeliverable', 'expired', 'rejected', 'failed']);
-    expect(isFinal('accepted')).toBe(false);
-    expect(isFinal('submitted')).toBe(false);
+  it('scheduled, accepted, submitted and unknown are not final; the six outcomes are', () => {
+    expect(MESSAGE_STATUSES.filter(isFinal)).toEqual(['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'canceled']);
+    for (const s of ['scheduled', 'accepted', 'submitted', 'unknown'] as const) expect(isFinal(s)).toBe(false);
   });
 
   it('content goes as one of the four encodings the README names', () => {

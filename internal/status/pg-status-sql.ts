@@ -42,6 +42,11 @@ export interface AcceptedRow {
   segments: number;
   encoding: string;
   at: number;
+  /** 'scheduled' (read from SMS_SCHEDULED) or 'accepted' (from SMS_MT), and its rank. */
+  st: string;
+  rk: number;
+  send: number | null;
+  valid: number | null;
 }
 export interface SubmittedRow {
   id: string;
@@ -65,25 +70,35 @@ export interface ReceiptRow {
 export interface FailedRow {
   id: string;
   carrier: string;
+  /** Known when the failure comes from a dead letter whose accepted event could never be read. */
+  client: string | null;
   status: string;
   error: string;
   at: number;
 }
 
-/** Inserts messages or, when another event created the row first, fills their descriptive fields; never touches status. */
+/**
+ * Inserts messages (status scheduled or accepted) or, when another event created the row first, fills their descriptive
+ * fields; raises a scheduled message to accepted when it is released, and otherwise never touches status.
+ */
 export function upsertAccepted(json: string): SQL {
   return sql`
     insert into ${MESSAGES} as m (${M.id}, ${M.clientId}, ${M.clientRef}, ${M.carrier}, ${M.to}, ${M.from}, ${M.segments}, ${M.encoding},
-      ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.updatedAt})
-    select distinct on (r.id) r.id, r.client, r.ref, r.carrier, r."to", r."from", r.segments, r.encoding, 'accepted', ${ACCEPTED}, ${ts(sql`r.at`)}, now()
+      ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.sendAt}, ${M.validUntil}, ${M.updatedAt})
+    select distinct on (r.id) r.id, r.client, r.ref, r.carrier, r."to", r."from", r.segments, r.encoding, r.st, r.rk, ${ts(sql`r.at`)},
+      case when r.send is not null then ${ts(sql`r.send`)} end, case when r.valid is not null then ${ts(sql`r.valid`)} end, now()
     from jsonb_to_recordset(${json}::jsonb)
-      as r(id text, client text, ref text, carrier text, "to" text, "from" text, segments int, encoding text, at float8)
-    order by r.id, r.at
+      as r(id text, client text, ref text, carrier text, "to" text, "from" text, segments int, encoding text, at float8,
+           st text, rk int, send float8, valid float8)
+    order by r.id, r.rk desc, r.at
     on conflict (${M.id}) do update set
       ${M.clientId} = excluded.${M.clientId}, ${M.clientRef} = excluded.${M.clientRef}, ${M.to} = excluded.${M.to},
       ${M.from} = excluded.${M.from}, ${M.segments} = excluded.${M.segments}, ${M.encoding} = excluded.${M.encoding},
-      ${M.acceptedAt} = excluded.${M.acceptedAt}, ${M.updatedAt} = now()
-    where m.${M.acceptedAt} is null`;
+      ${M.acceptedAt} = excluded.${M.acceptedAt}, ${M.sendAt} = excluded.${M.sendAt}, ${M.validUntil} = excluded.${M.validUntil},
+      ${M.status} = case when m.${M.statusRank} < excluded.${M.statusRank} then excluded.${M.status} else m.${M.status} end,
+      ${M.statusRank} = greatest(m.${M.statusRank}, excluded.${M.statusRank}),
+      ${M.updatedAt} = now()
+    where m.${M.acceptedAt} is null or m.${M.statusRank} < excluded.${M.statusRank}`;
 }
 
 /**
@@ -243,12 +258,13 @@ export function settleMessages(idsJson: string): SQL {
 /** Moves messages to the connector's final verdict unless they already have one; creates them if need be. */
 export function applyFailed(json: string): SQL {
   return sql`
-    insert into ${MESSAGES} as m (${M.id}, ${M.carrier}, ${M.status}, ${M.statusRank}, ${M.error}, ${M.doneAt}, ${M.updatedAt})
-    select distinct on (r.id) r.id, r.carrier, r.status, ${FINAL}, r.error, ${ts(sql`r.at`)}, now()
-    from jsonb_to_recordset(${json}::jsonb) as r(id text, carrier text, status text, error text, at float8)
+    insert into ${MESSAGES} as m (${M.id}, ${M.carrier}, ${M.clientId}, ${M.status}, ${M.statusRank}, ${M.error}, ${M.doneAt}, ${M.updatedAt})
+    select distinct on (r.id) r.id, r.carrier, r.client, r.status, ${FINAL}, r.error, ${ts(sql`r.at`)}, now()
+    from jsonb_to_recordset(${json}::jsonb) as r(id text, carrier text, client text, status text, error text, at float8)
     order by r.id, r.at
     on conflict (${M.id}) do update set
       ${M.status} = excluded.${M.status}, ${M.statusRank} = ${FINAL}, ${M.error} = excluded.${M.error},
+      ${M.clientId} = coalesce(m.${M.clientId}, excluded.${M.clientId}),
       ${M.doneAt} = excluded.${M.doneAt}, ${M.updatedAt} = now()
     where m.${M.statusRank} < ${FINAL}
     returning m.${M.status} as status`;

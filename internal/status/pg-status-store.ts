@@ -1,5 +1,5 @@
 /** StatusStore on PostgreSQL or PGlite through drizzle: one transaction and a constant number of statements per batch. */
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { assertNever } from '../core/errors.js';
 import type { Database, Db } from '../db/client.js';
 import { queryRows } from '../db/rows.js';
@@ -17,8 +17,8 @@ import {
   type SubmittedRow,
 } from './pg-status-sql.js';
 import type { ReceiptEvent, StatusEvent } from '../sms/events.js';
-import { FINAL_STATUSES, type FinalStatus, type MessageStatus } from '../sms/status.js';
-import type { ApplyResult, MessageView, StatusStore } from './status-store.js';
+import { FINAL_STATUSES, STATUS_RANK, type FinalStatus, type MessageStatus } from '../sms/status.js';
+import type { ApplyResult, ListFilter, ListPage, MessageView, StatusStore } from './status-store.js';
 
 interface Batch {
   accepted: AcceptedRow[];
@@ -44,6 +44,10 @@ function partition(events: readonly StatusEvent[]): Batch {
           segments: m.segments,
           encoding: m.encoding,
           at: m.acceptedAt,
+          st: e.scheduled ? 'scheduled' : 'accepted',
+          rk: e.scheduled ? STATUS_RANK.scheduled : STATUS_RANK.accepted,
+          send: m.sendAt ?? null,
+          valid: m.validUntil ?? null,
         });
         break;
       }
@@ -54,7 +58,7 @@ function partition(events: readonly StatusEvent[]): Batch {
         b.receipts.push(receiptRow(e, i));
         break;
       case 'failed':
-        b.failed.push({ id: e.id, carrier: e.carrier, status: e.status, error: e.error, at: e.at });
+        b.failed.push({ id: e.id, carrier: e.carrier, client: e.clientId ?? null, status: e.status, error: e.error, at: e.at });
         break;
       default:
         assertNever(e, 'status event');
@@ -76,6 +80,49 @@ function countFinals(into: Partial<Record<FinalStatus, number>>, rows: readonly 
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** The columns of a message as a client sees it. */
+const viewColumns = {
+  id: messages.id,
+  status: messages.status,
+  carrier: messages.carrier,
+  to: messages.to,
+  from: messages.from,
+  segments: messages.segments,
+  encoding: messages.encoding,
+  clientRef: messages.clientRef,
+  smscMessageId: messages.smscMessageId,
+  error: messages.error,
+  acceptedAt: messages.acceptedAt,
+  sendAt: messages.sendAt,
+  validUntil: messages.validUntil,
+  submittedAt: messages.submittedAt,
+  doneAt: messages.doneAt,
+};
+
+/**
+ * The query behind one page of GET /v1/messages, built but not run: the store runs it, the listing benchmark
+ * (tools/bench/list-plan.ts) explains the very same statement on a large table.
+ */
+export function listQuery(db: Db, clientId: string, f: ListFilter) {
+  const conds: SQL[] = [eq(messages.clientId, clientId)];
+  if (f.status !== undefined) conds.push(eq(messages.status, f.status));
+  if (f.to !== undefined) conds.push(eq(messages.to, f.to));
+  if (f.clientRef !== undefined) conds.push(eq(messages.clientRef, f.clientRef));
+  if (f.since !== undefined) conds.push(gte(messages.acceptedAt, new Date(f.since)));
+  if (f.until !== undefined) conds.push(lt(messages.acceptedAt, new Date(f.until)));
+  if (f.after !== undefined) {
+    conds.push(sql`(${messages.acceptedAt}, ${messages.id}) < (${new Date(f.after.at).toISOString()}::timestamptz, ${f.after.id})`);
+  } else {
+    conds.push(sql`${messages.acceptedAt} is not null`);
+  }
+  return db
+    .select(viewColumns)
+    .from(messages)
+    .where(and(...conds))
+    .orderBy(desc(messages.acceptedAt), desc(messages.id))
+    .limit(f.limit + 1);
+}
 
 /**
  * The store borrows `database`: close() waits for in-flight calls and refuses new ones, but the database is
@@ -134,31 +181,36 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     await db.execute(insertOrphans(JSON.stringify(events.map(receiptRow))));
   }
 
+  type Row = { [K in keyof typeof viewColumns]: (typeof viewColumns)[K]['_']['data'] | null } & { id: string; status: MessageStatus; carrier: string };
+  const toView = (row: Row): MessageView => ({
+    ...row,
+    acceptedAt: iso(row.acceptedAt as Date | null),
+    sendAt: iso(row.sendAt as Date | null),
+    validUntil: iso(row.validUntil as Date | null),
+    submittedAt: iso(row.submittedAt as Date | null),
+    doneAt: iso(row.doneAt as Date | null),
+  });
   async function getMessage(id: string, clientId: string): Promise<MessageView | null> {
     const [row] = await db
-      .select({
-        id: messages.id,
-        status: messages.status,
-        carrier: messages.carrier,
-        to: messages.to,
-        from: messages.from,
-        segments: messages.segments,
-        encoding: messages.encoding,
-        clientRef: messages.clientRef,
-        smscMessageId: messages.smscMessageId,
-        error: messages.error,
-        acceptedAt: messages.acceptedAt,
-        submittedAt: messages.submittedAt,
-        doneAt: messages.doneAt,
-      })
+      .select(viewColumns)
       .from(messages)
       .where(and(eq(messages.id, id), eq(messages.clientId, clientId)));
-    if (!row) return null;
+    return row ? toView(row as Row) : null;
+  }
+
+  /**
+   * One keyset page: `(accepted_at, id) < (after)` walks the (client_id[, to | client_ref], accepted_at, id) index
+   * backwards from where the previous page ended, so page 1,000 costs what page 1 costs. One row more than asked
+   * says whether there is a next page.
+   */
+  async function listMessages(clientId: string, f: ListFilter): Promise<ListPage> {
+    const rows = (await listQuery(db, clientId, f)) as Row[];
+    const more = rows.length > f.limit;
+    const page = more ? rows.slice(0, f.limit) : rows;
+    const last = page[page.length - 1];
     return {
-      ...row,
-      acceptedAt: iso(row.acceptedAt),
-      submittedAt: iso(row.submittedAt),
-      doneAt: iso(row.doneAt),
+      messages: page.map(toView),
+      next: more && last ? { at: (last.acceptedAt as Date).getTime(), id: last.id } : null,
     };
   }
 
@@ -166,6 +218,7 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     apply: (events) => track(() => apply(events)),
     recordOrphanReceipts: (events) => track(() => recordOrphanReceipts(events)),
     getMessage: (id, clientId) => track(() => getMessage(id, clientId)),
+    listMessages: (clientId, filter) => track(() => listMessages(clientId, filter)),
     async close() {
       closed = true;
       await Promise.allSettled([...inflight]);

@@ -35,6 +35,7 @@ export function withReadDeadline(store: StatusStore, ms: number): StatusStore {
     apply: (events) => store.apply(events),
     recordOrphanReceipts: (events) => store.recordOrphanReceipts(events),
     getMessage: (id, clientId) => within(ms, store.getMessage(id, clientId)),
+    listMessages: (clientId, filter) => within(ms, store.listMessages(clientId, filter)),
     close: () => store.close(),
   };
 }

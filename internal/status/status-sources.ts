@@ -1,10 +1,11 @@
 /**
- * Where the status writer's events come from: accepted MT messages (SMS_MT, durable status-accepted), the
+ * Where the status writer's events come from: accepted MT messages (SMS_MT, durable status-accepted), held ones
+ * (SMS_SCHEDULED, status-scheduled: recorded `scheduled`), the
  * connectors' event batches (SMS_EVENTS, status-writer) and dead-lettered MT messages (SMS_DEAD, status-dead),
  * which end as `failed` so that every accepted message reaches a recorded final state.
  */
 import type { JsMsg } from '@nats-io/jetstream';
-import { acceptedFromMt, decodeEvents, decodeMt } from '../bus/codec.js';
+import { acceptedFromMt, decodeEvents, decodeMt, peekMtIdentity } from '../bus/codec.js';
 import type { Bus } from '../bus/connection.js';
 import { DeadLetterHeaders, type DeadLetterSink } from '../bus/dead-letters.js';
 import type { WorkSource } from '../bus/delivery.js';
@@ -13,14 +14,11 @@ import { Durables, Streams } from '../bus/subjects.js';
 import type { Logger } from '../log/logger.js';
 import type { FailedEvent, StatusEvent } from '../sms/events.js';
 
-/** A dead-lettered MT as the failure it is; nothing when its body cannot be read (no id to record it under). */
+/** A dead-lettered MT as the failure it is; nothing when no id can be read from it (nothing to record it under). */
 export function failureFromDeadMt(m: Pick<JsMsg, 'data' | 'headers'>, now: number): FailedEvent[] {
-  let mt;
-  try {
-    mt = decodeMt(m.data);
-  } catch {
-    return [];
-  }
+  // Dead-lettered because it broke the schema, perhaps: its id and carrier are all it takes to record it.
+  const mt = peekMtIdentity(m.data);
+  if (!mt) return [];
   const reason = m.headers?.get(DeadLetterHeaders.reason) || 'unknown';
   const detail = m.headers?.get(DeadLetterHeaders.detail) || '';
   const at = Date.parse(m.headers?.get(DeadLetterHeaders.at) ?? '');
@@ -32,6 +30,7 @@ export function failureFromDeadMt(m: Pick<JsMsg, 'data' | 'headers'>, now: numbe
       status: 'failed',
       error: `dead-lettered (${reason})${detail ? `: ${detail}` : ''}`,
       at: Number.isFinite(at) ? at : now,
+      ...(mt.clientId !== undefined ? { clientId: mt.clientId } : {}),
     },
   ];
 }
@@ -53,5 +52,6 @@ export async function openStatusSources(
     { source: await open(Streams.mt, Durables.statusAccepted, (m) => [acceptedFromMt(decodeMt(m.data))]), maxMessages: Math.max(batchSize, 100) },
     { source: await open(Streams.events, Durables.statusWriter, (m) => decodeEvents(m.data)), maxMessages: 16 },
     { source: await open(Streams.dead, Durables.statusDead, (m) => failureFromDeadMt(m, now())), maxMessages: 100 },
+    { source: await open(Streams.scheduled, Durables.statusScheduled, (m) => [acceptedFromMt(decodeMt(m.data), true)]), maxMessages: 1000 },
   ];
 }

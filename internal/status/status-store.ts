@@ -21,9 +21,31 @@ export interface MessageView {
   clientRef: string | null;
   smscMessageId: string | null;
   acceptedAt: string | null;
+  sendAt: string | null;
+  validUntil: string | null;
   submittedAt: string | null;
   doneAt: string | null;
   error: string | null;
+}
+
+/** A page of GET /v1/messages: filters are ANDed; newest first by acceptance, then id. */
+export interface ListFilter {
+  status?: MessageStatus | undefined;
+  to?: string | undefined;
+  clientRef?: string | undefined;
+  /** Epoch ms, inclusive. */
+  since?: number | undefined;
+  /** Epoch ms, exclusive. */
+  until?: number | undefined;
+  limit: number;
+  /** Continue after this (acceptedAt ms, id): the last row of the previous page. */
+  after?: { at: number; id: string } | undefined;
+}
+
+export interface ListPage {
+  messages: MessageView[];
+  /** The last row's position when there are more rows, else null. */
+  next: { at: number; id: string } | null;
 }
 
 export interface StatusStore {
@@ -37,5 +59,7 @@ export interface StatusStore {
   recordOrphanReceipts(events: readonly ReceiptEvent[]): Promise<void>;
   /** Null when absent or owned by another client (or not yet known to belong to this one). */
   getMessage(id: string, clientId: string): Promise<MessageView | null>;
+  /** The client's messages (rows whose accepted event is recorded), one keyset page. */
+  listMessages(clientId: string, filter: ListFilter): Promise<ListPage>;
   close(): Promise<void>;
 }

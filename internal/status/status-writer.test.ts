@@ -49,6 +49,9 @@ function fakeStore(): FakeStore {
     async getMessage() {
       return null;
     },
+    async listMessages() {
+      return { messages: [], next: null };
+    },
     async close() {},
   };
   return s;

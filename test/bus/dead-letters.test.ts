@@ -90,6 +90,16 @@ describe('dead letters', () => {
     expect(h.attempts).toHaveLength(0);
   });
 
+  it('a directly published MT that breaks nats/mt-message.schema.json is dead-lettered and, having an id, recorded failed', async () => {
+    const at = Date.now();
+    const id = newMessageId(at);
+    const mt = { id, clientId: 'c1', carrier: CARRIER, to: '07700900003', from: 'ACME', text: 'hi', encoding: 'gsm7', segments: 1, acceptedAt: at };
+    await h.publisher.publish(Subjects.mt(CARRIER), enc.encode(JSON.stringify(mt)), { msgID: id, deadlineMs: 5000 });
+    await waitUntil('the message to be recorded failed', async () => (await store.getMessage(id, 'c1'))?.status === 'failed', 20_000);
+    expect((await store.getMessage(id, 'c1'))?.error).toMatch(/^dead-lettered \(undecodable\): field to must be as nats\/mt-message.schema.json says/);
+    expect(h.attempts.some((a) => a.destinationAddr.endsWith('7700900003'))).toBe(false);
+  });
+
   it('an MT the connector finds invalid is dead-lettered and recorded as failed', async () => {
     const at = Date.now();
     const id = newMessageId(at);

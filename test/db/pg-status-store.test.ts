@@ -130,6 +130,8 @@ describe.each(backends)('pg status store on $name', (backend) => {
         clientRef: `ref-${id.slice(0, 8)}`,
         smscMessageId: `${id}-1`,
         acceptedAt: new Date(T0).toISOString(),
+        sendAt: null,
+        validUntil: null,
         submittedAt: new Date(T0 + 1_000).toISOString(),
         doneAt: new Date(T0 + 4_500).toISOString(),
         error: null,

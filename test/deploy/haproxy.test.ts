@@ -86,7 +86,7 @@ describe('haproxy/haproxy.cfg', () => {
     haproxyBinary();
     selfSignedPem(dir.path);
     nats = await startTestNats();
-    const configPath = writeConfig(dir.path, { apiKey: API_KEY, carriers: [{ id: 'uk', prefixes: ['+44'], port: await freePort() }], api: { drainDelayMs: 5000 } });
+    const configPath = writeConfig(dir.path, { apiKey: API_KEY, carriers: [{ id: 'uk', prefixes: ['+44'], port: await freePort() }], sections: { api: { drainDelayMs: 5000 } } });
     for (const name of ['edge1', 'edge2']) {
       edges.push(await spawnGateway({ entry: 'edge', configPath, natsUrl: nats.url, dataDir: dir.path, http: true, logDir: dir.path, name }));
     }

@@ -52,7 +52,7 @@ describe('roles in a cluster', () => {
     configPath = writeConfig(dir.path, {
       apiKey: API_KEY,
       carriers: [{ id: 'uk', prefixes: ['+44'], port: smscPort }],
-      api: { drainDelayMs: 1500 },
+      sections: { api: { drainDelayMs: 1500 } },
     });
   });
 

@@ -49,6 +49,9 @@ function slowStore() {
     async getMessage() {
       return null;
     },
+    async listMessages() {
+      return { messages: [], next: null };
+    },
     async close() {},
   };
   return { store, applied, overlapped: () => overlapped };

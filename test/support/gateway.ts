@@ -24,8 +24,10 @@ export interface StackConfig {
   apiKey: string;
   ackWaitMs?: number;
   publishTimeoutMs?: number;
-  /** The config file's `api` section. */
-  api?: Record<string, unknown>;
+  /** Clients besides test-client and other-client. */
+  moreClients?: { id: string; apiKey: string; rateLimit?: number }[];
+  /** Top-level config sections (api, scheduling, idempotency …). */
+  sections?: Record<string, unknown>;
 }
 
 export function writeConfig(dir: string, c: StackConfig): string {
@@ -44,9 +46,10 @@ export function writeConfig(dir: string, c: StackConfig): string {
     clients: [
       { id: 'test-client', apiKey: c.apiKey },
       { id: 'other-client', apiKey: `${c.apiKey}-other` },
+      ...(c.moreClients ?? []),
     ],
     nats: { ackWaitMs: c.ackWaitMs ?? 5000, publishTimeoutMs: c.publishTimeoutMs ?? 2000, duplicateWindowMs: 120_000 },
-    ...(c.api ? { api: c.api } : {}),
+    ...c.sections,
   };
   const path = join(dir, 'smsmesh.json');
   writeFileSync(path, JSON.stringify(config, null, 2));
@@ -74,6 +77,11 @@ export async function spawnGateway(opts: {
   logDir: string;
   name?: string;
   env?: Record<string, string>;
+  /**
+   * 'started' (default): return once the roles run. 'alive': once /healthz answers at all — a process still starting
+   * (waiting for NATS, opening the database) answers it with a `starting` field.
+   */
+  until?: 'started' | 'alive';
 }): Promise<GatewayProcess> {
   const port = opts.http ? await freePort() : undefined;
   const metricsPort = await freePort();
@@ -126,7 +134,7 @@ export async function spawnGateway(opts: {
     if (child.exitCode !== null) throw new Error(`${opts.entry} exited with ${child.exitCode}; see ${logFile}`);
     try {
       const r = await fetch(`${baseUrl}/healthz`);
-      if (r.ok) break;
+      if (r.ok && (opts.until === 'alive' || (((await r.json()) as { starting?: string }).starting === undefined))) break;
     } catch {
       // not up yet
     }

@@ -54,6 +54,13 @@ Kannel:
   --kannel-log-level <n>   0 debug … 4 panic (default 2, warnings)
 
 Load generator:
+  --batch-size <n>         send through POST /v1/messages/batch, n messages per request (rates stay messages/s;
+                           default 1 = single sends)
+  --nats-api               send through the NATS API (sms.api.v1.send, or .batch with --batch-size) instead of HTTP:
+                           --requesters closed-loop requesters for each run's duration (the rate only sets the duration;
+                           the verdict's rate checks do not apply)
+  --requesters <n>         NATS API requesters (default 50)
+  --no-idempotency-keys    send no Idempotency-Key: the unkeyed accept path (one JetStream write per message, not three)
   --workers <n>            generator processes (default 1)
   --sockets <n>            keep-alive sockets per target, all workers (default 256)
   --max-in-flight <n>      outstanding requests before arrivals are dropped and counted (default 2000)
@@ -96,6 +103,10 @@ export interface BenchOptions {
   kannelStore: 'spool' | 'file' | 'none';
   kannelDbConnections: number;
   kannelLogLevel: number;
+  batchSize: number;
+  natsApi: boolean;
+  requesters: number;
+  keys: boolean;
   workers: number;
   sockets: number;
   maxInFlight: number;
@@ -142,6 +153,10 @@ export const BENCH_OPTIONS = {
   'kannel-db-connections': { type: 'string' },
   'kannel-log-level': { type: 'string' },
   workers: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'nats-api': { type: 'boolean' },
+  requesters: { type: 'string' },
+  'no-idempotency-keys': { type: 'boolean' },
   sockets: { type: 'string' },
   'max-in-flight': { type: 'string' },
   mix: { type: 'string' },
@@ -224,6 +239,10 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       kannelDbConnections: numberFlag('kannel-db-connections', values['kannel-db-connections'], 1, isPositiveInteger, 'a positive integer'),
       kannelLogLevel: numberFlag('kannel-log-level', values['kannel-log-level'], 2, (n) => Number.isInteger(n) && n >= 0 && n <= 4, 'an integer from 0 to 4'),
       workers: numberFlag('workers', values.workers, 1, isPositiveInteger, 'a positive integer'),
+      batchSize: numberFlag('batch-size', values['batch-size'], 1, isPositiveInteger, 'a positive integer'),
+      natsApi: values['nats-api'] === true,
+      requesters: numberFlag('requesters', values.requesters, 50, isPositiveInteger, 'a positive integer'),
+      keys: values['no-idempotency-keys'] !== true,
       sockets: numberFlag('sockets', values.sockets, 256, isPositiveInteger, 'a positive integer'),
       maxInFlight: numberFlag('max-in-flight', values['max-in-flight'], 2000, isPositiveInteger, 'a positive integer'),
       mix,

@@ -54,7 +54,9 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
   const sut: SystemUnderTest = {
     name: 'smsmesh',
     label,
-    target: { kind: 'smsmesh', urls: stack.edgeUrls, apiKey: stack.apiKey },
+    target: o.natsApi
+      ? { kind: 'nats', urls: [stack.nats.url], apiKey: stack.apiKey, batchSize: o.batchSize, requesters: o.requesters, keys: o.keys }
+      : { kind: 'smsmesh', urls: stack.edgeUrls, apiKey: stack.apiKey, batchSize: o.batchSize, keys: o.keys },
     meter,
     stackGroups,
     submits: async () => (await stack.sim.stats()).submits,
@@ -73,6 +75,9 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       binds: o.binds,
       window: o.window,
       tps: o.tps,
+      front: o.natsApi ? `NATS API, ${o.requesters} requesters` : 'HTTP',
+      ...(o.batchSize > 1 ? { 'batch size': o.batchSize } : {}),
+      ...(o.keys ? {} : { 'idempotency keys': 'off' }),
       ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
       processes: stack.gateway.map((g) => g.name),
     },

@@ -129,6 +129,8 @@ function errorTotal(e: Record<string, number>): number {
 
 export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: RunSpec, out: (line: string) => void): Promise<RunResult> {
   const loadS = spec.total / spec.rate;
+  // Batches (HTTP or NATS): the spec counts messages, the generator requests of `per` messages.
+  const per = sut.target.kind === 'kannel' ? 1 : (sut.target.batchSize ?? 1);
   const startAt = Date.now() + 300;
   await sut.meter.reset();
   const machineBase = machineBusySeconds();
@@ -169,7 +171,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
       })
       .join(' ');
     const fleetPart = s
-      ? `offered ${s.offered}  accepted ${s.accepted}/s  p99 ${s.latency.percentileMs(99).toFixed(1)} ms  err ${errorTotal(s.errors)}  drop ${s.dropped}  late ${s.late}`
+      ? `offered ${s.offered * per}  accepted ${s.accepted}/s  p99 ${s.latency.percentileMs(99).toFixed(1)} ms  err ${errorTotal(s.errors)}  drop ${s.dropped}  late ${s.late}`
       : fleetDone
         ? 'draining'
         : 'load …';
@@ -204,8 +206,8 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
   const result = await fleet.run(
     {
       target: sut.target,
-      rate: spec.rate,
-      total: spec.total,
+      rate: spec.rate / per,
+      total: Math.ceil(spec.total / per),
       maxInFlight: spec.maxInFlight,
       sockets: spec.sockets,
       mix: spec.mix,
@@ -257,7 +259,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
     series.push({
       t: i + 1,
       phase: i + 1 <= Math.ceil(loadS) ? 'load' : 'drain',
-      offered: s?.offered ?? 0,
+      offered: (s?.offered ?? 0) * per,
       accepted: s?.accepted ?? 0,
       errors: s ? errorTotal(s.errors) : 0,
       dropped: s?.dropped ?? 0,
@@ -303,7 +305,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
   const verdict = judge(
     {
       rate: spec.rate,
-      offered: result.offered,
+      offered: result.offered * per,
       accepted: result.accepted,
       errors,
       dropped: result.dropped,
@@ -321,8 +323,8 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
     rate: spec.rate,
     durationS: r2(loadS),
     runTag: spec.runTag,
-    offered: result.offered,
-    sent: result.sent,
+    offered: result.offered * per,
+    sent: result.sent * per,
     accepted: result.accepted,
     dropped: result.dropped,
     late: result.late,

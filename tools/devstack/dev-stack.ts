@@ -13,6 +13,8 @@ import { startNatsServer, tcpAnswers, type NatsProcess } from './nats-process.js
 export interface DevStackOptions {
   dataDir: string;
   port: number;
+  /** The gateway's listen address. */
+  host: string;
   natsUrl: string | undefined;
   smscPort: number;
   out: (line: string) => void;
@@ -72,14 +74,15 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
 
   const logFile = join(dataDir, 'gateway.log');
   const log = createWriteStream(logFile, { flags: 'a' });
-  const env: NodeJS.ProcessEnv = { ...process.env, SMSMESH_CONFIG: configPath, NATS_URL: natsUrl, PORT: String(o.port), SMSMESH_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, SMSMESH_CONFIG: configPath, NATS_URL: natsUrl, PORT: String(o.port), HOST: o.host, SMSMESH_DATA_DIR: dataDir };
   const gateway = spawn(process.execPath, [join(packageRoot(), 'dist', 'cmd', 'smsmesh.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   gateway.stdout.pipe(log);
   gateway.stderr.pipe(log);
   const gatewayExit = new Promise<number | null>((r) => gateway.once('exit', (code) => r(code)));
   o.out(`starting the gateway (all roles; database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded, in ${join(dataDir, 'pglite')}`}); logs in ${logFile}`);
 
-  const base = `http://127.0.0.1:${o.port}`;
+  const base = `http://${o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;
+  if (o.host !== '127.0.0.1' && o.host !== 'localhost' && o.host !== '::1') o.out(`listening on ${o.host} (HOST): reachable from other machines`);
   const deadline = Date.now() + 90_000;
   let ready = false;
   while (!ready) {
@@ -118,7 +121,7 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
   o.out(`  curl -s -X POST ${base}/v1/messages -H 'Authorization: Bearer ${apiKey}' -H 'Content-Type: application/json' -d '{"to":"+447700900123","from":"ACME","text":"Hello from smsmesh"}'`);
   o.out('Then its status (use the id from the answer):');
   o.out(`  curl -s ${base}/v1/messages/<id> -H 'Authorization: Bearer ${apiKey}'`);
-  o.out(`Metrics: ${base}/metrics   API description: ${base}/openapi.json   Ctrl-C stops everything.`);
+  o.out(`Metrics: ${base}/metrics   API reference: ${base}/docs   Ctrl-C stops everything.`);
 
   await new Promise<void>((resolveStop) => {
     let stopping = false;

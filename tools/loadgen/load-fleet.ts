@@ -112,6 +112,7 @@ export class LoadFleet {
     const n = this.children.length;
     const caps = splitEvenly(o.maxInFlight, n);
     const sockets = splitEvenly(o.sockets, n);
+    const requesters = o.target.kind === 'nats' ? splitEvenly(o.target.requesters, n) : [];
     const startAtEpochMs = o.startAtEpochMs ?? Date.now() + 300;
     const idsFiles = o.idsDir ? this.children.map((_, w) => join(o.idsDir!, `${o.runTag}-w${w}.ids`)) : [];
 
@@ -158,7 +159,7 @@ export class LoadFleet {
         (child, w) =>
           new Promise<LoadSummary>((resolve, reject) => {
             const options: LoadOptions = {
-              target: o.target,
+              target: o.target.kind === 'nats' ? { ...o.target, requesters: requesters[w]! } : o.target,
               rate: o.rate,
               total: o.total,
               worker: w,

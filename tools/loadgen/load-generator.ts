@@ -17,6 +17,22 @@ export interface SmsmeshTarget {
   /** Base URLs (http://127.0.0.1:port); requests round-robin over them (the split layout has no load balancer). */
   urls: string[];
   apiKey: string;
+  /** Messages per request: 1 = POST /v1/messages; more = POST /v1/messages/batch, each item with its own idempotencyKey. */
+  batchSize?: number;
+  /** Send each message's key as its Idempotency-Key (default true); false measures the unkeyed accept path. */
+  keys?: boolean;
+}
+
+/** The NATS API (sms.api.v1.send, or .batch with batchSize > 1), driven by closed-loop requesters. */
+export interface NatsApiTarget {
+  kind: 'nats';
+  /** nats:// URL of the server the edges serve the API on. */
+  urls: string[];
+  apiKey: string;
+  batchSize?: number;
+  keys?: boolean;
+  /** Concurrent requesters, each sending its next request when the previous one is answered. */
+  requesters: number;
 }
 
 export interface KannelTarget {
@@ -31,7 +47,7 @@ export interface KannelTarget {
   dlrMask: number;
 }
 
-export type LoadTarget = SmsmeshTarget | KannelTarget;
+export type LoadTarget = SmsmeshTarget | KannelTarget | NatsApiTarget;
 
 export interface LoadOptions {
   target: LoadTarget;
@@ -111,6 +127,30 @@ type RequestBuilder = (m: BenchMessage, base: string) => HttpRequest;
 /** The id to write for an accepted request, or undefined when the answer is not an acceptance. */
 type AcceptReader = (status: number, body: string, m: BenchMessage) => string | undefined;
 
+/** The body of a batch request for these messages (HTTP and NATS send the same). */
+export function batchBody(ms: readonly BenchMessage[], keys = true): string {
+  return JSON.stringify({
+    messages: ms.map((m) => (keys ? { to: m.to, from: m.from, text: m.text, clientRef: m.key, idempotencyKey: m.key } : { to: m.to, from: m.from, text: m.text, clientRef: m.key })),
+  });
+}
+
+/** From a batch answer: the accepted ids, and an error key per refused item (its status). */
+export function readBatchResults(status: number, body: string): { ids: string[]; errors: string[] } {
+  if (status !== 200) return { ids: [], errors: [String(status)] };
+  try {
+    const r = (JSON.parse(body) as { results: { id?: string; status: unknown }[] }).results;
+    const ids: string[] = [];
+    const errors: string[] = [];
+    for (const x of r) {
+      if ((x.status === 'accepted' || x.status === 'scheduled') && typeof x.id === 'string') ids.push(x.id);
+      else errors.push(String(x.status));
+    }
+    return { ids, errors };
+  } catch {
+    return { ids: [], errors: ['bad_batch_answer'] };
+  }
+}
+
 function smsmeshProtocol(t: SmsmeshTarget): { build: RequestBuilder; accept: AcceptReader } {
   const auth = `authorization: Bearer ${t.apiKey}`;
   return {
@@ -119,7 +159,7 @@ function smsmeshProtocol(t: SmsmeshTarget): { build: RequestBuilder; accept: Acc
       return {
         method: 'POST',
         path: `${base}/v1/messages`,
-        headers: ['content-type: application/json', auth, `idempotency-key: ${m.key}`],
+        headers: t.keys === false ? ['content-type: application/json', auth] : ['content-type: application/json', auth, `idempotency-key: ${m.key}`],
         body,
       };
     },
@@ -188,6 +228,7 @@ export async function runLoad(o: LoadOptions, onSecond: (r: SecondReport) => voi
   const plan = workerPlan(o.rate, o.total, o.worker, o.workers);
   const timeoutMs = o.requestTimeoutMs ?? 10_000;
   const targets = prepareTargets(o.target.urls, o.sockets, timeoutMs);
+  if (o.target.kind === 'nats') throw new Error('the NATS API target runs in nats-requesters.ts');
   const proto = o.target.kind === 'smsmesh' ? smsmeshProtocol(o.target) : kannelProtocol(o.target);
   const mix = createMessageMix({ weights: o.mix ?? DEFAULT_MIX, runTag: o.runTag, destinationBase: o.destinationBase ?? 0 });
   const lateMs = o.lateThresholdMs ?? 10;
@@ -230,7 +271,39 @@ export async function runLoad(o: LoadOptions, onSecond: (r: SecondReport) => voi
     if (!scheduling && inFlight === 0) drained();
   }
 
+  const batchSize = o.target.kind === 'smsmesh' ? (o.target.batchSize ?? 1) : 1;
+  const batchAuth = o.target.kind === 'smsmesh' ? `authorization: Bearer ${o.target.apiKey}` : '';
+
+  /** Batch mode: one arrival is one request of batchSize messages; accepted counts messages. */
+  function sendBatch(j: number, intended: number): void {
+    const g = globalIndex(plan, j);
+    const ms = Array.from({ length: batchSize }, (_, k) => mix.at(g * batchSize + k));
+    const t = targets[g % targets.length]!;
+    const sentAt = performance.now();
+    t.pool.request({ method: 'POST', path: `${t.path}/v1/messages/batch`, headers: ['content-type: application/json', batchAuth], body: batchBody(ms, o.target.kind !== 'smsmesh' || o.target.keys !== false) }, (err, res) => {
+      if (err || !res) {
+        settle(undefined, (err as HttpError | undefined)?.code ?? 'request_error', intended, sentAt);
+        return;
+      }
+      const r = readBatchResults(res.status, res.body);
+      for (const id of r.ids.slice(1)) {
+        total.accepted++;
+        sec.accepted++;
+        ids.add(id);
+      }
+      for (const e of r.errors.slice(r.ids.length === 0 ? 1 : 0)) {
+        bump(total.errors, e);
+        bump(sec.errors, e);
+      }
+      settle(r.ids[0], r.ids.length === 0 ? r.errors[0] : undefined, intended, sentAt);
+    });
+  }
+
   function send(j: number, intended: number): void {
+    if (batchSize > 1) {
+      sendBatch(j, intended);
+      return;
+    }
     const m = mix.at(globalIndex(plan, j));
     const t = targets[globalIndex(plan, j) % targets.length]!;
     const spec = proto.build(m, t.path);

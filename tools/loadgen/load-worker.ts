@@ -2,7 +2,8 @@
  * Entry of one load generator process (forked by load-fleet.ts): runs the share of a run it is given and
  * streams per-second reports and the summary back over IPC. Stays up between runs so it stays warm.
  */
-import { runLoad, type LoadOptions } from './load-generator.js';
+import { runLoad, type LoadOptions, type NatsApiTarget } from './load-generator.js';
+import { runNatsRequesters } from './nats-requesters.js';
 
 export type WorkerRequest = { type: 'run'; runId: number; options: LoadOptions } | { type: 'exit' };
 
@@ -17,7 +18,10 @@ process.on('message', (msg: WorkerRequest) => {
     process.exit(0);
   }
   if (msg.type === 'run') {
-    runLoad(msg.options, (report) => send({ type: 'second', runId: msg.runId, report })).then(
+    const onSecond = (report: unknown) => send({ type: 'second', runId: msg.runId, report });
+    const o = msg.options;
+    const run = o.target.kind === 'nats' ? runNatsRequesters(o as LoadOptions & { target: NatsApiTarget }, onSecond) : runLoad(o, onSecond);
+    run.then(
       (summary) => send({ type: 'done', runId: msg.runId, summary }),
       (err: unknown) => send({ type: 'failed', runId: msg.runId, error: err instanceof Error ? err.message : String(err) }),
     );

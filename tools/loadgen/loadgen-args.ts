@@ -23,6 +23,13 @@ Options:
   --timeout-ms <n>         per-request timeout (default 10000)
   --run-tag <tag>          prefix of Idempotency-Keys and clientRefs (default lg-<time>)
   --target <kind>          smsmesh (POST /v1/messages) or kannel (GET /cgi-bin/sendsms) (default smsmesh)
+  --batch-size <n>         smsmesh: n messages per request, POST /v1/messages/batch (each with its idempotencyKey);
+                           --rate stays messages per second (requests/s = rate / n), accepted counts messages (default 1)
+  --nats <url>             smsmesh over the NATS API (sms.api.v1.send, or .batch with --batch-size) at this nats:// URL
+                           instead of HTTP: closed-loop requesters for --duration s (--rate is then not used)
+  --requesters <n>         NATS API: concurrent requesters, each sending its next request when answered (default 50)
+  --no-idempotency-keys    send no Idempotency-Key (the key stays the clientRef): measures the unkeyed accept path,
+                           one JetStream write per message instead of three
   --kannel-user <u>        sendsms username (kannel target)
   --kannel-password <p>    sendsms password (kannel target)
   --dlr-url <url>          Kannel dlr-url base (kannel target; k, p, t and s=%d are appended)
@@ -48,6 +55,10 @@ export interface LoadgenOptions {
   timeoutMs: number;
   runTag: string;
   target: 'smsmesh' | 'kannel';
+  batchSize: number;
+  natsUrl: string | undefined;
+  requesters: number;
+  keys: boolean;
   kannelUser: string | undefined;
   kannelPassword: string | undefined;
   dlrUrl: string | undefined;
@@ -72,6 +83,10 @@ export const LOADGEN_OPTIONS = {
   'timeout-ms': { type: 'string' },
   'run-tag': { type: 'string' },
   target: { type: 'string' },
+  'batch-size': { type: 'string' },
+  nats: { type: 'string' },
+  requesters: { type: 'string' },
+  'no-idempotency-keys': { type: 'boolean' },
   'kannel-user': { type: 'string' },
   'kannel-password': { type: 'string' },
   'dlr-url': { type: 'string' },
@@ -114,6 +129,8 @@ export function parseLoadgenArgs(argv: string[], env: NodeJS.ProcessEnv = proces
       }
       if (parsed.protocol !== 'http:') throw new FlagError(`--url must be an http:// URL, got '${u}'`);
     }
+    if (values.nats !== undefined && !/^nats:\/\//.test(values.nats)) throw new FlagError(`--nats must be a nats:// URL, got '${values.nats}'`);
+    if (values.nats !== undefined && target !== 'smsmesh') throw new FlagError('--nats drives the smsmesh NATS API; it does not go with --target kannel');
     const apiKey = values['api-key'] ?? env.API_KEY;
     if (target === 'smsmesh' && !apiKey) throw new FlagError('--api-key (or $API_KEY) is required; `make dev` prints one');
     if (target === 'kannel' && (!values['kannel-user'] || !values['kannel-password'] || !values['dlr-url'])) {
@@ -145,6 +162,10 @@ export function parseLoadgenArgs(argv: string[], env: NodeJS.ProcessEnv = proces
         timeoutMs: positiveNumber('timeout-ms', values['timeout-ms'], 10_000, true),
         runTag,
         target,
+        batchSize: positiveNumber('batch-size', values['batch-size'], 1, true),
+        natsUrl: values.nats,
+        requesters: positiveNumber('requesters', values.requesters, 50, true),
+        keys: values['no-idempotency-keys'] !== true,
         kannelUser: values['kannel-user'],
         kannelPassword: values['kannel-password'],
         dlrUrl: values['dlr-url'],

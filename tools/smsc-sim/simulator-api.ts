@@ -56,6 +56,8 @@ export interface SimulatedSubmit {
   dataCoding: number;
   esmClass: number;
   shortMessage: Buffer;
+  /** As sent ("" when absent). */
+  validityPeriod: string;
   tlvs: Map<number, Buffer>;
   at: number;
 }

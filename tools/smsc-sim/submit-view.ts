@@ -24,6 +24,7 @@ export function submitView(sim: SimSession, pdu: SubmitSmPdu, now: number): Omit
     dataCoding: pdu.dataCoding,
     esmClass: pdu.esmClass,
     shortMessage: pdu.shortMessage,
+    validityPeriod: pdu.validityPeriod,
     tlvs: pdu.tlvs,
     at: now,
   };

@@ -1,0 +1,17 @@
+/** The key-value buckets of the gateway, created or updated idempotently at start-up beside the streams. */
+import type { Bus } from './connection.js';
+import { ensureBucket } from './kv-store.js';
+import { Buckets } from './subjects.js';
+
+export interface BucketsOptions {
+  replicas: number;
+  idempotencyTtlMs: number;
+  idempotencyStorage: 'file' | 'memory';
+  /** Cancellations must outlive the messages they stop: as long as a message can be held, plus a day. */
+  maxAheadMs: number;
+}
+
+export async function ensureBuckets(bus: Pick<Bus, 'js' | 'jsm'>, o: BucketsOptions): Promise<void> {
+  await ensureBucket(bus, { name: Buckets.idempotency, ttlMs: o.idempotencyTtlMs, storage: o.idempotencyStorage, replicas: o.replicas });
+  await ensureBucket(bus, { name: Buckets.canceled, ttlMs: o.maxAheadMs + 24 * 3600_000, storage: 'file', replicas: o.replicas });
+}
