@@ -14,9 +14,11 @@ COPY package.json package-lock.json ./
 # npm ci runs it as postinstall: the project's fixes to dependencies (see the script).
 COPY scripts/patch-dependencies.mjs ./scripts/patch-dependencies.mjs
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.client.json ./
 COPY cmd ./cmd
 COPY internal ./internal
+# The typed client (smsmesh/client) is part of the package build; it stands alone and the roles never load it.
+COPY client ./client
 RUN npm run build
 
 # Compiles the tools; only the dev image takes something from here (the SMSC simulator).
