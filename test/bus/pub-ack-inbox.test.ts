@@ -72,10 +72,11 @@ describe('PubAck inbox', () => {
   it('rejects at once when no stream takes the subject', async () => {
     const inbox = createPubAckInbox(nc);
     const t0 = Date.now();
-    const err = await inbox.publish('nostream.x', enc.encode('x'), 'n-1', 5000).catch((e: unknown) => e);
+    const err = await inbox.publish('nostream.x', enc.encode('x'), 'n-1', 60_000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PubAckError);
+    // Told by the server, not found out by the timeout (a minute; any machine answers well within half of it).
     expect((err as PubAckError).reason).toBe('no-responders');
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(30_000);
     inbox.close();
   });
 
