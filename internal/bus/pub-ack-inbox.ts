@@ -14,12 +14,17 @@ export interface PublishAck {
   duplicate: boolean;
 }
 
+/** JetStream's err_code for a message the stream would not store: a limit reached with discard new (max_bytes, max_msgs). */
+export const JS_STORE_FAILED = 10077;
+
 export class PubAckError extends Error {
   override readonly name = 'PubAckError';
   constructor(
     message: string,
     /** `timeout`, `no-responders` (no stream takes the subject), `rejected` (the stream said no), `closed`. */
     readonly reason: 'timeout' | 'no-responders' | 'rejected' | 'closed',
+    /** JetStream's err_code when the stream said no. */
+    readonly code?: number,
   ) {
     super(message);
   }
@@ -55,7 +60,7 @@ export function createPubAckInbox(nc: NatsConnection): PubAckInbox {
       p.reject(new PubAckError('no JetStream stream takes this subject (no responders)', 'no-responders'));
       return;
     }
-    let body: { stream?: unknown; seq?: unknown; duplicate?: unknown; error?: { code?: unknown; description?: unknown } };
+    let body: { stream?: unknown; seq?: unknown; duplicate?: unknown; error?: { code?: unknown; err_code?: unknown; description?: unknown } };
     try {
       body = m.json();
     } catch {
@@ -63,7 +68,8 @@ export function createPubAckInbox(nc: NatsConnection): PubAckInbox {
       return;
     }
     if (body.error) {
-      p.reject(new PubAckError(`JetStream rejected the publish: ${String(body.error.description ?? body.error.code)}`, 'rejected'));
+      const code = typeof body.error.err_code === 'number' ? body.error.err_code : undefined;
+      p.reject(new PubAckError(`JetStream rejected the publish: ${String(body.error.description ?? body.error.code)}`, 'rejected', code));
       return;
     }
     p.resolve({ stream: String(body.stream), seq: Number(body.seq), duplicate: body.duplicate === true });

@@ -4,7 +4,7 @@
  */
 import { AppError, errorMessage } from '../core/errors.js';
 import type { Bus } from './connection.js';
-import type { PublishAck } from './pub-ack-inbox.js';
+import { JS_STORE_FAILED, PubAckError, type PublishAck } from './pub-ack-inbox.js';
 
 export class BusUnavailableError extends AppError {
   override readonly name = 'BusUnavailableError';
@@ -12,6 +12,16 @@ export class BusUnavailableError extends AppError {
     super('BUS_UNAVAILABLE', message, options);
   }
 }
+
+/** The stream refused to store the message until the deadline: its limit is reached (e.g. SMS_MT's max_bytes). */
+export class StreamFullError extends AppError {
+  override readonly name = 'StreamFullError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STREAM_FULL', message, options);
+  }
+}
+
+const isStoreRefusal = (err: unknown): boolean => err instanceof PubAckError && err.code === JS_STORE_FAILED;
 
 export interface PublishOptions {
   msgID: string;
@@ -46,7 +56,9 @@ export function createPublisher(bus: Bus, hooks: { onRetry?: () => void } = {}):
         } catch (err) {
           attempt++;
           if (Date.now() + 50 >= deadline || (!bus.connected() && !(waitForConnection && (await bus.waitConnected(deadline - Date.now()))))) {
-            throw new BusUnavailableError(`JetStream publish failed after ${attempt} attempt(s): ${errorMessage(err)}`, {
+            // Retried to the deadline as the stream may drain meanwhile; a stream still full is not an outage.
+            const Failure = isStoreRefusal(err) ? StreamFullError : BusUnavailableError;
+            throw new Failure(`JetStream publish failed after ${attempt} attempt(s): ${errorMessage(err)}`, {
               cause: err,
             });
           }

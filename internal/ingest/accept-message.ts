@@ -5,7 +5,7 @@
 import { idempotentMessageId, newMessageId } from '../core/ids.js';
 import { errorMessage } from '../core/errors.js';
 import { encodeMt } from '../bus/codec.js';
-import type { Publisher } from '../bus/publisher.js';
+import { StreamFullError, type Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
 import type { RouteTable } from '../routing/route-table.js';
 import type { ConcatMethod } from '../sms/analyze.js';
@@ -17,7 +17,8 @@ export type AcceptResult =
   | { kind: 'accepted'; id: string; carrier: string; segments: number; encoding: ContentEncoding; duplicate: boolean }
   | { kind: 'invalid'; problems: FieldProblem[] }
   | { kind: 'no_route'; to: string }
-  | { kind: 'unavailable'; reason: string };
+  /** `backlogFull`: the carrier's backlog (SMS_MT) is at its limit; otherwise the bus could not be reached in time. */
+  | { kind: 'unavailable'; reason: string; backlogFull: boolean };
 
 export interface AcceptorDeps {
   publisher: Publisher;
@@ -52,7 +53,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
       if (!ack.duplicate) deps.onAccepted?.(carrier);
       return { kind: 'accepted', id, carrier, segments, encoding, duplicate: ack.duplicate };
     } catch (err) {
-      return { kind: 'unavailable', reason: errorMessage(err) };
+      return { kind: 'unavailable', reason: errorMessage(err), backlogFull: err instanceof StreamFullError };
     }
   };
 }

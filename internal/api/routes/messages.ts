@@ -42,7 +42,9 @@ export function messageRoutes(deps: { accept: Acceptor; store: StatusStore | und
         return problem(
           c,
           'unavailable',
-          'The message was not accepted because the message bus is unavailable; it is safe to retry (use an Idempotency-Key to avoid duplicates).',
+          r.backlogFull
+            ? 'The message was not accepted because the backlog of messages waiting for the carrier is full; it is safe to retry once it drains (use an Idempotency-Key to avoid duplicates).'
+            : 'The message was not accepted because the message bus is unavailable; it is safe to retry (use an Idempotency-Key to avoid duplicates).',
           {},
           { 'Retry-After': String(deps.retryAfterS) },
         );
