@@ -14,13 +14,16 @@ export interface PublishAck {
   duplicate: boolean;
 }
 
+/** JetStream's err_code for a message the stream would not store: a limit reached with discard new (max_bytes, max_msgs). */
+export const JS_STORE_FAILED = 10077;
+
 export class PubAckError extends Error {
   override readonly name = 'PubAckError';
   constructor(
     message: string,
     /** `timeout`, `no-responders` (no stream takes the subject), `rejected` (the stream said no), `closed`. */
     readonly reason: 'timeout' | 'no-responders' | 'rejected' | 'closed',
-    /** JetStream's err_code when it rejected the publish (e.g. 10071: wrong last subject sequence). */
+    /** JetStream's err_code when the stream said no. */
     readonly code?: number,
   ) {
     super(message);

@@ -4,7 +4,7 @@
  */
 import { AppError, errorMessage } from '../core/errors.js';
 import type { Bus } from './connection.js';
-import { PubAckError, type PublishAck } from './pub-ack-inbox.js';
+import { JS_STORE_FAILED, PubAckError, type PublishAck } from './pub-ack-inbox.js';
 
 export class BusUnavailableError extends AppError {
   override readonly name = 'BusUnavailableError';
@@ -12,6 +12,16 @@ export class BusUnavailableError extends AppError {
     super('BUS_UNAVAILABLE', message, options);
   }
 }
+
+/** The stream refused to store the message until the deadline: its limit is reached (e.g. SMS_MT's max_bytes). */
+export class StreamFullError extends AppError {
+  override readonly name = 'StreamFullError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STREAM_FULL', message, options);
+  }
+}
+
+const isStoreRefusal = (err: unknown): boolean => err instanceof PubAckError && err.code === JS_STORE_FAILED;
 
 export interface PublishOptions {
   msgID: string;
@@ -45,10 +55,12 @@ export function createPublisher(bus: Bus, hooks: { onRetry?: () => void } = {}):
           return await bus.pubAcks.publish(subject, data, msgID, Math.max(100, Math.min(left, 2000)), headers);
         } catch (err) {
           attempt++;
-          // The stream refused it (full, a limit): asking again gives the same answer.
+          // The stream refused it (full, a limit): asking again at once gives the same answer.
           const refused = err instanceof PubAckError && err.reason === 'rejected';
           if (refused || Date.now() + 50 >= deadline || (!bus.connected() && !(waitForConnection && (await bus.waitConnected(deadline - Date.now()))))) {
-            throw new BusUnavailableError(`JetStream publish failed after ${attempt} attempt(s): ${errorMessage(err)}`, {
+            // A stream at its limit is not an outage: the caller can say so (the backlog is full).
+            const Failure = isStoreRefusal(err) ? StreamFullError : BusUnavailableError;
+            throw new Failure(`JetStream publish failed after ${attempt} attempt(s): ${errorMessage(err)}`, {
               cause: err,
             });
           }

@@ -3,122 +3,25 @@
  * come from the rules as the README states them (window and TPS bound what is fetched; retry backoff 1 s, 2 s,
  * 4 s …; throttling pauses the bind 1 s and re-sends the same segment; a permanent status rejects at once).
  */
-import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeWorkSource, type FakeDelivery, type FakeWorkSource } from '../bus/test-work-source.js';
-import type { Publisher } from '../bus/publisher.js';
-import { fakeClock, type FakeClock } from '../core/clock.js';
-import { noopLogger } from '../log/logger.js';
-import { createConnectorMetrics } from '../metrics/connector.js';
+import type { FakeDelivery } from '../bus/test-work-source.js';
 import { Status } from '../smpp/command-status.js';
 import type { PduInit, SubmitSmPdu } from '../smpp/pdu-types.js';
-import type { FailedEvent, ReceiptEvent, SubmittedEvent } from '../sms/events.js';
 import type { MtMessage } from '../sms/message.js';
-import { createBindActor, type BindActor } from './bind-actor.js';
-import type { EventSink } from './event-sink.js';
-import { defaultRetryPolicy } from './outcome.js';
-import { fakeSession, shortMessageOf, type FakeSession } from './test-session.js';
+import { startBindRig, testMt as mt, turns, type BindRig } from './test-bind-rig.js';
+import { shortMessageOf } from './test-session.js';
 
-interface Rig {
-  clock: FakeClock;
-  source: FakeWorkSource<MtMessage>;
-  sessions: FakeSession[];
-  session(): FakeSession;
-  actor: BindActor;
-  submitted: SubmittedEvent[];
-  failed: FailedEvent[];
-  connects: number[];
-  /** The next this many connects fail (the SMSC refuses). */
-  failConnects: number;
-}
+let rig: BindRig | undefined;
 
-const unusedPublisher: Publisher = {
-  publish: () => Promise.reject(new Error('no MO in these tests')),
-};
-
-let n = 0;
-function mt(text = 'hello', over: Partial<MtMessage> = {}): MtMessage {
-  n++;
-  return {
-    id: `0190a0b0-0000-7000-8000-${String(n).padStart(12, '0')}`,
-    clientId: 'c1',
-    carrier: 'acme',
-    to: `+4477009${String(n).padStart(5, '0')}`,
-    from: 'ACME',
-    text,
-    encoding: 'gsm7',
-    segments: 1,
-    acceptedAt: 0,
-    ...over,
-  };
-}
-
-/** Lets promise and immediate callbacks run (the actor's loop awaits between steps). */
-async function turns(k = 5): Promise<void> {
-  for (let i = 0; i < k; i++) await new Promise<void>((r) => setImmediate(r));
-}
-
-let rig: Rig | undefined;
-
-function start(o: { tps: number; window: number; throttlePauseMs?: number; canceled?: ReadonlySet<string> }): Rig {
-  const clock = fakeClock(1_000_000);
-  const source = fakeWorkSource<MtMessage>();
-  const sessions: FakeSession[] = [];
-  const submitted: SubmittedEvent[] = [];
-  const failed: FailedEvent[] = [];
-  const connects: number[] = [];
-  const events: EventSink = {
-    async submitted(evs) {
-      submitted.push(...evs);
-    },
-    async receipt(_ev: ReceiptEvent) {},
-    async failed(ev) {
-      failed.push(ev);
-    },
-  };
-  const actor = createBindActor({
-    carrier: 'acme',
-    bindNo: 1,
-    sendsMessages: true,
-    tps: o.tps,
-    window: o.window,
-    submit: { concat: 'udh8', gsm7Packed: false, gsmDataCoding: 0, registeredDelivery: true },
-    retry: defaultRetryPolicy,
-    receiptIdFormat: 'as-is',
-    connect: async () => {
-      connects.push(clock.now());
-      if (rig && rig.failConnects > 0) {
-        rig.failConnects--;
-        throw new Error('connection refused');
-      }
-      const s = fakeSession(o.window, () => clock.now());
-      sessions.push(s);
-      return s;
-    },
-    source,
-    publisher: unusedPublisher,
-    events,
-    metrics: createConnectorMetrics(new Registry()),
-    log: noopLogger,
-    clock,
-    random: () => 0.5,
-    fetchExpiresMs: 2000,
-    ...(o.throttlePauseMs !== undefined ? { throttlePauseMs: o.throttlePauseMs } : {}),
-    ...(o.canceled ? { isCanceled: (id: string) => o.canceled!.has(id) } : {}),
-  });
-  actor.start();
-  rig = { clock, source, sessions, session: () => sessions[sessions.length - 1]!, actor, submitted, failed, connects, failConnects: 0 };
+function start(o: { tps: number; window: number; throttlePauseMs?: number; canceled?: ReadonlySet<string> }): BindRig {
+  rig = startBindRig(o);
   return rig;
 }
 
 afterEach(async () => {
   const r = rig;
   rig = undefined;
-  if (!r) return;
-  for (const s of r.sessions) for (const x of [...s.outstanding]) x.respond(0, 'x');
-  const stopping = r.actor.stop(100);
-  await r.clock.advanceAsync(3000, 50);
-  await stopping;
+  await r?.stop();
 });
 
 function settlementOf(d: FakeDelivery<MtMessage>) {

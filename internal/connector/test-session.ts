@@ -5,8 +5,8 @@ import type { Session, SessionCloseReason, SessionState } from '../smpp/session.
 
 export interface SentRequest {
   pdu: RequestInit;
-  /** Answers with submit_sm_resp: status 0 and a message id, or an error status without one. */
-  respond(status: number, messageId?: string): void;
+  /** Answers with submit_sm_resp: status 0 and a message id, or an error status without one; TLVs optional. */
+  respond(status: number, messageId?: string, tlvs?: Map<number, Buffer>): void;
   /** No answer in time: the outcome is unknown. */
   timeOut(): void;
 }
@@ -77,10 +77,10 @@ export function fakeSession(windowSize: number, now: () => number = () => 0): Fa
       return new Promise<Pdu>((resolve, reject) => {
         const r: SentRequest = {
           pdu,
-          respond(status, messageId) {
+          respond(status, messageId, tlvs = new Map()) {
             rejecters.delete(r);
             settled(r);
-            resolve({ command: 'submit_sm_resp', commandId: 0x80000004, status, sequence: sent.length, tlvs: new Map(), ...(messageId !== undefined ? { messageId } : {}) });
+            resolve({ command: 'submit_sm_resp', commandId: 0x80000004, status, sequence: sent.length, tlvs, ...(messageId !== undefined ? { messageId } : {}) });
           },
           timeOut() {
             rejectWith(r, new ResponseTimeoutError(0x00000004, sent.length, 1));

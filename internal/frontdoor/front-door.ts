@@ -106,6 +106,8 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
         switch (r.cause) {
           case 'schedule_full':
             return unavailable('schedule_full', r.reason, 'The message was not accepted: the schedule holds as many messages as it may (scheduling.maxScheduled); ' + RETRY_HINT + ' once some are sent.');
+          case 'backlog_full':
+            return unavailable('backlog_full', r.reason, 'The message was not accepted because the backlog of messages waiting for the carrier is full (nats.maxBacklogBytes); ' + RETRY_HINT + ' once it drains.');
           case 'idempotency_store':
             return unavailable('idempotency_store', r.reason, 'The message was not accepted because the idempotency records are unavailable; ' + RETRY_HINT + '.');
           case 'bus':

@@ -9,8 +9,7 @@
 import { idempotentMessageId, newMessageId } from '../core/ids.js';
 import { errorMessage } from '../core/errors.js';
 import { encodeMt } from '../bus/codec.js';
-import { PubAckError } from '../bus/pub-ack-inbox.js';
-import type { Publisher } from '../bus/publisher.js';
+import { StreamFullError, type Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
 import type { RouteTable } from '../routing/route-table.js';
 import type { ConcatMethod } from '../sms/analyze.js';
@@ -20,7 +19,7 @@ import { validateBatchItem, validateSubmit, type FieldProblem, type SubmitInput 
 import { fingerprint, type IdempotencyStore, type StoredResult } from './idempotency.js';
 
 /** Why a message could not be stored: the cause decides the 503's detail and is logged once per interval. */
-export type UnavailableCause = 'bus' | 'schedule_full' | 'idempotency_store';
+export type UnavailableCause = 'bus' | 'backlog_full' | 'schedule_full' | 'idempotency_store';
 
 export type AcceptResult =
   | ({ kind: 'accepted'; replayed: boolean } & StoredResult)
@@ -103,8 +102,9 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
   }
 
   function unavailable(err: unknown, scheduled: boolean): AcceptResult {
-    const full = scheduled && err instanceof Error && err.cause instanceof PubAckError && err.cause.reason === 'rejected';
-    return { kind: 'unavailable', cause: full ? 'schedule_full' : 'bus', reason: errorMessage(err) };
+    // A stream at its limit refuses the publish: SMS_SCHEDULED's max_msgs, or the carrier's backlog (SMS_MT's max_bytes).
+    const full = err instanceof StreamFullError;
+    return { kind: 'unavailable', cause: full ? (scheduled ? 'schedule_full' : 'backlog_full') : 'bus', reason: errorMessage(err) };
   }
 
   /** Publishes a prepared message; the unkeyed path is one publish and nothing else. */

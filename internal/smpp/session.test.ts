@@ -1,5 +1,9 @@
-/** Session tests over real TCP: window, sequences, timeouts, closes, peer requests, link checks, backpressure. */
+/**
+ * Session tests over real TCP: window, sequences, timeouts, closes, peer requests, link checks, backpressure. Timers
+ * (response timeouts, link checks, unbind, drain) run on a fake clock, so their bounds are exact on any machine.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeClock } from '../core/clock.js';
 import { Status } from './command-status.js';
 import { MalformedResponseError, ResponseTimeoutError, SessionClosedError, WindowFullError } from './errors.js';
 import { CommandId, encodePdu, shortMessageFields, Tlv, type Pdu, type RequestInit } from './pdu.js';
@@ -133,18 +137,23 @@ describe('session: window and sequences', () => {
 });
 
 describe('session: failures of requests', () => {
-  it('a response timeout rejects the request and frees its slot', async () => {
-    const { session, peer } = await sessionWithRawPeer({ windowSize: 1, responseTimeoutMs: 100 });
+  it('a response timeout rejects the request and frees its slot, not before the timeout', async () => {
+    const clock = fakeClock(0);
+    const { session, peer } = await sessionWithRawPeer({ windowSize: 1, responseTimeoutMs: 100, clock });
     let writable = 0;
     session.onWritable(() => writable++);
-    const started = Date.now();
-    const r = session.request(submit());
+    let failed: unknown;
+    const r = session.request(submit()).catch((e: unknown) => (failed = e));
     await peer.next();
     expect(session.free()).toBe(0);
-    const err = await r.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ResponseTimeoutError);
-    expect((err as ResponseTimeoutError).code).toBe('RESPONSE_TIMEOUT');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    await clock.advanceAsync(99);
+    expect(failed).toBeUndefined();
+    expect(session.inFlight()).toBe(1);
+    // The sweep runs every quarter of the shortest timer at most, so the timeout is noticed within 25 ms of it.
+    await clock.advanceAsync(26);
+    await r;
+    expect(failed).toBeInstanceOf(ResponseTimeoutError);
+    expect((failed as ResponseTimeoutError).code).toBe('RESPONSE_TIMEOUT');
     expect(session.inFlight()).toBe(0);
     expect(session.free()).toBe(1);
     expect(writable).toBe(1);
@@ -195,19 +204,31 @@ describe('session: failures of requests', () => {
     session.close();
   });
 
-  it('drain() resolves when nothing is in flight', async () => {
-    const { session, peer } = await sessionWithRawPeer();
+  it('drain() waits for the last response (up to its timeout), then resolves', async () => {
+    const clock = fakeClock(0);
+    const { session, peer } = await sessionWithRawPeer({ responseTimeoutMs: 60_000, clock });
     const r = session.request(submit());
     const req = await peer.next();
     let drained = false;
     const d = session.drain(5_000).then(() => (drained = true));
-    await new Promise((res) => setTimeout(res, 20));
+    await clock.advanceAsync(4_999, 100);
     expect(drained).toBe(false);
     peer.send({ command: 'submit_sm_resp', sequence: req.sequence, messageId: 'x' });
     await r;
     await d;
     expect(drained).toBe(true);
+    // Nothing in flight: at once.
     await session.drain(10);
+    // Something in flight that is never answered: at the timeout.
+    void session.request(submit()).catch(() => {});
+    await peer.next();
+    let gaveUp = false;
+    const t = session.drain(1_000).then(() => (gaveUp = true));
+    await clock.advanceAsync(999, 100);
+    expect(gaveUp).toBe(false);
+    await clock.advanceAsync(1);
+    await t;
+    expect(session.inFlight()).toBe(1);
     session.close();
   });
 });
@@ -299,19 +320,42 @@ describe('session: answering the peer', () => {
 });
 
 describe('session: link checks, unbind, backpressure', () => {
-  it('closes a link that stays silent after enquire_link', async () => {
-    const { session, peer, closes } = await sessionWithRawPeer({ enquireLinkIntervalMs: 60, enquireLinkTimeoutMs: 100 });
-    expect(await peer.next((x) => x.command === 'enquire_link')).toBeTruthy();
-    await waitFor(() => session.state === 'closed', 2_000, 'watchdog close');
-    expect(closes[0]?.reason).toBe('enquire_link_timeout');
+  it('sends enquire_link after a quiet interval and closes a link that stays silent for the timeout after it', async () => {
+    const clock = fakeClock(0);
+    const { session, peer, closes } = await sessionWithRawPeer({ enquireLinkIntervalMs: 60, enquireLinkTimeoutMs: 100, clock });
+    await clock.advanceAsync(59);
+    expect(peer.received).toHaveLength(0);
+    // The sweep runs every quarter of the shortest timer (15 ms here): the check goes out at 60 ms.
+    await clock.advanceAsync(15);
+    const check = await peer.next((x) => x.command === 'enquire_link');
+    // Silent for less than the 100 ms timeout after it: still open; past it (plus one sweep): closed.
+    await clock.advanceAsync(158 - 74);
+    expect(session.state).toBe('open');
+    await clock.advanceAsync(30);
+    expect(closes).toEqual([{ reason: 'enquire_link_timeout', err: undefined }]);
+    expect(session.state).toBe('closed');
+    expect(check.sequence).toBeGreaterThan(0);
   });
 
-  it('keeps a link that answers', async () => {
-    const { esme, smsc } = await boundPair({ enquireLinkIntervalMs: 40, enquireLinkTimeoutMs: 80 });
-    await new Promise((res) => setTimeout(res, 400));
-    expect(esme.state).toBe('bound');
-    expect(smsc.state).toBe('bound');
-    esme.close();
+  it('keeps a link whose enquire_link is answered, checking it once per quiet interval', async () => {
+    const clock = fakeClock(0);
+    const { session, peer, closes } = await sessionWithRawPeer({ enquireLinkIntervalMs: 40, enquireLinkTimeoutMs: 80, clock });
+    for (let round = 1; round <= 5; round++) {
+      // The check falls due 40 ms after the last thing read and goes out at the next sweep (every 10 ms). The clock
+      // stands still while the test waits for it, so it never waits longer than 10 ms of the 80 ms allowed.
+      await clock.advanceAsync(50, 5);
+      const check = await peer.next((x) => x.command === 'enquire_link');
+      peer.send({ command: 'enquire_link_resp', sequence: check.sequence });
+      // Our own enquire_link is answered after the resp above is read (one socket, in order): proof it arrived.
+      peer.send({ command: 'enquire_link', sequence: 1000 + round });
+      await peer.next((x) => x.command === 'enquire_link_resp' && x.sequence === 1000 + round);
+      expect(session.state, `round ${round}`).toBe('open');
+    }
+    // 250 ms in all: had the answers not counted, the first check would have timed out by 120 ms.
+    expect(clock.now()).toBe(250);
+    expect(closes).toEqual([]);
+    expect(peer.received.filter((x) => x.ok && x.pdu.command === 'enquire_link')).toHaveLength(5);
+    session.close();
   });
 
   it('unbind() sends unbind, waits for unbind_resp, then closes', async () => {
@@ -322,12 +366,17 @@ describe('session: link checks, unbind, backpressure', () => {
     expect(await closed).toBe('peer_unbind');
   });
 
-  it('unbind() gives up after its timeout when the peer never answers', async () => {
-    const { session, peer } = await sessionWithRawPeer();
-    const started = Date.now();
-    await session.unbind(100);
+  it('unbind() gives up after its timeout when the peer never answers, not before', async () => {
+    const clock = fakeClock(0);
+    const { session, peer } = await sessionWithRawPeer({ clock });
+    let done = false;
+    const unbound = session.unbind(100).then(() => (done = true));
     expect(await peer.next()).toMatchObject({ command: 'unbind' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    await clock.advanceAsync(99);
+    expect(done).toBe(false);
+    expect(session.state).toBe('unbinding');
+    await clock.advanceAsync(1);
+    await unbound;
     expect(session.state).toBe('closed');
   });
 

@@ -1,4 +1,7 @@
-/** A permanent SMSC status (ESME_RINVDSTADR) ends the message `rejected` at once: one submit, no retry. */
+/**
+ * A permanent SMSC status (ESME_RINVDSTADR) ends the message `rejected` at once: one submit, no retry — shown by the
+ * connector's durable, which has acked every message after handing each out exactly once.
+ */
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHarness, waitUntil, type Harness } from '../support/connector-harness.js';
 
@@ -17,8 +20,16 @@ describe('permanent rejection', () => {
     ]);
     const ids = msgs.map((m) => m.id);
     await waitUntil('all rejected', () => h!.settled(ids).failed.size === ids.length, 20_000, 50);
-    // Give a wrongly scheduled retry the time to show up (the first backoff is 1 s).
-    await new Promise((r) => setTimeout(r, 1500));
+    // Settled for good: every message acked by the connector, none waiting for a redelivery (a retry is a nak with
+    // a delay, which keeps it ack-pending), and each handed out once. After this JetStream cannot send any again.
+    await waitUntil('all acked', async () => {
+      const info = await h!.bus.jsm.consumers.info('SMS_MT', `connector-${h!.carrier.id}`);
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 20_000, 50);
+    const info = await h.bus.jsm.consumers.info('SMS_MT', `connector-${h.carrier.id}`);
+    expect(info.num_redelivered).toBe(0);
+    expect(info.delivered.consumer_seq).toBe(ids.length);
+    expect(info.ack_floor.consumer_seq).toBe(ids.length);
     const { failed, submitted } = h.settled(ids);
     expect(submitted.size).toBe(0);
     for (const f of failed.values()) {

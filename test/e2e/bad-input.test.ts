@@ -1,5 +1,8 @@
 /** Every bad request gets a precise application/problem+json answer and harms nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBus } from '../../internal/bus/connection.js';
+import { Streams } from '../../internal/bus/subjects.js';
+import { noopLogger } from '../../internal/log/logger.js';
 import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { spawnGateway, tempDir, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
@@ -14,13 +17,13 @@ describe('bad input over HTTP', () => {
   let gw: GatewayProcess;
   let dir: ReturnType<typeof tempDir>;
   let drop: () => Promise<void>;
-  let submits = 0;
+  const submitted: string[] = [];
 
   beforeAll(async () => {
     dir = tempDir('smsmesh-bad-');
     nats = await startTestNats();
     smsc = await startSmscSimulator({ port: 0 });
-    smsc.onSubmit(() => submits++);
+    smsc.onSubmit((x) => submitted.push(x.destinationAddr));
     const db = await createTestDatabase();
     drop = db.drop;
     const configPath = writeConfig(dir.path, { apiKey: API_KEY, carriers: [{ id: 'uk', prefixes: ['+44'], port: smsc.port }] });
@@ -111,8 +114,19 @@ describe('bad input over HTTP', () => {
     expect(p.headers.get('content-type')).toContain('application/problem+json');
   });
 
-  it('sent nothing to the SMSC for any of the bad requests', async () => {
-    await new Promise((r) => setTimeout(r, 500));
-    expect(submits).toBe(0);
+  it('stored nothing and sent nothing for any of the bad requests; a good one behind them goes through alone', async () => {
+    const bus = await connectBus({ url: nats.url, name: 'bad-input-test', log: noopLogger });
+    try {
+      // Every bad request above was answered before this point, and a refusal is decided before anything is
+      // published: had any been stored, SMS_MT would have given it a sequence number.
+      expect((await bus.jsm.streams.info(Streams.mt)).state.last_seq).toBe(0);
+      const r = await post(JSON.stringify({ ...good, to: '+447700900999' }));
+      expect(r.status).toBe(202);
+      await waitFor('the good message at the SMSC', async () => submitted.length > 0, 30_000, 50);
+      expect(submitted).toEqual(['447700900999']);
+      expect((await bus.jsm.streams.info(Streams.mt)).state.last_seq).toBe(1);
+    } finally {
+      await bus.close();
+    }
   });
 });

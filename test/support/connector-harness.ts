@@ -36,6 +36,11 @@ export interface HarnessOptions {
   sim?: SimulatorOptions;
   /** ack_wait of the connector consumer (default 30 s). */
   ackWaitMs?: number;
+  /**
+   * More of the carrier's smpp: section, given the simulator's port once it is known (e.g. a TLS proxy in front of
+   * it: another port and `tls`).
+   */
+  smpp?: (simPort: number) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Start the connector at once (default true). */
   start?: boolean;
   /** HARNESS_LOG=debug|info|warn prints the gateway's logs; silent by default. */
@@ -128,7 +133,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const carrier = carrierSchema.parse({
     id: CARRIER,
     prefixes: ['+44'],
-    smpp: { host: '127.0.0.1', port: simPort, systemId: 'smsmesh', password: 'secret' },
+    smpp: { host: '127.0.0.1', port: simPort, systemId: 'smsmesh', password: 'secret', ...(await o.smpp?.(simPort)) },
     enquireLinkMs: 5000,
     responseTimeoutMs: 2000,
     ...o.carrier,

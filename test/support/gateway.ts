@@ -22,6 +22,8 @@ export interface CarrierSpec {
 export interface StackConfig {
   carriers: CarrierSpec[];
   apiKey: string;
+  /** More of the config's nats: section (e.g. maxBacklogBytes). */
+  nats?: Record<string, unknown>;
   ackWaitMs?: number;
   publishTimeoutMs?: number;
   /** Clients besides test-client and other-client. */
@@ -51,6 +53,7 @@ export function writeConfig(dir: string, c: StackConfig): string {
     nats: { ackWaitMs: c.ackWaitMs ?? 5000, publishTimeoutMs: c.publishTimeoutMs ?? 2000, duplicateWindowMs: 120_000 },
     ...c.sections,
   };
+  Object.assign(config.nats, c.nats);
   const path = join(dir, 'smsmesh.json');
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;

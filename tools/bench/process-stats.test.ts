@@ -14,15 +14,28 @@ describe('process-stats', () => {
     expect(parseStatusKb(s, 'VmSwap')).toBeUndefined();
   });
 
-  it('samples this very process', async () => {
+  it('counts the CPU this process burns between reset and sample', async () => {
     const meter = new CpuMeter();
     meter.add('self', () => [process.pid]);
+    const cpuSince = (from: NodeJS.CpuUsage): number => {
+      const d = process.cpuUsage(from);
+      return (d.user + d.system) / 1e6;
+    };
+    const outer = process.cpuUsage();
     await meter.reset();
+    const inner = process.cpuUsage();
+    // Burn until the kernel has charged 150 ms of CPU, however long that takes on a busy machine.
     let x = 0;
-    const until = Date.now() + 60;
-    while (Date.now() < until) x += Math.sqrt(x + 1);
+    while (cpuSince(inner) < 0.15) for (let i = 0; i < 100_000; i++) x += Math.sqrt(x + i);
+    const burned = cpuSince(inner);
     const s = (await meter.sample()).self!;
-    expect(s.cpuS).toBeGreaterThanOrEqual(0);
+    const ceiling = cpuSince(outer);
+    // /proc counts whole clock ticks: allow two of them either way.
+    const tick = 1 / clockTicksPerSecond();
+    expect(x).toBeGreaterThan(0);
+    expect(s.cpuS).toBeGreaterThanOrEqual(burned - 2 * tick);
+    expect(s.cpuS).toBeLessThanOrEqual(ceiling + 2 * tick);
+    expect(s.pids).toEqual([process.pid]);
     expect(s.rss).toBeGreaterThan(1024 * 1024);
     expect(s.hwm).toBeGreaterThanOrEqual(s.rss);
     expect(memoryOf(process.pid)?.rss).toBeGreaterThan(0);

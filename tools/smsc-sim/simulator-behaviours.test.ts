@@ -53,8 +53,8 @@ describe('smsc simulator behaviours', () => {
     const all = await Promise.all(Array.from({ length: 20 }, (_, i) => session.request(submit(String(i)))));
     const took = Date.now() - t0;
     expect(all.every((r) => r.status === 0)).toBe(true);
+    // Held at least the delay; held together rather than one after another, which maxOutstanding shows.
     expect(took).toBeGreaterThanOrEqual(75);
-    expect(took).toBeLessThan(1_000);
     expect(s.stats().maxOutstanding).toBe(20);
     expect(s.stats().sessions).toEqual([expect.objectContaining({ outstanding: 0, maxOutstanding: 20 })]);
     s.setBehaviour({ respondDelayMs: 0 });
