@@ -4,7 +4,8 @@ import { createApp } from '../api/app.js';
 import { encodeEvent } from '../bus/codec.js';
 import { openKvStore } from '../bus/kv-store.js';
 import { createPublisher } from '../bus/publisher.js';
-import { Buckets, Subjects } from '../bus/subjects.js';
+import { startBacklogGuard } from '../bus/backlog-guard.js';
+import { Buckets, Streams, Subjects } from '../bus/subjects.js';
 import { createClientAuth } from '../frontdoor/client-auth.js';
 import { createFrontDoor } from '../frontdoor/front-door.js';
 import { createRateLimiter } from '../frontdoor/rate-limiter.js';
@@ -31,6 +32,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   const concatByCarrier = new Map(config.carriers.map((c) => [c.id, c.concat] as const));
   const acceptedBy = labelled(metrics.accepted, {}, 'carrier');
   const publisher = createPublisher(rt.bus, { onRetry: () => metrics.publishRetries.inc() });
+  const backlog = startBacklogGuard({ jsm: rt.bus.jsm, stream: Streams.mt, log: rt.log });
   const acceptor = createAcceptor({
     publisher,
     routes: createRouteTable(routesFromCarriers(config.carriers)),
@@ -41,6 +43,8 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     // A claim not completed within the publish deadline (and some) belongs to an edge that died mid-request.
     idempotency: createKvIdempotencyStore(await openKvStore(rt.bus, Buckets.idempotency), { leaseMs: config.nats.publishTimeoutMs + 5000 }),
     onAccepted: (carrier) => acceptedBy(carrier).inc(),
+    backlogFull: () => backlog.full(),
+    onStored: (bytes) => backlog.stored(bytes),
   });
   const log = rt.log.child({ component: 'api' });
   const authenticate = createClientAuth(config.clients);
@@ -99,6 +103,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
         await new Promise((r) => setTimeout(r, config.api.drainDelayMs));
       }
       await service.stop();
+      backlog.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // keep-alive connections would hold close() open; in-flight requests finish first

@@ -17,6 +17,9 @@ import { DeadReasons, type DeadReason, type Delivery, type Pull, type WorkSource
 
 export const DEAD_LETTER_RESERVE = 3;
 
+/** How long one pull of a continuous consumer waits for messages before it is asked again. */
+const CONSUME_PULL_EXPIRES_MS = 5000;
+
 /** How long a message whose dead letter could not be stored waits before it is tried again. */
 const DEAD_LETTER_RETRY_MS = 5000;
 
@@ -122,19 +125,47 @@ export function createPullConsumer<T>(o: PullConsumerOptions<T>): WorkSource<T> 
       );
     },
     consume(maxMessages, onDelivery) {
-      return pull(
-        () => o.consumer.consume({ max_messages: maxMessages }),
-        async (m) => {
-          const d = admit(m);
-          if (!d) return;
+      // A chain of bounded pulls rather than nats.js's consume(): after a stream leader change on a cluster, a
+      // long-lived consume was seen to stop receiving for minutes (the drills' leader kill: the status writer's
+      // accepted records stalled until it restarted), while a pull that ends by itself is simply asked again.
+      let current: ConsumerMessages | undefined;
+      let closed = false;
+      const handle = async (m: JsMsg): Promise<void> => {
+        const d = admit(m);
+        if (!d) return;
+        try {
+          await onDelivery(d);
+        } catch (err) {
+          // A handler bug must not end the pull; the message comes back after ack_wait.
+          log.error({ seq: m.seq, err: errorMessage(err) }, 'handler failed on a message');
+        }
+      };
+      const done = (async () => {
+        while (!closed) {
           try {
-            await onDelivery(d);
+            const it = await o.consumer.fetch({ max_messages: maxMessages, expires: CONSUME_PULL_EXPIRES_MS });
+            current = it;
+            if (closed) {
+              await it.close();
+              break;
+            }
+            for await (const m of it) await handle(m);
           } catch (err) {
-            // A handler bug must not end the pull; the message comes back after ack_wait.
-            log.error({ seq: m.seq, err: errorMessage(err) }, 'handler failed on a message');
+            if (closed) break;
+            log.warn({ err: errorMessage(err) }, 'pull failed; asking again');
+            await new Promise((r) => setTimeout(r, 500));
+          } finally {
+            current = undefined;
           }
+        }
+      })();
+      return {
+        done,
+        async close() {
+          closed = true;
+          await current?.close();
         },
-      );
+      };
     },
   };
 }

@@ -51,6 +51,10 @@ export interface AcceptorDeps {
   /** Keyed requests are remembered here; without it a key only deduplicates within JetStream's window. */
   idempotency?: IdempotencyStore;
   onAccepted?: (carrier: string) => void;
+  /** True while the MT backlog is at its bound (bus/backlog-guard.ts): immediate sends are refused before publishing. */
+  backlogFull?: () => boolean;
+  /** Told the size of every MT message stored, for the backlog guard's estimate between its readings. */
+  onStored?: (bytes: number) => void;
   now?: () => number;
 }
 
@@ -109,10 +113,15 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
 
   /** Publishes a prepared message; the unkeyed path is one publish and nothing else. */
   async function store(p: Extract<Prepared, { kind: 'ready' }>): Promise<AcceptResult> {
+    if (p.status === 'accepted' && deps.backlogFull?.()) {
+      return { kind: 'unavailable', cause: 'backlog_full', reason: 'the backlog is at its bound (nats.maxBacklogBytes)' };
+    }
     const idem = p.key !== undefined ? deps.idempotency : undefined;
     if (!idem) {
       try {
-        const ack = await deps.publisher.publish(p.subject, encodeMt(p.mt), publishOpts(p.mt.id));
+        const data = encodeMt(p.mt);
+        const ack = await deps.publisher.publish(p.subject, data, publishOpts(p.mt.id));
+        if (!ack.duplicate) deps.onStored?.(data.length);
         if (!ack.duplicate) deps.onAccepted?.(p.mt.carrier);
         return { kind: 'accepted', replayed: ack.duplicate, ...resultOf(p) };
       } catch (err) {
@@ -139,7 +148,9 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     }
     let duplicate: boolean;
     try {
-      duplicate = (await deps.publisher.publish(p.subject, encodeMt(p.mt), publishOpts(p.mt.id))).duplicate;
+      const data = encodeMt(p.mt);
+      duplicate = (await deps.publisher.publish(p.subject, data, publishOpts(p.mt.id))).duplicate;
+      if (!duplicate) deps.onStored?.(data.length);
     } catch (err) {
       // Nothing was stored (or, after a timeout, maybe it was: the retry re-publishes with the same id, deduplicated).
       await idem.release(key, claim.revision).catch(() => {});

@@ -92,7 +92,8 @@ export function startDrillLoad(o: DrillLoadOptions): DrillLoad {
           finish();
           return;
         }
-        if (!err && res && res.status !== 503 && res.status < 500) {
+        // 409: the same key is still being stored by the attempt before (the API says: retry shortly).
+        if (!err && res && res.status !== 503 && res.status !== 409 && res.status < 500) {
           rejected.push({ status: res.status, body: res.body.slice(0, 300) });
           finish();
           return;
@@ -103,7 +104,7 @@ export function startDrillLoad(o: DrillLoadOptions): DrillLoad {
           finish();
           return;
         }
-        const retryAfterMs = res?.status === 503 ? 1000 : 200;
+        const retryAfterMs = res?.status === 503 || res?.status === 409 ? 1000 : 200;
         setTimeout(() => attempt(n, firstAt, tries + 1), retryAfterMs);
       },
     );

@@ -22,6 +22,9 @@ export async function runDrills(a: DrillArgs, say: (line: string) => void): Prom
       await heal(stack);
       const r = await runDrill(stack, drill, { rate: a.rate, loadS: a.loadS, faultAtS: a.faultAtS, drainS: a.drainS, say });
       results.push(r);
+      if (r.lost > 0) say(`  lost, with their recorded states: ${JSON.stringify(r.lostStates)}`);
+      if (r.unattributed > 0) say(`  ${r.unattributed} accepted messages have no client on their row (their accepted record never arrived)`);
+      if (r.rejectedAnswers.length > 0) say(`  rejected answers: ${r.rejectedAnswers.join(' | ')}`);
       say(`  → ${r.drill}: accepted ${r.accepted}, persisted ${r.persisted}, lost ${r.lost}, duplicates ${r.duplicates} (≤ ${r.dupBound}), ${r.errorSeconds} s with errors, recovery ${r.recoveryS ?? '—'} s — ${r.ok ? 'held' : 'FAILED'}`);
     }
   } finally {

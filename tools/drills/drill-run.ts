@@ -14,8 +14,13 @@ export interface DrillResult {
   accepted: number;
   persisted: number;
   lost: number;
-  /** Examples of lost ids, to look up in the logs. */
+  /** Examples of lost ids, to look up in the logs, with the state each was recorded in. */
   lostIds: string[];
+  lostStates: Record<string, string>;
+  /** Answers that were neither 2xx nor retryable, as status and detail. */
+  rejectedAnswers: string[];
+  /** Accepted messages whose row does not name their client: their accepted record never arrived (GET would 404). */
+  unattributed: number;
   gaveUp: number;
   dropped: number;
   rejected: number;
@@ -107,6 +112,7 @@ export async function runDrill(s: DrillStack, drill: Drill, o: DrillRunOptions):
   const duplicates = (await s.sim.stats()).duplicates - dupBefore;
   const lostIds = ids.filter((id) => !final.has(id));
   const dupBound = drill.dupBound(s);
+  const unattributedCount = await s.unattributed(ids);
   const result: DrillResult = {
     drill: drill.name,
     what: drill.what,
@@ -114,6 +120,9 @@ export async function runDrill(s: DrillStack, drill: Drill, o: DrillRunOptions):
     persisted: final.size,
     lost: lostIds.length,
     lostIds: lostIds.slice(0, 10),
+    lostStates: Object.fromEntries(await s.statesOf(lostIds.slice(0, 10))),
+    unattributed: unattributedCount,
+    rejectedAnswers: load.rejected().slice(0, 5).map((r) => `${r.status} ${r.body.slice(0, 200)}`),
     gaveUp: load.gaveUp(),
     dropped: load.dropped(),
     rejected: load.rejected().length,
@@ -121,7 +130,7 @@ export async function runDrill(s: DrillStack, drill: Drill, o: DrillRunOptions):
     dupBound,
     errorSeconds: errorSecondIdx.length,
     recoveryS: caughtUp ? Math.round((caughtUp.t - faultAt) / 100) / 10 : undefined,
-    ok: lostIds.length === 0 && duplicates <= dupBound && load.rejected().length === 0,
+    ok: lostIds.length === 0 && duplicates <= dupBound && load.rejected().length === 0 && unattributedCount === 0,
   };
   return result;
 }

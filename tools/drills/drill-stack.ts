@@ -51,6 +51,10 @@ export interface DrillStack {
   finalSince(sinceMs: number): Promise<number>;
   /** Which of these ids reached a final state. */
   finalAmong(ids: readonly string[]): Promise<Set<string>>;
+  /** The recorded state of these ids ('absent' when there is no row), to tell what a lost message was doing. */
+  statesOf(ids: readonly string[]): Promise<Map<string, string>>;
+  /** How many of these ids have a row that does not name its client (its accepted event was never applied). */
+  unattributed(ids: readonly string[]): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -213,6 +217,20 @@ export async function startDrillStack(o: DrillStackOptions): Promise<DrillStack>
           const rows = await sql<{ id: string }[]>`select id from messages where id = any(${ids.slice(i, i + 10_000) as string[]}) and status_rank = 3`;
           for (const r of rows) out.add(r.id);
         }
+        return out;
+      },
+      async unattributed(ids) {
+        let n = 0;
+        for (let i = 0; i < ids.length; i += 10_000) {
+          const [r] = await sql<{ n: number }[]>`select count(*)::int as n from messages where id = any(${ids.slice(i, i + 10_000) as string[]}) and client_id is null`;
+          n += r?.n ?? 0;
+        }
+        return n;
+      },
+      async statesOf(ids) {
+        const out = new Map<string, string>(ids.map((id) => [id, 'absent']));
+        const rows = await sql<{ id: string; status: string }[]>`select id, status from messages where id = any(${ids as string[]})`;
+        for (const r of rows) out.set(r.id, r.status);
         return out;
       },
       async stop() {
