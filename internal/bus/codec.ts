@@ -101,6 +101,7 @@ function checkEvent(v: unknown): StatusEvent {
       num(o, 'part');
       num(o, 'parts');
       num(o, 'at');
+      checkFacts(o.message);
       break;
     case 'receipt':
       str(o, 'carrier');
@@ -113,9 +114,20 @@ function checkEvent(v: unknown): StatusEvent {
       str(o, 'carrier');
       str(o, 'status');
       num(o, 'at');
+      checkFacts(o.message);
       break;
   }
   return o as unknown as StatusEvent;
+}
+
+/** The accepted facts an event may repeat: the fields the store writes, when present at all. */
+function checkFacts(v: unknown): void {
+  if (v === undefined) return;
+  if (!v || typeof v !== 'object') throw new CodecError('event message facts are not an object');
+  const m = v as Record<string, unknown>;
+  for (const k of ['id', 'clientId', 'carrier', 'to', 'from', 'encoding']) str(m, k);
+  num(m, 'segments');
+  num(m, 'acceptedAt');
 }
 
 /** An inbound (MO) part as stored on sms.mo.<carrier>. */

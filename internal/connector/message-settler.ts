@@ -8,7 +8,7 @@ import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import type { MtMessage } from '../sms/message.js';
-import type { FailedEvent, SubmittedEvent } from '../sms/events.js';
+import { factsOf, type FailedEvent, type SubmittedEvent } from '../sms/events.js';
 import type { EventSink } from './event-sink.js';
 import { decide, type RetryPolicy, type SegmentOutcome } from './outcome.js';
 import type { Job, Segment } from './send-job.js';
@@ -72,6 +72,7 @@ export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
                 parts,
                 smscMessageId: (out as { smscMessageId: string }).smscMessageId,
                 at,
+                ...(i === 0 ? { message: factsOf(job.mt) } : {}),
               }),
             ),
           );
@@ -99,8 +100,8 @@ export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
     }
   }
 
-  async function publishFailed(mt: Pick<MtMessage, 'id'>, status: FailedEvent['status'], error: string): Promise<void> {
-    const ev: FailedEvent = { kind: 'failed', id: mt.id, carrier, status, error, at: clock.now() };
+  async function publishFailed(mt: MtMessage, status: FailedEvent['status'], error: string): Promise<void> {
+    const ev: FailedEvent = { kind: 'failed', id: mt.id, carrier, status, message: factsOf(mt), error, at: clock.now() };
     await d.events.failed(ev);
     d.metrics.finalFailures.inc({ ...labels, status });
     log.warn({ messageId: mt.id, status, error }, 'message ended without delivery');

@@ -13,7 +13,7 @@ import { Subjects } from '../bus/subjects.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
-import type { FailedEvent } from '../sms/events.js';
+import { factsOf, type FailedEvent } from '../sms/events.js';
 import type { MtMessage } from '../sms/message.js';
 import type { CanceledSet } from './cancellations.js';
 
@@ -64,7 +64,7 @@ export function startScheduler(o: SchedulerOptions): Scheduler {
   async function final(d: Delivery<MtMessage>, status: FailedEvent['status'], error: string): Promise<void> {
     const mt = d.body;
     try {
-      await o.publishFinal({ kind: 'failed', id: mt.id, carrier: mt.carrier, status, error, at: clock.now() });
+      await o.publishFinal({ kind: 'failed', id: mt.id, carrier: mt.carrier, status, message: factsOf(mt), error, at: clock.now() });
       d.settle({ kind: 'ack' });
     } catch (err) {
       log.warn({ messageId: mt.id, err: errorMessage(err) }, 'could not record the final state of a held message; retrying');

@@ -16,7 +16,7 @@ import {
   type ReceiptRow,
   type SubmittedRow,
 } from './pg-status-sql.js';
-import type { ReceiptEvent, StatusEvent } from '../sms/events.js';
+import type { MessageFacts, ReceiptEvent, StatusEvent } from '../sms/events.js';
 import { FINAL_STATUSES, STATUS_RANK, type FinalStatus, type MessageStatus } from '../sms/status.js';
 import type { ApplyResult, ListFilter, ListPage, MessageView, StatusStore } from './status-store.js';
 
@@ -27,42 +27,54 @@ interface Batch {
   failed: FailedRow[];
 }
 
+function acceptedRow(m: MessageFacts, scheduled: boolean): AcceptedRow {
+  return {
+    id: m.id,
+    client: m.clientId,
+    ref: m.clientRef ?? null,
+    carrier: m.carrier,
+    to: m.to,
+    from: m.from,
+    segments: m.segments,
+    encoding: m.encoding,
+    at: m.acceptedAt,
+    st: scheduled ? 'scheduled' : 'accepted',
+    rk: scheduled ? STATUS_RANK.scheduled : STATUS_RANK.accepted,
+    send: m.sendAt ?? null,
+    valid: m.validUntil ?? null,
+  };
+}
+
 function partition(events: readonly StatusEvent[]): Batch {
   const b: Batch = { accepted: [], submitted: [], receipts: [], failed: [] };
+  /** Facts repeated by connectors' first events; only those whose accepted record is not in this batch are written. */
+  let repairs: MessageFacts[] | undefined;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     switch (e.kind) {
-      case 'accepted': {
-        const m = e.message;
-        b.accepted.push({
-          id: m.id,
-          client: m.clientId,
-          ref: m.clientRef ?? null,
-          carrier: m.carrier,
-          to: m.to,
-          from: m.from,
-          segments: m.segments,
-          encoding: m.encoding,
-          at: m.acceptedAt,
-          st: e.scheduled ? 'scheduled' : 'accepted',
-          rk: e.scheduled ? STATUS_RANK.scheduled : STATUS_RANK.accepted,
-          send: m.sendAt ?? null,
-          valid: m.validUntil ?? null,
-        });
+      case 'accepted':
+        b.accepted.push(acceptedRow(e.message, e.scheduled === true));
         break;
-      }
       case 'submitted':
         b.submitted.push({ id: e.id, carrier: e.carrier, part: e.part, parts: e.parts, smsc: e.smscMessageId, at: e.at });
+        if (e.message) (repairs ??= []).push(e.message);
         break;
       case 'receipt':
         b.receipts.push(receiptRow(e, i));
         break;
       case 'failed':
         b.failed.push({ id: e.id, carrier: e.carrier, client: e.clientId ?? null, status: e.status, error: e.error, at: e.at });
+        if (e.message) (repairs ??= []).push(e.message);
         break;
       default:
         assertNever(e, 'status event');
     }
+  }
+  if (repairs) {
+    // Applied as accepted records: the upsert fills a row only where its accepted record never arrived, so on
+    // a row that has one it writes nothing.
+    const have = new Set(b.accepted.map((r) => r.id));
+    for (const m of repairs) if (!have.has(m.id)) b.accepted.push(acceptedRow(m, false));
   }
   return b;
 }

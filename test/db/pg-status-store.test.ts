@@ -178,6 +178,47 @@ describe.each(backends)('pg status store on $name', (backend) => {
     expect(view).toMatchObject({ status: 'rejected', error: 'gave up', to: '+4915112345678', acceptedAt: new Date(T0).toISOString() });
   });
 
+  it("fills a message whose accepted record never arrived from its first submitted event's facts", async () => {
+    const id = randomUUID();
+    const facts = accepted(id, { clientRef: 'repaired', to: '+4915199999999' }).message;
+    // Part 2 first, without facts: the row exists but belongs to no client yet.
+    await store.apply([submitted(id, 2, 2)]);
+    expect(await store.getMessage(id, 'client-a')).toBeNull();
+    await store.apply([{ ...submitted(id, 1, 2), message: facts }]);
+    expect(await store.getMessage(id, 'client-a')).toMatchObject({
+      id,
+      status: 'submitted',
+      to: '+4915199999999',
+      from: 'SMSMESH',
+      clientRef: 'repaired',
+      segments: 1,
+      acceptedAt: new Date(T0).toISOString(),
+    });
+    // The accepted record arriving late changes nothing the facts wrote.
+    const before = await snapshot([id]);
+    await store.apply([accepted(id, { clientRef: 'repaired', to: '+4915199999999' })]);
+    expect(await snapshot([id])).toEqual(before);
+  });
+
+  it("never lets an event's facts overwrite the accepted record", async () => {
+    const id = randomUUID();
+    await store.apply([accepted(id)]);
+    const other = accepted(id, { clientId: 'client-b', to: '+4915100000000', clientRef: 'other' }).message;
+    await store.apply([{ ...submitted(id), message: other }]);
+    expect(await store.getMessage(id, 'client-b')).toBeNull();
+    expect(await store.getMessage(id, 'client-a')).toMatchObject({ status: 'submitted', to: '+4915112345678', clientRef: `ref-${id.slice(0, 8)}` });
+    // In one batch with its accepted record, the record wins too.
+    const id2 = randomUUID();
+    await store.apply([accepted(id2), { ...submitted(id2), message: accepted(id2, { clientId: 'client-b' }).message }]);
+    expect(await store.getMessage(id2, 'client-a')).toMatchObject({ status: 'submitted' });
+  });
+
+  it("gives a failed message whose accepted record never arrived its client from the event's facts", async () => {
+    const id = randomUUID();
+    expect((await store.apply([{ ...failed(id, 'rejected'), message: accepted(id).message }])).finals).toEqual({ rejected: 1 });
+    expect(await store.getMessage(id, 'client-a')).toMatchObject({ status: 'rejected', error: 'gave up', to: '+4915112345678' });
+  });
+
   it('delivers a multi-part message only when every part is delivered', async () => {
     const id = randomUUID();
     await store.apply([accepted(id, { segments: 3 }), submitted(id, 1, 3), submitted(id, 2, 3), submitted(id, 3, 3)]);

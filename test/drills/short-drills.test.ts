@@ -23,6 +23,8 @@ describe('fault drills, short set', () => {
       expect(r.persisted).toBe(r.accepted);
       expect(r.duplicates, `${r.drill}: duplicates at the SMSC`).toBeLessThanOrEqual(r.dupBound);
       expect(r.rejected).toBe(0);
+      // Every accepted message is its client's: visible to it with its number, sender and reference.
+      expect(r.unattributed, `${r.drill}: accepted messages without their client`).toBe(0);
     }
   }, 600_000);
 });
