@@ -10,6 +10,7 @@ export type SimRequest =
   | { type: 'stats'; reqId: number }
   | { type: 'down'; reqId: number }
   | { type: 'up'; reqId: number }
+  | { type: 'reachable'; reqId: number; up: boolean }
   | { type: 'behave'; reqId: number; patch: BehaviourPatch }
   | { type: 'exit' };
 
@@ -78,6 +79,10 @@ process.on('message', (m: SimRequest) => {
         }
         case 'up':
           if (!sim) sim = watch(await startSmscSimulator({ ...options, port }));
+          send({ type: 'reply', reqId: m.reqId, value: stats() });
+          break;
+        case 'reachable':
+          sim?.setReachable(m.up);
           send({ type: 'reply', reqId: m.reqId, value: stats() });
           break;
         case 'behave':

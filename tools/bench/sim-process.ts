@@ -29,6 +29,8 @@ export interface SimProcess {
   down(): Promise<SimStats>;
   /** The SMSC comes back on the same port. */
   up(): Promise<SimStats>;
+  /** The link to the SMSC is cut (false) or mended (true): sessions drop, messages and queued receipts stay. */
+  reachable(up: boolean): Promise<SimStats>;
   /** Changes how it answers (e.g. silentShare 1: no submit is answered). */
   behave(patch: BehaviourPatch): Promise<SimStats>;
   stop(): Promise<void>;
@@ -65,12 +67,12 @@ export async function startSimProcess(options: SimulatorOptions): Promise<SimPro
     onStartError = reject;
     child.once('exit', (code) => reject(new Error(`SMSC simulator process exited with ${code} at start`)));
   });
-  const ask = (type: 'stats' | 'down' | 'up' | 'behave', patch?: BehaviourPatch) =>
+  const ask = (type: 'stats' | 'down' | 'up' | 'behave' | 'reachable', extra?: { patch?: BehaviourPatch; up?: boolean }) =>
     new Promise<SimStats>((resolve, reject) => {
       if (child.exitCode !== null) return reject(new Error('SMSC simulator process is gone'));
       const reqId = ++reqSeq;
       waiters.set(reqId, { resolve, reject });
-      child.send({ type, reqId, ...(patch ? { patch } : {}) });
+      child.send({ type, reqId, ...extra });
     });
   return {
     port,
@@ -78,7 +80,8 @@ export async function startSimProcess(options: SimulatorOptions): Promise<SimPro
     stats: () => ask('stats'),
     down: () => ask('down'),
     up: () => ask('up'),
-    behave: (patch) => ask('behave', patch),
+    reachable: (up) => ask('reachable', { up }),
+    behave: (patch) => ask('behave', { patch }),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ type: 'exit' });

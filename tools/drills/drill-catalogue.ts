@@ -134,13 +134,16 @@ export const DRILLS: readonly Drill[] = [
   },
   {
     name: 'smsc-flapping',
-    what: 'the SMSC drops every session and refuses connections for 1 s, every 2 s for 20 s',
+    what: 'the link to the SMSC drops every session and refuses connections for 1 s, every 2 s for 20 s',
     async inject(s, say) {
-      say('SMSC flapping');
+      // A flapping link, not a crashing SMSC: the SMSC keeps what it accepted and sends the receipts it still owes
+      // on the next bind, as SMSCs do. (An SMSC that loses them leaves messages submitted until the carrier's
+      // receiptTimeoutS turns them unknown.)
+      say('SMSC link flapping');
       for (let i = 0; i < 10; i++) {
-        await s.sim.down();
+        await s.sim.reachable(false);
         await sleep(1000);
-        await s.sim.up();
+        await s.sim.reachable(true);
         await sleep(1000);
       }
     },

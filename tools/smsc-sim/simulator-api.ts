@@ -143,6 +143,11 @@ export interface SmscSimulator {
   sendMalformed(kind: MalformedKind, opts?: { timeoutMs?: number }): Promise<MalformedAnswer[]>;
   /** Destroys every socket at once, as a crashed SMSC or a cut link would. */
   dropAllConnections(): void;
+  /**
+   * A cut link rather than a crash: while unreachable, every session is dropped and new connections are closed at
+   * once; submitted messages and their queued receipts stay, and go out on the first bind once reachable again.
+   */
+  setReachable(up: boolean): void;
   /** deliver_sm esm_class 0 to a bound receiver or transceiver (round robin); resolves on deliver_sm_resp status 0. */
   /**
    * Sends an MO. Long text goes as one message_payload by default, or split into concatenated parts

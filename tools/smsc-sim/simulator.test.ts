@@ -194,6 +194,25 @@ describe('smsc simulator', () => {
     expect(again.state).toBe('bound');
   });
 
+  it('setReachable(false) cuts every session and refuses binds; the receipts owed go out on the first bind after', async () => {
+    const s = await sim({ receiptDelayMs: 300 });
+    const first = await esme(s, { mode: 'transmitter' });
+    const resp = await first.request(submit('+447700900123'));
+    const id = (resp as { messageId: string }).messageId;
+    const closed: SessionCloseReason[] = [];
+    first.onClose((r) => closed.push(r));
+    s.setReachable(false);
+    await waitFor(() => closed.length === 1, 2_000, 'session cut');
+    await expect(esme(s)).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 500)); // the receipt falls due while nobody can bind
+    expect(s.stats()).toMatchObject({ receiptsSent: 0 });
+    s.setReachable(true);
+    const rx = collector();
+    await esme(s, { mode: 'receiver', onRequest: rx.handler });
+    await waitFor(() => rx.pdus.length === 1, 2_000, 'receipt after the link is back');
+    expect(tlvCString((rx.pdus[0] as DeliverSmPdu).tlvs, Tlv.receipted_message_id)).toBe(id);
+  });
+
   it('offers a receipt the ESME refused again: the same receipt, for the same message', async () => {
     const s = await sim();
     const offered: DeliverSmPdu[] = [];

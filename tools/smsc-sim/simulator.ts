@@ -59,6 +59,8 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
   const sessions = createSessionRegistry();
   let nextSessionId = 1;
   let closed = false;
+  /** A cut link (setReachable(false)): connections are refused, state and queued receipts are kept. */
+  let unreachable = false;
   const receipts = createReceiptSender({
     queueLimit: opts.receiptQueueLimit ?? 1_000_000,
     ...(opts.receiptAttempts !== undefined ? { maxAttempts: opts.receiptAttempts } : {}),
@@ -132,7 +134,7 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
   }
 
   function accept(socket: net.Socket): void {
-    if (closed) {
+    if (closed || unreachable) {
       socket.destroy();
       return;
     }
@@ -181,6 +183,10 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
     sendMalformed: createMalformedProbe(sessions),
     dropAllConnections() {
       for (const c of connections) c.session.close('local');
+    },
+    setReachable(up) {
+      unreachable = !up;
+      if (!up) for (const c of connections) c.session.close('local');
     },
     sendMo: createMoSender(sessions),
     stats: () => book.snapshot(sessions.all(), receipts.queued),
