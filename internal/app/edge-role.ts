@@ -10,6 +10,7 @@ import { createClientAuth } from '../frontdoor/client-auth.js';
 import { createFrontDoor } from '../frontdoor/front-door.js';
 import { createRateLimiter } from '../frontdoor/rate-limiter.js';
 import { createAcceptor } from '../ingest/accept-message.js';
+import { createAcceptedRecords } from '../ingest/accepted-records.js';
 import { createKvIdempotencyStore } from '../ingest/kv-idempotency-store.js';
 import { createCauseLog } from '../log/cause-log.js';
 import { createEdgeMetrics } from '../metrics/edge.js';
@@ -33,6 +34,13 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   const acceptedBy = labelled(metrics.accepted, {}, 'carrier');
   const publisher = createPublisher(rt.bus, { onRetry: () => metrics.publishRetries.inc() });
   const backlog = startBacklogGuard({ jsm: rt.bus.jsm, stream: Streams.mt, log: rt.log });
+  const records = createAcceptedRecords({
+    publish: async (data) => {
+      await publisher.publish(Subjects.accepted, data, { msgID: '', deadlineMs: config.nats.publishTimeoutMs });
+    },
+    log: rt.log,
+    onDropped: (n) => metrics.acceptedRecordsDropped.inc(n),
+  });
   const acceptor = createAcceptor({
     publisher,
     routes: createRouteTable(routesFromCarriers(config.carriers)),
@@ -45,6 +53,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     onAccepted: (carrier) => acceptedBy(carrier).inc(),
     backlogFull: () => backlog.full(),
     onStored: (bytes) => backlog.stored(bytes),
+    onRecorded: (mt, scheduled) => records.record(mt, scheduled),
   });
   const log = rt.log.child({ component: 'api' });
   const authenticate = createClientAuth(config.clients);
@@ -109,6 +118,8 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
         // keep-alive connections would hold close() open; in-flight requests finish first
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      // Every request is answered now: what they accepted is recorded before the process goes.
+      await records.close(config.nats.publishTimeoutMs);
     },
   };
 }

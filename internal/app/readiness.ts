@@ -92,7 +92,6 @@ export function createConnectorReadiness(deps: { bus: Bus; carriers: readonly st
 export function createStatusWriterReadiness(deps: { bus: Bus; pingDb: () => Promise<void> }): Readiness {
   return report({
     nats: natsConnected(deps.bus),
-    [`consumer:${Durables.statusAccepted}`]: consumerPresent(deps.bus, Streams.mt, Durables.statusAccepted),
     [`consumer:${Durables.statusWriter}`]: consumerPresent(deps.bus, Streams.events, Durables.statusWriter),
     [`consumer:${Durables.moWriter}`]: consumerPresent(deps.bus, Streams.mo, Durables.moWriter),
     database: async () => {

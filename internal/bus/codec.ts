@@ -94,6 +94,10 @@ function checkEvent(v: unknown): StatusEvent {
   const o = v as Record<string, unknown>;
   if (!o || typeof o !== 'object' || !KINDS.has(o.kind as string)) throw new CodecError('event has no known kind');
   switch (o.kind) {
+    case 'accepted':
+      if (o.message === undefined) throw new CodecError('accepted event has no message');
+      checkFacts(o.message);
+      break;
     case 'submitted':
       str(o, 'id');
       str(o, 'carrier');

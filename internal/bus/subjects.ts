@@ -22,6 +22,8 @@ export const Subjects = {
   submitted: (carrier: string) => `sms.evt.submitted.${carrier}`,
   receipt: (carrier: string) => `sms.evt.receipt.${carrier}`,
   failed: (carrier: string) => `sms.evt.failed.${carrier}`,
+  /** Accepted records, published by edges in batches (ingest/accepted-records.ts). */
+  accepted: 'sms.evt.accepted',
   mo: (carrier: string) => `sms.mo.${carrier}`,
   /** Where a message that no consumer could process is kept, under its original subject. */
   dead: (original: string) => `sms.dead.${original}`,
@@ -31,14 +33,11 @@ export const Subjects = {
 
 export const Durables = {
   connector: (carrier: string) => `connector-${carrier}`,
-  statusAccepted: 'status-accepted',
   statusWriter: 'status-writer',
   moWriter: 'mo-writer',
   statusDead: 'status-dead',
   /** Releases due messages from SMS_SCHEDULED to SMS_MT (runs in connector processes). */
   scheduler: 'scheduler',
-  /** Records scheduled messages in the database. */
-  statusScheduled: 'status-scheduled',
 } as const;
 
 /** The NATS micro-service API every edge serves (queue group `smsmesh`). */

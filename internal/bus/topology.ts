@@ -45,6 +45,8 @@ interface ConsumerDef {
 export interface TopologyDefs {
   streams: StreamDef[];
   consumers: ConsumerDef[];
+  /** Durables of earlier releases, deleted when found (an interest stream keeps every message a durable has not acked). */
+  retired_consumers?: { stream: string; durable: string }[];
 }
 
 export interface TopologyOptions {
@@ -153,6 +155,14 @@ export async function ensureTopology(jsm: JetStreamManager, opts: TopologyOption
       if (!isNotFound(err)) throw err;
       await jsm.streams.add(cfg);
       log.info({ stream: def.name }, 'stream created');
+    }
+  }
+  for (const { stream, durable } of defs.retired_consumers ?? []) {
+    try {
+      await jsm.consumers.delete(stream, durable);
+      log.info({ stream, consumer: durable }, 'retired consumer deleted');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
     }
   }
   for (const { stream, config } of consumerConfigs(defs, opts)) {

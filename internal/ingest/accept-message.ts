@@ -55,6 +55,8 @@ export interface AcceptorDeps {
   backlogFull?: () => boolean;
   /** Told the size of every MT message stored, for the backlog guard's estimate between its readings. */
   onStored?: (bytes: number) => void;
+  /** Told every message stored or found stored (a JetStream duplicate): its accepted record goes out from here. */
+  onRecorded?: (mt: MtMessage, scheduled: boolean) => void;
   now?: () => number;
 }
 
@@ -123,6 +125,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
         const ack = await deps.publisher.publish(p.subject, data, publishOpts(p.mt.id));
         if (!ack.duplicate) deps.onStored?.(data.length);
         if (!ack.duplicate) deps.onAccepted?.(p.mt.carrier);
+        deps.onRecorded?.(p.mt, p.status === 'scheduled');
         return { kind: 'accepted', replayed: ack.duplicate, ...resultOf(p) };
       } catch (err) {
         return unavailable(err, p.status === 'scheduled');
@@ -157,6 +160,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
       return unavailable(err, p.status === 'scheduled');
     }
     if (!duplicate) deps.onAccepted?.(p.mt.carrier);
+    deps.onRecorded?.(p.mt, p.status === 'scheduled');
     const result = resultOf(p);
     // The message is durable whatever happens next; should the record stay pending, a retry after the lease takes the
     // key over and re-publishes under the same id, which JetStream deduplicates.

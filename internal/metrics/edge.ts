@@ -29,6 +29,11 @@ export function createEdgeMetrics(registry: Registry) {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    acceptedRecordsDropped: new Counter({
+      name: 'smsmesh_accepted_records_dropped_total',
+      help: 'Accepted records the edge could not store (bound reached, or still pending at stop); the connector\'s first event about each message repeats its facts.',
+      registers: [registry],
+    }),
     publishRetries: new Counter({
       name: 'smsmesh_edge_publish_retries_total',
       help: 'JetStream publishes retried with the same Nats-Msg-Id after a timeout.',

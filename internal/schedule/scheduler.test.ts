@@ -53,7 +53,11 @@ describe('scheduler', () => {
     await turn();
     expect(early.settlement).toEqual({ kind: 'retry', delayMs: 3000 });
     expect(due.settlement).toEqual({ kind: 'ack' });
-    expect(published).toEqual([{ subject: 'sms.mt.acme', msgID: 'due' }]);
+    // Released under its id, then recorded as accepted (no longer scheduled).
+    expect(published).toEqual([
+      { subject: 'sms.mt.acme', msgID: 'due' },
+      { subject: 'sms.evt.accepted', msgID: '' },
+    ]);
     await s.stop();
   });
 

@@ -6,7 +6,7 @@
  * crash is deduplicated. A canceled message is never released (final `canceled`); one whose validity ended before
  * its release ends `expired`.
  */
-import { encodeMt } from '../bus/codec.js';
+import { encodeEvents, encodeMt } from '../bus/codec.js';
 import type { Delivery, Pull, WorkSource } from '../bus/delivery.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
@@ -78,6 +78,10 @@ export function startScheduler(o: SchedulerOptions): Scheduler {
       await o.publisher.publish(Subjects.mt(mt.carrier), encodeMt(mt), { msgID: mt.id, deadlineMs: o.publishDeadlineMs });
       d.settle({ kind: 'ack' });
       o.onReleased?.(mt.carrier);
+      // Its record moves from scheduled to accepted; should this be lost, the connector's submit moves it on anyway.
+      o.publisher
+        .publish(Subjects.accepted, encodeEvents([{ kind: 'accepted', message: factsOf(mt) }]), { msgID: '', deadlineMs: o.publishDeadlineMs })
+        .catch((err: unknown) => log.warn({ messageId: mt.id, err: errorMessage(err) }, 'could not record a released message as accepted'));
     } catch (err) {
       log.warn({ messageId: mt.id, err: errorMessage(err) }, 'could not release a due message; retrying');
       d.settle({ kind: 'retry', delayMs: RETRY_MS });

@@ -1,11 +1,11 @@
 /**
- * Where the status writer's events come from: accepted MT messages (SMS_MT, durable status-accepted), held ones
- * (SMS_SCHEDULED, status-scheduled: recorded `scheduled`), the
- * connectors' event batches (SMS_EVENTS, status-writer) and dead-lettered MT messages (SMS_DEAD, status-dead),
- * which end as `failed` so that every accepted message reaches a recorded final state.
+ * Where the status writer's events come from: SMS_EVENTS (durable status-writer) — the edges' accepted records and
+ * the connectors' event batches — and dead-lettered MT messages (SMS_DEAD, status-dead), which end as `failed` so
+ * that every accepted message reaches a recorded final state. The writer never reads SMS_MT or SMS_SCHEDULED: each
+ * message there has exactly one consumer (its connector, or the scheduler).
  */
 import type { JsMsg } from '@nats-io/jetstream';
-import { acceptedFromMt, decodeEvents, decodeMt, peekMtIdentity } from '../bus/codec.js';
+import { decodeEvents, peekMtIdentity } from '../bus/codec.js';
 import type { Bus } from '../bus/connection.js';
 import { DeadLetterHeaders, type DeadLetterSink } from '../bus/dead-letters.js';
 import type { WorkSource } from '../bus/delivery.js';
@@ -47,11 +47,9 @@ export async function openStatusSources(
     openPullConsumer<StatusEvent[]>(bus.js, { stream, durable, decode, deadLetters, log });
   // Client-side buffering is kept to a few batches: anything pulled waits its turn, and a message that waits
   // longer than ack_wait is redelivered and written twice — under load that snowballs. Event messages carry up
-  // to 200 events each, so only a few of them are pulled at a time.
+  // to 100–200 events each, so a few batches' worth of them are pulled at a time.
   return [
-    { source: await open(Streams.mt, Durables.statusAccepted, (m) => [acceptedFromMt(decodeMt(m.data))]), maxMessages: Math.max(batchSize, 100) },
-    { source: await open(Streams.events, Durables.statusWriter, (m) => decodeEvents(m.data)), maxMessages: 16 },
+    { source: await open(Streams.events, Durables.statusWriter, (m) => decodeEvents(m.data)), maxMessages: Math.max(16, Math.ceil(batchSize / 100)) },
     { source: await open(Streams.dead, Durables.statusDead, (m) => failureFromDeadMt(m, now())), maxMessages: 100 },
-    { source: await open(Streams.scheduled, Durables.statusScheduled, (m) => [acceptedFromMt(decodeMt(m.data), true)]), maxMessages: 1000 },
   ];
 }

@@ -115,7 +115,7 @@ function clusterSuite(
         expect(first[name], name).toMatchObject({ replicas: 3, peers: 2 });
         for (const [consumer, c] of Object.entries(first[name]!.consumers)) expect(c.peers, `${name}/${consumer}`).toBe(2);
       }
-      expect(Object.keys(first.SMS_MT!.consumers).sort()).toEqual(['connector-example', 'status-accepted']);
+      expect(Object.keys(first.SMS_MT!.consumers).sort()).toEqual(['connector-example']);
 
       await ensureTopology(b.jsm, opts);
       expect(await replicaState(a.jsm)).toEqual(first);

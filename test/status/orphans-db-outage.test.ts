@@ -8,7 +8,7 @@
 import { Registry } from 'prom-client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEvents, encodeMt } from '../../internal/bus/codec.js';
+import { acceptedFromMt, encodeEvents } from '../../internal/bus/codec.js';
 import { connectBus, type Bus } from '../../internal/bus/connection.js';
 import { createDeadLetterSink, DeadLetterHeaders } from '../../internal/bus/dead-letters.js';
 import { createPublisher, type Publisher } from '../../internal/bus/publisher.js';
@@ -101,7 +101,6 @@ async function publishEvents(subject: string, body: Uint8Array, id: string): Pro
 async function writerSettled(): Promise<boolean> {
   for (const [stream, durable] of [
     [Streams.events, Durables.statusWriter],
-    [Streams.mt, Durables.statusAccepted],
   ] as const) {
     const s = await bus.jsm.streams.info(stream);
     const c = await bus.jsm.consumers.info(stream, durable);
@@ -120,7 +119,7 @@ describe('status writer during a database outage', () => {
       encodeEvents([{ kind: 'submitted', id: m.id, carrier: CARRIER, part: 1, parts: 1, smscMessageId: smscId, at: Date.now() }]);
     // Before: a message accepted, submitted and delivered — the writer works.
     const before = mt(1);
-    await publishEvents(Subjects.mt(CARRIER), encodeMt(before), before.id);
+    await publishEvents(Subjects.accepted, encodeEvents([acceptedFromMt(before)]), `accepted:${before.id}`);
     await publishEvents(Subjects.submitted(CARRIER), submitted(before, 'known-1'), 'sub-1');
     await publishEvents(Subjects.receipt(CARRIER), encodeEvents([receipt('known-1')]), 'rcpt-known-1');
     await waitUntil('the first message delivered', async () => (await metric('smsmesh_messages_persisted_total')) === 1, 30_000, 50);
@@ -128,7 +127,7 @@ describe('status writer during a database outage', () => {
     pg.stop('fast');
     // During: another message accepted and submitted…
     const during = mt(2);
-    await publishEvents(Subjects.mt(CARRIER), encodeMt(during), during.id);
+    await publishEvents(Subjects.accepted, encodeEvents([acceptedFromMt(during)]), `accepted:${during.id}`);
     await publishEvents(Subjects.submitted(CARRIER), submitted(during, 'known-2'), 'sub-2');
     // …receipts for messages nobody sent (one bus message with two, one with one)…
     await publishEvents(Subjects.receipt(CARRIER), encodeEvents([receipt('orphan-a'), receipt('orphan-b', 'UNDELIV')]), 'rcpt-orphans-ab');

@@ -10,7 +10,7 @@ import { openStatusSources } from '../../internal/status/status-sources.js';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMt } from '../../internal/bus/codec.js';
+import { acceptedFromMt, encodeEvents } from '../../internal/bus/codec.js';
 import { connectBus, type Bus } from '../../internal/bus/connection.js';
 import { Durables, Streams, Subjects } from '../../internal/bus/subjects.js';
 import { ensureTopology } from '../../internal/bus/topology.js';
@@ -91,7 +91,7 @@ describe('status writer flow control', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const info = await bus.jsm.consumers.info(Streams.mt, Durables.statusAccepted);
+        const info = await bus.jsm.consumers.info(Streams.events, Durables.statusWriter);
         maxPending = Math.max(maxPending, info.num_ack_pending);
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -106,7 +106,7 @@ describe('status writer flow control', () => {
         const id = randomUUID();
         ids.push(id);
         const mt: MtMessage = { id, clientId: 'c', carrier: CARRIER, to: '+447700900000', from: 'ACME', text: `m${k}`, encoding: 'gsm7', segments: 1, acceptedAt: Date.now() };
-        acks.push(bus.js.publish(Subjects.mt(CARRIER), encodeMt(mt), { msgID: id }));
+        acks.push(bus.js.publish(Subjects.accepted, encodeEvents([acceptedFromMt(mt)]), { msgID: id }));
       }
       await Promise.all(acks);
       await new Promise((r) => setTimeout(r, 10));

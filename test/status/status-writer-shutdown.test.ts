@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMt } from '../../internal/bus/codec.js';
+import { acceptedFromMt, encodeEvents } from '../../internal/bus/codec.js';
 import { connectBus, type Bus } from '../../internal/bus/connection.js';
 import { createPublisher } from '../../internal/bus/publisher.js';
 import { Durables, Streams, Subjects } from '../../internal/bus/subjects.js';
@@ -53,7 +53,7 @@ afterAll(async () => {
 const N = 20_000;
 
 const rows = async (): Promise<number> => (await sql<{ n: number }[]>`select count(*)::int as n from messages`)[0]!.n;
-const consumer = () => bus.jsm.consumers.info(Streams.mt, Durables.statusAccepted);
+const consumer = () => bus.jsm.consumers.info(Streams.events, Durables.statusWriter);
 
 describe('status writer graceful shutdown', () => {
   it('applies and acks everything it took before exiting 0; a new writer applies the rest with no redelivery', async () => {
@@ -75,7 +75,7 @@ describe('status writer graceful shutdown', () => {
           const at = Date.now();
           const id = newMessageId(at);
           const mt = { id, clientId: 'c', carrier: 'uk', to: `+4477${String(k).padStart(8, '0')}`, from: 'ACME', text: 'x', encoding: 'gsm7' as const, segments: 1, acceptedAt: at };
-          await publisher.publish(Subjects.mt('uk'), encodeMt(mt), { msgID: id, deadlineMs: 10_000 });
+          await publisher.publish(Subjects.accepted, encodeEvents([acceptedFromMt(mt)]), { msgID: id, deadlineMs: 10_000 });
         }
       }),
     );
