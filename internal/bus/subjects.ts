@@ -6,6 +6,8 @@ export const Streams = {
   dead: 'SMS_DEAD',
   /** Messages with a sendAt, held until due (sms.sched.<carrier>). */
   scheduled: 'SMS_SCHEDULED',
+  /** Status events as committed by the status writer, for the callback worker (sms.chg). */
+  changes: 'SMS_CHANGES',
 } as const;
 
 /** Key-value buckets (JetStream streams KV_<name>). */
@@ -24,6 +26,8 @@ export const Subjects = {
   failed: (carrier: string) => `sms.evt.failed.${carrier}`,
   /** Accepted records, published by edges in batches (ingest/accepted-records.ts). */
   accepted: 'sms.evt.accepted',
+  /** Status events the status writer has committed, forwarded in batches. */
+  changes: 'sms.chg',
   mo: (carrier: string) => `sms.mo.${carrier}`,
   /** Where a message that no consumer could process is kept, under its original subject. */
   dead: (original: string) => `sms.dead.${original}`,

@@ -27,6 +27,9 @@ interface StreamDef {
   discard: 'new' | 'old';
   duplicate_window_ms?: number;
   max_msg_size?: number;
+  /** Fixed bounds of streams whose bounds do not come from the config. */
+  max_age_ms?: number;
+  max_bytes?: number;
 }
 
 interface ConsumerDef {
@@ -99,9 +102,9 @@ export function streamConfig(def: StreamDef, opts: TopologyOptions): Partial<Str
     discard: def.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
     num_replicas: opts.replicas,
     duplicate_window: nanos(dupMs),
-    max_bytes: isMt ? opts.maxBacklogBytes : -1,
+    max_bytes: isMt ? opts.maxBacklogBytes : (def.max_bytes ?? -1),
     max_msg_size: def.max_msg_size ?? -1,
-    max_age: isDead ? nanos(opts.deadLetterMaxAgeMs ?? DEFAULT_DEAD_LETTER_MAX_AGE_MS) : 0,
+    max_age: isDead ? nanos(opts.deadLetterMaxAgeMs ?? DEFAULT_DEAD_LETTER_MAX_AGE_MS) : nanos(def.max_age_ms ?? 0),
     max_msgs: isScheduled ? (opts.scheduling ?? DEFAULT_SCHEDULING).maxScheduled : -1,
   };
 }

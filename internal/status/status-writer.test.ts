@@ -70,7 +70,9 @@ afterEach(async () => {
   writer = undefined;
 });
 
-async function start(o: { batchSize?: number; maxWaitMs?: number; orphanAfter?: number; progressEveryMs?: number } = {}): Promise<{
+async function start(
+  o: { batchSize?: number; maxWaitMs?: number; orphanAfter?: number; progressEveryMs?: number; forward?: (events: StatusEvent[]) => Promise<void> } = {},
+): Promise<{
   clock: FakeClock;
   source: FakeWorkSource<StatusEvent[]>;
   store: FakeStore;
@@ -88,6 +90,7 @@ async function start(o: { batchSize?: number; maxWaitMs?: number; orphanAfter?: 
     maxWaitMs: o.maxWaitMs ?? 50,
     orphanAfter: o.orphanAfter ?? 20,
     progressEveryMs: o.progressEveryMs ?? 2000,
+    ...(o.forward ? { forward: o.forward } : {}),
   });
   return { clock, source, store };
 }
@@ -172,5 +175,32 @@ describe('status writer', () => {
     await clock.advanceAsync(100, 10);
     expect(empty.settlement).toEqual({ kind: 'ack' });
     expect(store.applied).toEqual([]);
+  });
+
+  it('forwards what a batch committed (no accepted records, no receipt still waiting) before acking, and retries the batch when forwarding fails', async () => {
+    const forwarded: StatusEvent[][] = [];
+    let down = true;
+    const { clock, source, store } = await start({
+      forward: async (evs) => {
+        if (down) throw new Error('NATS is not connected');
+        forwarded.push(evs);
+      },
+    });
+    store.unmatchedSmsc.add('early');
+    const accepted: StatusEvent = { kind: 'accepted', message: { id: 'a', clientId: 'c', carrier: 'acme', to: '+447700900123', from: 'ACME', encoding: 'gsm7', segments: 1, acceptedAt: 0 } };
+    const m = source.push([accepted, submitted('a'), receipt('early'), receipt('s-a')]);
+    await turns();
+    await clock.advanceAsync(60, 10);
+    expect(store.applied).toHaveLength(1);
+    expect(forwarded).toEqual([]);
+    expect(m.settlement).toEqual({ kind: 'retry', delayMs: 2000 });
+
+    down = false;
+    const again = source.push([accepted, submitted('a'), receipt('early'), receipt('s-a')], { deliveryCount: 2 });
+    await turns();
+    await clock.advanceAsync(60, 10);
+    expect(forwarded).toEqual([[submitted('a'), receipt('s-a')]]);
+    // The waiting receipt holds its message back for a retry, as without forwarding.
+    expect(again.settlement).toEqual({ kind: 'retry', delayMs: 500 });
   });
 });

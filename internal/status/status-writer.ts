@@ -30,6 +30,12 @@ export interface StatusWriterOptions {
    * consumers' ack_wait can stay short: after a crash, what the writer held is redelivered within seconds.
    */
   progressEveryMs?: number;
+  /**
+   * Hands on the events of a committed batch (all but accepted records, and receipts still waiting for their
+   * submit), before their bus messages are acked: callbacks are made from what is stored, and a failure here
+   * retries the batch (applying it again changes nothing).
+   */
+  forward?: (events: StatusEvent[]) => Promise<void>;
   clock?: Clock;
 }
 
@@ -97,6 +103,12 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
       const orphans: ReceiptEvent[] = [];
       const orphanMsgs: Delivery<StatusEvent[]>[] = [];
       const stored: Record<string, number> = {};
+      if (o.forward) {
+        const applied: StatusEvent[] = [];
+        const waiting = new Set(res.unmatchedReceipts);
+        for (let e = 0; e < events.length; e++) if (events[e]!.kind !== 'accepted' && !waiting.has(e)) applied.push(events[e]!);
+        if (applied.length > 0) await o.forward(applied);
+      }
       for (let i = 0; i < batch.length; i++) {
         const it = batch[i]!;
         const waiting = unmatchedBy.get(i);
