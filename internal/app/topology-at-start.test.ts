@@ -26,6 +26,7 @@ function fakeJsm(failures: number, fault: () => Error) {
       info: async (s: string, d: string) => (step(), consumers.has(`${s}/${d}`) ? {} : Promise.reject(notFound())),
       add: async (s: string, cfg: { durable_name: string }) => (step(), consumers.set(`${s}/${cfg.durable_name}`, cfg)),
       update: async () => step(),
+      delete: async (s: string, d: string) => (step(), consumers.delete(`${s}/${d}`) ? true : Promise.reject(notFound())),
     },
   } as unknown as JetStreamManager;
   return { jsm, streams, consumers, calls: () => calls };
@@ -37,14 +38,14 @@ describe('topology at start', () => {
   it('retries what the cluster left unanswered until every stream and consumer is there', async () => {
     const f = fakeJsm(3, () => new TimeoutError());
     await ensureTopologyAtStart(f.jsm, opts, noopLogger, noSleep);
-    expect([...f.streams.keys()].sort()).toEqual(['SMS_DEAD', 'SMS_EVENTS', 'SMS_MO', 'SMS_MT', 'SMS_SCHEDULED']);
+    expect([...f.streams.keys()].sort()).toEqual(['SMS_CHANGES', 'SMS_DEAD', 'SMS_EVENTS', 'SMS_MO', 'SMS_MT', 'SMS_SCHEDULED']);
     expect(f.consumers.has('SMS_MT/connector-a')).toBe(true);
   });
 
   it('retries "JetStream unavailable" (503) too', async () => {
     const f = fakeJsm(2, () => new JetStreamApiError({ code: 503, err_code: 10008, description: 'JetStream system temporarily unavailable' }));
     await ensureTopologyAtStart(f.jsm, opts, noopLogger, noSleep);
-    expect(f.streams.size).toBe(5);
+    expect(f.streams.size).toBe(6);
   });
 
   it('fails at once on anything else, and after the deadline on timeouts', async () => {
