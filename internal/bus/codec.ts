@@ -1,5 +1,5 @@
 /** The only place that knows the wire shape of bus messages: MT messages and status events as JSON. */
-import type { StatusEvent } from '../sms/events.js';
+import { factsOf, type AcceptedEvent, type StatusEvent } from '../sms/events.js';
 import type { InboundPart } from '../sms/inbound.js';
 import type { MtMessage } from '../sms/message.js';
 import { MESSAGE_ID_RE } from '../core/ids.js';
@@ -140,7 +140,7 @@ export function encodeInbound(part: InboundPart): Uint8Array {
 }
 
 /** An accepted event is derived from the MT message itself (the status writer reads SMS_MT, and SMS_SCHEDULED for held ones). */
-export function acceptedFromMt(m: MtMessage, scheduled = false): StatusEvent {
-  const { text: _text, ...message } = m;
+export function acceptedFromMt(m: MtMessage, scheduled = false): AcceptedEvent {
+  const message = factsOf(m);
   return scheduled ? { kind: 'accepted', message, scheduled: true } : { kind: 'accepted', message };
 }

@@ -11,11 +11,11 @@
  * the message, which repeats the same facts. Pending records are bounded; past the bound they are dropped and
  * counted, for the same reason.
  */
-import { encodeEvents } from '../bus/codec.js';
+import { acceptedFromMt, encodeEvents } from '../bus/codec.js';
 import { createBatcher } from '../bus/batcher.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
-import { factsOf, type AcceptedEvent } from '../sms/events.js';
+import type { AcceptedEvent } from '../sms/events.js';
 import type { MtMessage } from '../sms/message.js';
 
 export interface AcceptedRecords {
@@ -82,8 +82,7 @@ export function createAcceptedRecords(o: AcceptedRecordsOptions): AcceptedRecord
         return;
       }
       pending++;
-      const message = factsOf(mt);
-      send(scheduled ? { kind: 'accepted', message, scheduled: true } : { kind: 'accepted', message });
+      send(acceptedFromMt(mt, scheduled));
     },
     get pending() {
       return pending;

@@ -6,7 +6,7 @@
  * crash is deduplicated. A canceled message is never released (final `canceled`); one whose validity ended before
  * its release ends `expired`.
  */
-import { encodeEvents, encodeMt } from '../bus/codec.js';
+import { acceptedFromMt, encodeEvents, encodeMt } from '../bus/codec.js';
 import type { Delivery, Pull, WorkSource } from '../bus/delivery.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
@@ -80,7 +80,7 @@ export function startScheduler(o: SchedulerOptions): Scheduler {
       o.onReleased?.(mt.carrier);
       // Its record moves from scheduled to accepted; should this be lost, the connector's submit moves it on anyway.
       o.publisher
-        .publish(Subjects.accepted, encodeEvents([{ kind: 'accepted', message: factsOf(mt) }]), { msgID: '', deadlineMs: o.publishDeadlineMs })
+        .publish(Subjects.accepted, encodeEvents([acceptedFromMt(mt)]), { msgID: '', deadlineMs: o.publishDeadlineMs })
         .catch((err: unknown) => log.warn({ messageId: mt.id, err: errorMessage(err) }, 'could not record a released message as accepted'));
     } catch (err) {
       log.warn({ messageId: mt.id, err: errorMessage(err) }, 'could not release a due message; retrying');
