@@ -72,6 +72,8 @@ describe('SMPP over TLS', () => {
     for (const f of wrongName) expect(f.err).toMatch(/^TLS handshake with 127\.0\.0\.1:\d+ failed: .*(altnames|does not match)/i);
 
     // Never accepted: no handshake completed, no bind reached the SMSC, nothing was sent.
+    // The proxy learns of a refusal from the alert or the close, which can land just after the client logged it.
+    await waitUntil('the proxy saw four refused handshakes', () => proxy.refusedHandshakes >= 4, 5_000, 20);
     expect(proxy.handshakes).toBe(0);
     expect(proxy.refusedHandshakes).toBeGreaterThanOrEqual(4);
     expect(h.sim.stats()).toMatchObject({ binds: 0, attempts: 0 });
