@@ -1,7 +1,6 @@
 /** The status writer role on top of a Runtime (which must have a database): message states and inbound messages. */
 import { openPullConsumer } from '../bus/pull-consumer.js';
-import { encodeEvents } from '../bus/codec.js';
-import { Durables, Streams, Subjects } from '../bus/subjects.js';
+import { Durables, Streams } from '../bus/subjects.js';
 import { decodeInboundPart, startMoWriter } from '../inbound/mo-writer.js';
 import { createPgInboundStore } from '../inbound/pg-inbound-store.js';
 import { createStatusMetrics } from '../metrics/status.js';
@@ -30,14 +29,6 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
     sources: await openStatusSources(rt.bus, rt.deadLetters, rt.log),
     metrics,
     log: rt.log,
-    forward: async (events) => {
-      // Up to 50 events per bus message keeps each well under SMS_CHANGES' 64 KiB limit (a failed event with its facts and error is ~0.6 KB).
-      const sends: Promise<unknown>[] = [];
-      for (let i = 0; i < events.length; i += 50) {
-        sends.push(rt.publisher.publish(Subjects.changes, encodeEvents(events.slice(i, i + 50)), { msgID: '', deadlineMs: rt.config.nats.publishTimeoutMs }));
-      }
-      await Promise.all(sends);
-    },
   });
   const timeouts = startReceiptTimeoutSweeper({
     db: rt.database.db,

@@ -47,9 +47,9 @@ export async function openStatusSources(
     openPullConsumer<StatusEvent[]>(bus.js, { stream, durable, decode, deadLetters, log });
   // Client-side buffering is kept to a few batches: anything pulled waits its turn, and a message that waits
   // longer than ack_wait is redelivered and written twice — under load that snowballs. Event messages carry up
-  // to 100–200 events each, so a few batches' worth of them are pulled at a time.
+  // to 100–200 events each, but an edge's accepted records under light load only a few: 250 messages a pull keeps a batch's worth coming without holding more than a few batches.
   return [
-    { source: await open(Streams.events, Durables.statusWriter, (m) => decodeEvents(m.data)), maxMessages: Math.max(16, Math.ceil(batchSize / 100)) },
+    { source: await open(Streams.events, Durables.statusWriter, (m) => decodeEvents(m.data)), maxMessages: Math.max(64, Math.ceil(batchSize / 10)) },
     { source: await open(Streams.dead, Durables.statusDead, (m) => failureFromDeadMt(m, now())), maxMessages: 100 },
   ];
 }
