@@ -64,7 +64,7 @@ export function writeSummary(input: SummaryInput): boolean {
         );
       }
       const lossy = allRuns.filter((x) => (x.loss?.missing ?? 0) > 0);
-      for (const x of lossy) text.push(`LOSS @${x.rate}/s: ${x.loss!.missing} of ${x.loss!.checked} accepted messages have no final state, e.g. ${x.loss!.examples.slice(0, 5).join(', ')}`);
+      for (const x of lossy) text.push(`LOSS @${x.rate}/s: ${x.loss!.missing} of ${x.loss!.checked} accepted messages have no final state, e.g. ${x.loss!.examples.slice(0, 5).join(', ')}${x.drained ? '' : ` (the drain timeout ended the wait while the backlog was still draining: a longer --drain-timeout tells a slow drain from a loss)`}`);
       if (r.system === 'smsmesh' && lossy.length > 0) failed = true;
       writeFileSync(join(resultsDir, `chart-${r.key}.svg`), throughputChart(`${r.label}: throughput and p99 accept latency`, allRuns, o.p99LimitMs));
     }

@@ -281,8 +281,8 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
   const windowS = Math.max(0.001, (atLoadEnd.at - startAt) / 1000);
   const half = series.filter((p) => p.phase === 'load' && p.t > loadS / 2 && p.backlog !== undefined);
   const backlogSlope = slope(half.map((p) => ({ x: p.t, y: p.backlog! })));
-  const drained = caughtUpAt !== undefined;
-  const drainS = drained ? Math.max(0, r2((caughtUpAt! - loadEnd) / 1000)) : spec.drainTimeoutS;
+  let drained = caughtUpAt !== undefined;
+  let drainS = drained ? Math.max(0, r2((caughtUpAt! - loadEnd) / 1000)) : spec.drainTimeoutS;
 
   const machineEnd = machineBusySeconds();
   const runS = Math.max(0.001, (last.at - base.at) / 1000);
@@ -297,7 +297,21 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
     if (sut.stackGroups.includes(g)) stackCpu += v.cpuS;
   }
 
-  const loss = spec.warmup ? undefined : await sut.checkLoss(spec.runTag, result.idsFiles);
+  let loss = spec.warmup ? undefined : await sut.checkLoss(spec.runTag, result.idsFiles);
+  // Requests the generator gave up on (timeouts) may still have been accepted by the gateway: their final states
+  // count as persisted, so "persisted >= accepted" can come before every message the generator saw accepted is
+  // final. Then keep draining on the ids themselves until none is missing or the drain deadline passes.
+  let lossResolvedAt: number | undefined;
+  while (loss && loss.missing > 0 && Date.now() < drainDeadline()) {
+    out(`[${spec.label}] draining: ${loss.missing} accepted messages not final yet`);
+    await new Promise((r) => setTimeout(r, 1000));
+    loss = await sut.checkLoss(spec.runTag, result.idsFiles);
+    if (loss.missing === 0) lossResolvedAt = Date.now();
+  }
+  if (lossResolvedAt !== undefined) {
+    drained = true;
+    drainS = Math.max(0, r2((lossResolvedAt - loadEnd) / 1000));
+  }
   const dlr = spec.warmup ? { count: 0, p50: 0, p95: 0, p99: 0, max: 0 } : await sut.dlrLatency(spec.runTag);
   const statuses = spec.warmup ? {} : await sut.statusCounts(spec.runTag);
   const accept = result.latency.summaryMs();
