@@ -9,6 +9,7 @@ import { ConfigError, envVarsSet, loadConfig, type Config } from '../config/load
 import { errorMessage } from '../core/errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { envRead, planDatabase, ROLE_NEEDS, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
+import { reloadConfig } from './reload.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { startRoles, type Stoppable } from './start-roles.js';
 import { startStartupProbe } from './startup-probe.js';
@@ -156,6 +157,10 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
     log.info({}, 'stopped');
     process.exit(0);
   };
+  // SIGHUP re-reads the config file (validated as at start) and applies what the roles can without a restart.
+  process.on('SIGHUP', () => {
+    if (!stopping) reloadConfig(config.configPath, secretsRead(spec.roles), roles, log);
+  });
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }
