@@ -12,6 +12,7 @@ import { errorMessage } from '../core/errors.js';
 import type { AuthResult } from '../frontdoor/client-auth.js';
 import { createClientLimits, type ClientLimits } from '../frontdoor/client-limits.js';
 import { createLivePolicy } from '../frontdoor/live-policy.js';
+import { createRoutingMetrics } from '../metrics/routing.js';
 import type { Router } from '../routing/route-rules.js';
 import { createCarrierHealth } from '../routing/carrier-health.js';
 import type { ReloadResult } from './reload.js';
@@ -36,13 +37,16 @@ function carrierIdsChanged(before: FileConfig, after: FileConfig): string | unde
 export async function createEdgePolicy(rt: Runtime): Promise<EdgePolicy> {
   let config: FileConfig = rt.config;
   const log = rt.log.child({ component: 'policy' });
+  const metrics = createRoutingMetrics(rt.registry);
   const health = createCarrierHealth({ clock: systemClock, downAfterMs: config.routing.downAfterS * 1000, maxBacklog: config.routing.maxBacklog });
   const policy = createLivePolicy(config, { clock: systemClock, usable: (c) => health.usable(c) });
   const counters = createKvClientCounters(await openKvStore(rt.bus, Buckets.clientRates), await openKvStore(rt.bus, Buckets.clientQuotas));
   const limits = createClientLimits({
     counters,
-    onCountersDown: (err) =>
-      log.warn({ err: errorMessage(err) }, 'client limit counters unreachable: this edge limits each client alone at its full rate, quotas unchecked, for the next seconds'),
+    onCountersDown: (err) => {
+      metrics.limitCountersDown.inc();
+      log.warn({ err: errorMessage(err) }, 'client limit counters unreachable: this edge limits each client alone at its full rate, quotas unchecked, for the next seconds');
+    },
   });
   const usable = new Map<string, boolean>();
   const watch = startCarrierWatch({
@@ -54,6 +58,7 @@ export async function createEdgePolicy(rt: Runtime): Promise<EdgePolicy> {
       // Only changes are logged: a carrier leaving or rejoining the routes is worth a line, a poll is not.
       for (const r of readings) {
         const s = health.state(r.carrier);
+        metrics.carrierUsable.set({ carrier: r.carrier }, s.usable ? 1 : 0);
         if (usable.get(r.carrier) !== s.usable) {
           if (usable.has(r.carrier) || !s.usable) {
             log.warn({ carrier: r.carrier, usable: s.usable, reason: s.reason, bound: r.bound, backlog: r.backlog }, s.usable ? 'carrier takes new traffic again' : 'carrier takes no new traffic (failover and weighted routes skip it)');

@@ -4,6 +4,7 @@
  * been stopped for routing.downAfterS, and back to A when it returns. Messages already queued for A wait for it and
  * are never handed to B: every message reaches exactly one SMSC, exactly once.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmscSimulator, type SimulatedSubmit, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { spawnGateway, tempDir, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
@@ -101,6 +102,9 @@ describe('failover route', () => {
     expect(queued.every((m) => m.carrier === 'a')).toBe(true);
     await waitFor('traffic moved to B', async () => (await send('probe', true)) === 'b', 30_000, 250);
     const movedAfterS = (Date.now() - stoppedAt) / 1000;
+    // The gauge and the log line follow at the next census (routing.pollMs): usability is judged by the clock.
+    await waitFor('the gauge', async () => /smsmesh_edge_carrier_usable\{carrier="a"[^}]*\} 0/.test(await (await fetch(`${edge.baseUrl}/metrics`)).text()), 10_000);
+    await waitFor('the change logged', async () => readFileSync(edge.logFile, 'utf8').includes('carrier takes no new traffic'), 10_000);
     const during = await sendAll('during', 20);
     expect(during.every((m) => m.carrier === 'b')).toBe(true);
     await waitFor('B has them', async () => atB.length >= 20, 30_000);
