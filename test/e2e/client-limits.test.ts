@@ -222,14 +222,25 @@ describe('client limits across edges', () => {
     const edge = edges[1]!;
     const carrierOf = async () => (await http(edge, API_KEY, msg(7), true)).body.carrier;
     expect(await carrierOf()).toBe('a');
-    writeConfig(dir.path, { ...stack, sections: { routes: [{ match: { prefix: '+4477' }, carrier: 'b' }] } });
+    const senderOk = async (from: string) => (await http(edge, SENDERS_KEY, msg(8, from), true)).status === 200;
+    expect(await senderOk('OTHER')).toBe(false);
+    // New route, and a sender added to a client's list (the other edges keep the config they read).
+    const reloaded: StackConfig = {
+      ...stack,
+      moreClients: stack.moreClients!.map((c) => (c.id === 'senders' ? { ...c, allowedSenders: ['ACME', 'OTHER'] } : c)),
+      sections: { routes: [{ match: { prefix: '+4477' }, carrier: 'b' }] },
+    };
+    writeConfig(dir.path, reloaded);
     edge.child.kill('SIGHUP');
     await waitFor('the new route', async () => (await carrierOf()) === 'b', 15_000);
+    expect(await senderOk('OTHER')).toBe(true);
+    expect(await senderOk('INFO42')).toBe(false);
+    expect((await http(edges[2]!, SENDERS_KEY, msg(9, 'OTHER'), true)).status).toBe(422);
     // The log line may reach the file a moment after the new policy serves.
     await waitFor('the reload logged', async () => readFileSync(edge.logFile, 'utf8').includes('config reloaded'), 15_000);
 
     // A route to a carrier that does not exist.
-    writeConfig(dir.path, { ...stack, sections: { routes: [{ match: { prefix: '+4477' }, carrier: 'nowhere' }] } });
+    writeConfig(dir.path, { ...reloaded, sections: { routes: [{ match: { prefix: '+4477' }, carrier: 'nowhere' }] } });
     edge.child.kill('SIGHUP');
     const refusal = await waitFor('the refusal in the log', async () => {
       const line = readFileSync(edge.logFile, 'utf8').split('\n').find((l) => l.includes('config reload refused'));
@@ -237,6 +248,7 @@ describe('client limits across edges', () => {
     }, 15_000);
     expect(refusal.problems.join('\n')).toContain('routes[0].carrier: names no configured carrier ("nowhere")');
     expect(await carrierOf()).toBe('b');
+    expect(await senderOk('OTHER')).toBe(true);
     expect(edge.child.exitCode).toBeNull();
 
     // Adding a carrier needs a restart: refused too.
