@@ -18,12 +18,14 @@ describe('failover route', () => {
   let dir: ReturnType<typeof tempDir>;
   let simA: SmscSimulator;
   let simB: SmscSimulator;
+  let simC: SmscSimulator;
   let portA: number;
   let edge: GatewayProcess;
   const procs: GatewayProcess[] = [];
   /** Texts as each SMSC received them (A's across both of its lives). */
   const atA: string[] = [];
   const atB: string[] = [];
+  const atC: string[] = [];
   const textOf = (s: SimulatedSubmit) => s.shortMessage.toString('latin1');
 
   async function startA(port = 0): Promise<SmscSimulator> {
@@ -39,15 +41,22 @@ describe('failover route', () => {
     portA = simA.port;
     simB = await startSmscSimulator({ host: '127.0.0.1', port: 0, receipts: false });
     simB.onSubmit((x) => atB.push(textOf(x)));
+    simC = await startSmscSimulator({ host: '127.0.0.1', port: 0, receipts: false });
+    simC.onSubmit((x) => atC.push(textOf(x)));
     const configPath = writeConfig(dir.path, {
       apiKey: API_KEY,
       carriers: [
         { id: 'a', prefixes: ['+44'], port: portA },
         { id: 'b', prefixes: ['+33'], port: simB.port },
+        // A slow carrier: five messages a second through one session, so a burst makes a backlog.
+        { id: 'c', prefixes: ['+49'], port: simC.port, tps: 5, window: 1 },
       ],
       sections: {
-        routes: [{ match: { prefix: '+4477' }, failover: ['a', 'b'] }],
-        routing: { downAfterS: 2, pollMs: 500 },
+        routes: [
+          { match: { prefix: '+4477' }, failover: ['a', 'b'] },
+          { match: { prefix: '+4478' }, failover: ['c', 'b'] },
+        ],
+        routing: { downAfterS: 2, pollMs: 500, maxBacklog: 10 },
       },
     });
     const common = { configPath, natsUrl: nats.url, dataDir: dir.path, logDir: dir.path };
@@ -60,26 +69,27 @@ describe('failover route', () => {
     for (const p of procs) await p.kill();
     await simA?.close();
     await simB?.close();
+    await simC?.close();
     await nats?.destroy();
     dir?.remove();
   });
 
-  async function send(text: string, dryRun = false): Promise<string> {
+  async function send(text: string, dryRun = false, to = '+447700900123'): Promise<string> {
     const r = await fetch(`${edge.baseUrl}/v1/messages${dryRun ? '?dryRun=true' : ''}`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ from: 'ACME', to: '+447700900123', text }),
+      body: JSON.stringify({ from: 'ACME', to, text }),
     });
     const body = (await r.json()) as { carrier?: string };
     expect(r.status, JSON.stringify(body)).toBe(dryRun ? 200 : 202);
     return body.carrier!;
   }
 
-  async function sendAll(prefix: string, n: number): Promise<{ text: string; carrier: string }[]> {
+  async function sendAll(prefix: string, n: number, to?: string): Promise<{ text: string; carrier: string }[]> {
     const out: { text: string; carrier: string }[] = [];
     for (let i = 0; i < n; i++) {
       const text = `${prefix}-${i}`;
-      out.push({ text, carrier: await send(text) });
+      out.push({ text, carrier: await send(text, false, to) });
     }
     return out;
   }
@@ -125,4 +135,21 @@ describe('failover route', () => {
     expect([...atA].sort()).toEqual(expectA);
     expect([...atB].sort()).toEqual(expectB);
   }, 180_000);
+
+  it('moves new traffic off a carrier whose backlog passes routing.maxBacklog, and back once it has drained', async () => {
+    const to = '+447800900123';
+    const burst = await sendAll('slow', 40, to);
+    expect(burst[0]!.carrier).toBe('c');
+    await waitFor('traffic moved off the backlog', async () => (await send('probe', true, to)) === 'b', 15_000, 100);
+    const during = await sendAll('slow-during', 5, to);
+    expect(during.every((m) => m.carrier === 'b')).toBe(true);
+    const movedAt = Date.now();
+    await waitFor('traffic back on C', async () => (await send('probe', true, to)) === 'c', 60_000, 250);
+    process.stdout.write(`backlog failover: ${burst.filter((m) => m.carrier === 'c').length} of the burst went to C before the edge saw its backlog; back on C ${((Date.now() - movedAt) / 1000).toFixed(1)} s later\n`);
+    await waitFor('every message at its SMSC', async () => atC.length + atB.filter((t) => t.startsWith('slow')).length >= 45, 60_000, 500);
+    await new Promise((r) => setTimeout(r, 2000));
+    const all = [...burst, ...during];
+    expect([...atC].sort()).toEqual(all.filter((m) => m.carrier === 'c').map((m) => m.text).sort());
+    expect(atB.filter((t) => t.startsWith('slow')).sort()).toEqual(all.filter((m) => m.carrier === 'b').map((m) => m.text).sort());
+  }, 120_000);
 });
