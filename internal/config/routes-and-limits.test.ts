@@ -50,7 +50,9 @@ describe('client limits and routes in the config', () => {
   it('refuses routes without exactly one action, with bad hours, or naming what is not configured', () => {
     expect(problems({ routes: [{ match: {}, carrier: 'a', failover: ['b'] }] })).toEqual(['routes[0]: needs exactly one of carrier, failover, weighted']);
     expect(problems({ routes: [{ match: {} }] })).toEqual(['routes[0]: needs exactly one of carrier, failover, weighted']);
-    expect(problems({ routes: [{ match: { hours: '8-20' }, carrier: 'a' }] })).toEqual([expect.stringMatching(/^routes\[0\]\.match\.hours: must be "HH:MM-HH:MM"/)]);
+    for (const hours of ['8-20', '08:00-24:30', '24:00-06:00', '08:00']) {
+      expect(problems({ routes: [{ match: { hours }, carrier: 'a' }] }), hours).toEqual([expect.stringMatching(/^routes\[0\]\.match\.hours: must be "HH:MM-HH:MM"/)]);
+    }
     expect(problems({ routes: [{ match: {}, weighted: { a: 0 } }] })).toEqual(['routes[0].weighted: needs at least one carrier with a weight above 0']);
     expect(problems({ routes: [{ match: { client: 'ghost' }, failover: ['a', 'zz'] }, { match: {}, weighted: { yy: 1 } }] })).toEqual([
       'routes[0].failover[1]: names no configured carrier ("zz")',

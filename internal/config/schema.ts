@@ -94,7 +94,7 @@ export const clientSchema = z.strictObject({
   allowedSenders: z.array(senderPattern).min(1, 'lists at least one sender (leave it out to allow any)').optional(),
 });
 
-const HOURS = /^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]$/;
+const HOURS = /^(?:[01][0-9]|2[0-3]):[0-5][0-9]-(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
 
 export const routeSchema = z
   .strictObject({
