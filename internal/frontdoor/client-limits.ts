@@ -57,7 +57,11 @@ export const SHARE_LIFETIME_MS = 1000;
 export const FALLBACK_MS = 5000;
 /** A client found at its quota is not asked about again for this long (edges stopping may give some back). */
 const QUOTA_RECHECK_MS = 10_000;
-const MAX_ROUNDS = 8;
+/**
+ * Leases one request may wait through: each grants something or ends the wait (refused, exhausted), and the requests
+ * that arrive meanwhile are counted into the next; the bound only stops a request starved by later ones.
+ */
+const MAX_ROUNDS = 16;
 const DAY_MS = 86_400_000;
 
 export const rateBlock = (rate: number): number => Math.max(1, Math.ceil(rate / 10));
