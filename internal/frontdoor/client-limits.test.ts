@@ -98,6 +98,15 @@ describe('client limits shared by edges', () => {
     expect(counters.used.get(`c.${utcDay(NOON)}`)).toBe(30);
   });
 
+  it('serves concurrent requests from one lease for all of them', async () => {
+    const clock = fakeClock(NOON);
+    const counters = memoryCounters(clock);
+    const limits = createClientLimits({ counters, clock });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => limits.admit('c', { rateLimit: 100, dailyQuota: 30 }, 1)));
+    expect(answers.every((a) => a.granted === 1)).toBe(true);
+    expect(counters.calls).toBeLessThanOrEqual(6);
+  });
+
   it('starts a new quota at UTC midnight', async () => {
     const clock = fakeClock(Date.UTC(2026, 11, 3, 23, 59, 59));
     const limits = createClientLimits({ counters: memoryCounters(clock), clock });
