@@ -66,4 +66,13 @@ describe('OpenAPI document', () => {
     expect(await init.text()).toContain('validatorUrl: null');
     expect((await a.request('/docs/nothing.js')).status).toBe(404);
   });
+
+  it('documents the 429 of rate limits and quotas with their headers, and the 422 of a disallowed sender', async () => {
+    const d = await doc();
+    for (const op of [d.paths['/v1/messages']!.post, d.paths['/v1/messages/batch']!.post] as { responses: Record<string, any> }[]) {
+      expect(Object.keys(op.responses['429'].headers)).toEqual(['Retry-After', 'RateLimit', 'RateLimit-Policy']);
+      expect(op.responses['429'].description).toContain('quotaExceeded');
+    }
+    expect((d.paths['/v1/messages']!.post as { responses: Record<string, any> }).responses['422'].description).toContain('senderNotAllowed');
+  });
 });

@@ -94,6 +94,35 @@ const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/compon
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }]));
 
+/** 429: the client's rate (rateLimited) or daily quota (quotaExceeded), with the headers that say when to come back. */
+const limited = {
+  '429': {
+    description:
+      'Problem details (RFC 9457): type rateLimited (the client\'s rateLimit, across every edge and both transports) or quotaExceeded (its dailyQuota; days are UTC). The NATS API answers the same with Nats-Service-Error-Code 429 and the same headers.',
+    headers: {
+      'Retry-After': { description: 'Seconds until a retry can succeed.', schema: { type: 'integer', minimum: 1 } },
+      RateLimit: {
+        description: 'draft-ietf-httpapi-ratelimit-headers: the policy that refused, what is left (r) and seconds until it is back (t), e.g. `"rate";r=0;t=1` or `"daily";r=0;t=3600`.',
+        schema: { type: 'string' },
+      },
+      'RateLimit-Policy': {
+        description: 'The client\'s policies: `"rate";q=<messages>;w=1` and `"daily";q=<quota>;w=86400`.',
+        schema: { type: 'string' },
+      },
+    },
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  },
+};
+
+/** 422 as the send operations answer it. */
+const unprocessable = {
+  '422': {
+    description:
+      'Problem details (RFC 9457): noRoute (no carrier for the destination), senderNotAllowed (`from` is not among the client\'s allowedSenders), or idempotencyKeyReused.',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  },
+};
+
 export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> {
   const limits = { maxTextLength: l.maxTextLength, maxBatchSize: l.maxBatchSize };
   const ttlH = Math.round(l.idempotencyTtlMs / 3600_000);
@@ -154,7 +183,9 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
           responses: {
             '202': { description: 'Durably accepted (or scheduled)', content: json('Accepted') },
             '200': { description: 'Dry run: what would be sent', content: json('DryRun') },
-            ...problems(400, 401, 409, 413, 415, 422, 429, 503),
+            ...problems(400, 401, 409, 413, 415, 503),
+            ...unprocessable,
+            ...limited,
           },
         },
         get: {
@@ -169,11 +200,11 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
         post: {
           operationId: 'sendBatch',
           summary: `Send up to ${l.maxBatchSize} SMS in one call`,
-          description: 'Each message is accepted or refused on its own; one bad message never fails the others. Each counts against the rate limit. Idempotency keys go in each message (idempotencyKey), not in a header.',
+          description: 'Each message is accepted or refused on its own; one bad message never fails the others. Each counts against the rate limit and the daily quota: the messages past them get a 429 problem of their own in the results (the call answers 429 when none is admitted). Idempotency keys go in each message (idempotencyKey), not in a header.',
           security,
           parameters: [dryRunParam],
           requestBody: { required: true, description: `At most ${l.maxBatchBodyBytes} bytes of UTF-8 JSON.`, content: json('BatchRequest') },
-          responses: { '200': { description: 'Per-message results, in request order', content: json('BatchResults') }, ...problems(400, 401, 413, 415, 429) },
+          responses: { '200': { description: 'Per-message results, in request order', content: json('BatchResults') }, ...problems(400, 401, 413, 415), ...limited },
         },
       },
       '/v1/messages/{id}': {

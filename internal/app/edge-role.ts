@@ -6,9 +6,7 @@ import { openKvStore } from '../bus/kv-store.js';
 import { createPublisher } from '../bus/publisher.js';
 import { startBacklogGuard } from '../bus/backlog-guard.js';
 import { Buckets, Streams, Subjects } from '../bus/subjects.js';
-import { createClientAuth } from '../frontdoor/client-auth.js';
 import { createFrontDoor } from '../frontdoor/front-door.js';
-import { createRateLimiter } from '../frontdoor/rate-limiter.js';
 import { createAcceptor } from '../ingest/accept-message.js';
 import { createAcceptedRecords } from '../ingest/accepted-records.js';
 import { createKvIdempotencyStore } from '../ingest/kv-idempotency-store.js';
@@ -16,15 +14,19 @@ import { createCauseLog } from '../log/cause-log.js';
 import { createEdgeMetrics } from '../metrics/edge.js';
 import { labelled } from '../metrics/labelled.js';
 import { startSmsService } from '../natsapi/sms-service.js';
-import { createRouteTable, routesFromCarriers } from '../routing/route-table.js';
 import { createCancelWriter } from '../schedule/cancellations.js';
 import { withReadDeadline } from '../status/read-deadline.js';
+import type { FileConfig } from '../config/schema.js';
+import { createEdgePolicy } from './edge-policy.js';
 import { createCarrierReport, createEdgeReadiness } from './readiness.js';
+import type { ReloadResult } from './reload.js';
 import type { Runtime } from './runtime.js';
 
 export interface EdgeRole {
   port: number;
   stop(): Promise<void>;
+  /** Applies a reloaded config's clients, limits and routes; refuses one this process cannot apply without a restart. */
+  reload(file: FileConfig): ReloadResult;
 }
 
 export async function startEdge(rt: Runtime): Promise<EdgeRole> {
@@ -41,9 +43,11 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     log: rt.log,
     onDropped: (n) => metrics.acceptedRecordsDropped.inc(n),
   });
+  const policy = await createEdgePolicy(rt);
   const acceptor = createAcceptor({
     publisher,
-    routes: createRouteTable(routesFromCarriers(config.carriers)),
+    routes: policy.router,
+    allowSender: policy.allowSender,
     concatFor: (carrier) => concatByCarrier.get(carrier),
     maxTextLength: config.api.maxTextLength,
     publishDeadlineMs: config.nats.publishTimeoutMs,
@@ -56,10 +60,10 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     onRecorded: (mt, scheduled) => records.record(mt, scheduled),
   });
   const log = rt.log.child({ component: 'api' });
-  const authenticate = createClientAuth(config.clients);
+  const authenticate = policy.authenticate;
   const frontDoor = createFrontDoor({
     acceptor,
-    limiter: createRateLimiter(),
+    limits: policy.limits,
     store: rt.store && withReadDeadline(rt.store, config.api.statusReadTimeoutMs),
     cancels: createCancelWriter(await openKvStore(rt.bus, Buckets.canceled)),
     publishCanceled: async (ev) => {
@@ -104,6 +108,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   rt.log.info({ port }, 'edge listening');
   return {
     port,
+    reload: policy.reload,
     async stop() {
       // Still serving while /readyz says 503, until load balancers have taken this edge out.
       draining = true;
@@ -120,6 +125,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
       });
       // Every request is answered now: what they accepted is recorded before the process goes.
       await records.close(config.nats.publishTimeoutMs);
+      await policy.close();
     },
   };
 }

@@ -9,6 +9,7 @@ import { ConfigError, envVarsSet, loadConfig, type Config } from '../config/load
 import { errorMessage } from '../core/errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { envRead, planDatabase, ROLE_NEEDS, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
+import { reloadConfig } from './reload.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { startRoles, type Stoppable } from './start-roles.js';
 import { startStartupProbe } from './startup-probe.js';
@@ -127,7 +128,14 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
   logStart(log, spec, plan, config);
   if (config.nice !== undefined) applyNice(config.nice, log);
   let rt: Runtime;
-  let roles: Stoppable[];
+  let roles: Stoppable[] | undefined;
+  let stopping = false;
+  // SIGHUP re-reads the config file (validated as at start) and applies what the roles can without a restart. The
+  // handler is in place from here on: by default the signal would end a process still starting.
+  process.on('SIGHUP', () => {
+    if (!roles) log.warn({}, 'config reload ignored: the process is still starting; send SIGHUP again once it runs');
+    else if (!stopping) reloadConfig(config.configPath, secretsRead(spec.roles), roles, log);
+  });
   try {
     // The port that will answer health checks answers them already while the runtime starts (waiting for NATS…).
     const probe = await startStartupProbe({ port: healthPort(spec.roles, config), host: config.host, log });
@@ -139,7 +147,7 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
     log.fatal({ err: errorMessage(err) }, 'start-up failed');
     process.exit(1);
   }
-  let stopping = false;
+  const started = roles;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -149,7 +157,7 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
       process.exit(1);
     }, STOP_TIMEOUT_MS);
     force.unref();
-    for (const r of roles) {
+    for (const r of started) {
       await r.stop().catch((err: unknown) => log.error({ err: errorMessage(err) }, 'stop failed'));
     }
     await rt.close().catch(() => {});

@@ -8,10 +8,12 @@ import { startEdge } from './edge-role.js';
 import { startMetricsServer } from './metrics-server.js';
 import { allOf, createConnectorReadiness, createStatusWriterReadiness, type Readiness } from './readiness.js';
 import { ROLE_NEEDS, ROLES, type Role } from './role-needs.js';
+import type { Reloadable } from './reload.js';
 import { dbPinger, type Runtime } from './runtime.js';
 import { startStatusRole } from './status-role.js';
 
-export interface Stoppable {
+/** A role as the process sees it: stopped on SIGTERM, and told of a reloaded config on SIGHUP when it applies one. */
+export interface Stoppable extends Reloadable {
   stop(): Promise<void>;
 }
 

@@ -14,4 +14,8 @@ export interface BucketsOptions {
 export async function ensureBuckets(bus: Pick<Bus, 'js' | 'jsm'>, o: BucketsOptions): Promise<void> {
   await ensureBucket(bus, { name: Buckets.idempotency, ttlMs: o.idempotencyTtlMs, storage: o.idempotencyStorage, replicas: o.replicas });
   await ensureBucket(bus, { name: Buckets.canceled, ttlMs: o.maxAheadMs + 24 * 3600_000, storage: 'file', replicas: o.replicas });
+  // A client's bucket untouched for an hour is full again anyway; a lost one (memory storage) only starts full.
+  await ensureBucket(bus, { name: Buckets.clientRates, ttlMs: 3600_000, storage: 'memory', replicas: o.replicas });
+  // Quotas must survive restarts (of edges and of NATS): file storage, kept past the end of their UTC day.
+  await ensureBucket(bus, { name: Buckets.clientQuotas, ttlMs: 2 * 24 * 3600_000, storage: 'file', replicas: o.replicas });
 }

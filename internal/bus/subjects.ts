@@ -16,6 +16,10 @@ export const Buckets = {
   idempotency: 'SMSMESH_IDEMPOTENCY',
   /** Message ids canceled by their client; watched by connectors and schedulers. */
   canceled: 'SMSMESH_CANCELED',
+  /** One shared token bucket per client (rateLimit, rateBurst), leased by edges in blocks. */
+  clientRates: 'SMSMESH_CLIENT_RATES',
+  /** Messages sent per client per UTC day (dailyQuota), leased by edges in blocks. */
+  clientQuotas: 'SMSMESH_CLIENT_QUOTAS',
 } as const;
 
 export const Subjects = {

@@ -68,12 +68,58 @@ export const carrierSchema = z.strictObject({
   sourceNpi: z.number().int().min(0).max(18).optional(),
 });
 
+/** A sender ID: an exact string, or a JavaScript regular expression written between slashes ("/^ACME[0-9]$/"). */
+const senderPattern = z
+  .string()
+  .min(1)
+  .superRefine((s, ctx) => {
+    if (s.length < 2 || !s.startsWith('/') || !s.endsWith('/')) return;
+    try {
+      new RegExp(s.slice(1, -1));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  });
+
 export const clientSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must match [A-Za-z0-9_.-]+').max(64),
   apiKey: z.string().min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`'),
-  /** Requests per second per edge process; 0 = unlimited. */
+  /** Messages per second across every edge and both transports; 0 = unlimited. */
   rateLimit: z.number().min(0).default(0),
+  /** Messages the client may send at once after a quiet spell (the bucket's size); default: one second of rateLimit. */
+  rateBurst: z.number().min(1).optional(),
+  /** Messages per UTC day across every edge; 0 = unlimited. */
+  dailyQuota: z.number().int().min(0).default(0),
+  /** Sender IDs (`from`) this client may use: exact strings and /regex/ patterns; absent = any. */
+  allowedSenders: z.array(senderPattern).min(1, 'lists at least one sender (leave it out to allow any)').optional(),
 });
+
+const HOURS = /^(?:[01][0-9]|2[0-3]):[0-5][0-9]-(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
+
+export const routeSchema = z
+  .strictObject({
+    match: z
+      .strictObject({
+        prefix: prefix.optional(),
+        client: z.string().optional(),
+        sender: senderPattern.optional(),
+        /** A UTC time window "HH:MM-HH:MM"; one that ends before it starts runs over midnight ("22:00-06:00"). */
+        hours: z.string().regex(HOURS, 'must be "HH:MM-HH:MM" in UTC, e.g. "08:00-20:00"').optional(),
+      })
+      .prefault({}),
+    carrier: carrierId.optional(),
+    /** The first usable carrier of the list takes new traffic. */
+    failover: z.array(carrierId).min(1).optional(),
+    /** Shares of new traffic, e.g. { a: 70, b: 30 }. */
+    weighted: z.record(carrierId, z.number().int().min(0)).optional(),
+  })
+  .superRefine((r, ctx) => {
+    const actions = [r.carrier, r.failover, r.weighted].filter((a) => a !== undefined).length;
+    if (actions !== 1) ctx.addIssue({ code: 'custom', message: 'needs exactly one of carrier, failover, weighted' });
+    if (r.weighted && !Object.values(r.weighted).some((w) => w > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['weighted'], message: 'needs at least one carrier with a weight above 0' });
+    }
+  });
 
 export const fileConfigSchema = z
   .strictObject({
@@ -130,6 +176,19 @@ export const fileConfigSchema = z
         storage: z.enum(['file', 'memory']).default('file'),
       })
       .prefault({}),
+    /** Ordered: the first route whose match fits the message wins; no match falls back to the carriers' prefixes. */
+    routes: z.array(routeSchema).default([]),
+    /** When failover and weighted routes stop sending new traffic to a carrier, from what edges see every pollMs. */
+    routing: z
+      .strictObject({
+        /** A carrier with no bound session for this long takes no new traffic while another can. */
+        downAfterS: z.number().min(1).max(3600).default(10),
+        /** A carrier with more messages than this waiting (or in flight) takes no new traffic until it drops below 80 % of it. */
+        maxBacklog: z.number().int().min(1).default(10_000),
+        /** How often each edge asks connectors for bind state and JetStream for backlogs. */
+        pollMs: z.number().int().min(250).max(60_000).default(2000),
+      })
+      .prefault({}),
     scheduling: z
       .strictObject({
         /** How far ahead sendAt may be. */
@@ -178,9 +237,24 @@ export const fileConfigSchema = z
       }
       keys.add(c.apiKey);
     });
+    const carrierIds = new Set(cfg.carriers.map((c) => c.id));
+    const clientIds = new Set(cfg.clients.map((c) => c.id));
+    cfg.routes.forEach((r, i) => {
+      const named: [string, (string | number)[]][] = [];
+      if (r.carrier !== undefined) named.push([r.carrier, ['carrier']]);
+      r.failover?.forEach((c, j) => named.push([c, ['failover', j]]));
+      for (const c of Object.keys(r.weighted ?? {})) named.push([c, ['weighted', c]]);
+      for (const [c, path] of named) {
+        if (!carrierIds.has(c)) ctx.addIssue({ code: 'custom', path: ['routes', i, ...path], message: `names no configured carrier ("${c}")` });
+      }
+      if (r.match.client !== undefined && !clientIds.has(r.match.client)) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'match', 'client'], message: `names no configured client ("${r.match.client}")` });
+      }
+    });
   });
 
 export type FileConfig = z.output<typeof fileConfigSchema>;
 export type CarrierConfig = z.output<typeof carrierSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;
+export type RouteConfig = z.output<typeof routeSchema>;
 export type SmppEndpointConfig = z.output<typeof smppEndpointSchema>;

@@ -6,6 +6,9 @@ export interface ApiClient {
   id: string;
   apiKey: string;
   rateLimit: number;
+  rateBurst?: number | undefined;
+  dailyQuota?: number | undefined;
+  allowedSenders?: readonly string[] | undefined;
 }
 
 export type AuthResult = { ok: true; client: ApiClient } | { ok: false; reply: Reply };

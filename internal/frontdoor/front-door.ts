@@ -16,12 +16,14 @@ import type { FailedEvent } from '../sms/events.js';
 import type { ApiClient } from './client-auth.js';
 import { parseListQuery } from './list-query.js';
 import { problemBody } from './problems.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { ClientLimits, LimitRefusal } from './client-limits.js';
+import { limitHeaders } from './limit-headers.js';
 import { problemReply, type Reply } from './reply.js';
 
 export interface FrontDoorDeps {
   acceptor: Acceptor;
-  limiter: RateLimiter;
+  /** Per-client rate limits and daily quotas (client-limits.ts). */
+  limits: ClientLimits;
   /** The status database; without it get, list and cancel answer 503. */
   store: StatusStore | undefined;
   /** Where cancellations are recorded; without it cancel answers 503. */
@@ -96,6 +98,10 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
       }
       case 'invalid':
         return problemReply('invalidRequest', r.problems.map((p) => `${p.field} ${p.message}`).join('; '), { errors: r.problems });
+      case 'sender_not_allowed':
+        return problemReply('senderNotAllowed', `This client may not send from ${JSON.stringify(r.from)}; the sender IDs it may use are configured (allowedSenders).`, {
+          errors: [{ field: 'from', message: 'is not an allowed sender ID for this client' }],
+        });
       case 'no_route':
         return problemReply('noRoute', `No carrier is configured for destination ${r.to}; check the carriers' prefixes.`);
       case 'key_mismatch':
@@ -116,10 +122,18 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     }
   }
 
-  function rateLimited(client: ApiClient, retryAfterS: number): Reply {
-    return problemReply('rateLimited', `Client ${client.id} may send ${client.rateLimit} messages per second; retry after ${retryAfterS} s.`, {}, {
-      'Retry-After': String(retryAfterS),
-    });
+  function refused(client: ApiClient, why: LimitRefusal): Reply {
+    const headers = limitHeaders(client, why);
+    return why.kind === 'quota'
+      ? problemReply('quotaExceeded', `Client ${client.id} has sent its daily quota of ${client.dailyQuota} messages (days are UTC); retry after ${why.retryAfterS} s.`, {}, headers)
+      : problemReply('rateLimited', `Client ${client.id} may send ${client.rateLimit} messages per second; retry after ${why.retryAfterS} s.`, {}, headers);
+  }
+
+  /** Messages admitted but not sent (refused later, replays, dry runs) give their quota back. */
+  function refundUnsent(client: ApiClient, results: readonly AcceptResult[]): void {
+    let unsent = 0;
+    for (const r of results) if (r.kind !== 'accepted' || r.replayed) unsent++;
+    if (unsent > 0) deps.limits.refund(client.id, unsent);
   }
 
   function parseBody(body: Uint8Array): { ok: true; value: unknown } | { ok: false; reply: Reply } {
@@ -146,13 +160,21 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     async send(client, r) {
       const dryRun = parseDryRun(r.dryRun);
       if (dryRun === undefined) return problemReply('invalidRequest', 'dryRun must be true or false.');
-      const taken = deps.limiter.take(client.id, client.rateLimit, 1);
-      if (taken.granted < 1) return rateLimited(client, taken.retryAfterS);
+      const taken = await deps.limits.admit(client.id, client, 1);
+      if (taken.granted < 1) return refused(client, taken.refusal ?? { kind: 'rate', retryAfterS: 1 });
       const key = parseIdempotencyKey(r.idempotencyKey);
-      if (!key.ok) return problemReply('invalidRequest', 'Idempotency-Key must be 1 to 128 printable ASCII characters without spaces (optionally in double quotes).');
+      if (!key.ok) {
+        deps.limits.refund(client.id, 1);
+        return problemReply('invalidRequest', 'Idempotency-Key must be 1 to 128 printable ASCII characters without spaces (optionally in double quotes).');
+      }
       const body = parseBody(r.body);
-      if (!body.ok) return body.reply;
-      return fromResult(await deps.acceptor.accept({ clientId: client.id, body: body.value, idempotencyKey: key.key, dryRun }));
+      if (!body.ok) {
+        deps.limits.refund(client.id, 1);
+        return body.reply;
+      }
+      const result = await deps.acceptor.accept({ clientId: client.id, body: body.value, idempotencyKey: key.key, dryRun });
+      refundUnsent(client, [result]);
+      return fromResult(result);
     },
 
     async batch(client, r) {
@@ -166,12 +188,14 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
       const env = validateBatchEnvelope(body.value, deps.maxBatchSize);
       if (!env.ok) return problemReply('invalidRequest', env.problems.map((p) => `${p.field} ${p.message}`).join('; '), { errors: env.problems });
       // Each message is a token: the items past the client's rate get their own 429, the others go ahead.
-      const taken = deps.limiter.take(client.id, client.rateLimit, env.items.length);
-      if (taken.granted === 0) return rateLimited(client, taken.retryAfterS);
+      const taken = await deps.limits.admit(client.id, client, env.items.length);
+      const why: LimitRefusal = taken.refusal ?? { kind: 'rate', retryAfterS: 1 };
+      if (taken.granted === 0) return refused(client, why);
       const admitted = taken.granted < env.items.length ? env.items.slice(0, taken.granted) : env.items;
       const results = await deps.acceptor.acceptBatch(client.id, admitted, dryRun);
+      refundUnsent(client, results);
       const out: unknown[] = results.map((res) => fromResult(res).body);
-      for (let i = admitted.length; i < env.items.length; i++) out.push(rateLimited(client, taken.retryAfterS).body);
+      for (let i = admitted.length; i < env.items.length; i++) out.push(refused(client, why).body);
       return { status: 200, body: { results: out } };
     },
 

@@ -14,7 +14,9 @@ export const ProblemTypes = {
   unsupportedMediaType: { status: 415, title: 'Unsupported media type' },
   noRoute: { status: 422, title: 'No route for destination' },
   idempotencyKeyReused: { status: 422, title: 'Idempotency-Key reused with a different body' },
+  senderNotAllowed: { status: 422, title: 'Sender ID not allowed for this client' },
   rateLimited: { status: 429, title: 'Rate limit exceeded' },
+  quotaExceeded: { status: 429, title: 'Daily quota exhausted' },
   unavailable: { status: 503, title: 'Service unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,7 +1,7 @@
 /**
- * Per-client rate limit, one token bucket per client per edge process, shared by HTTP and the NATS API: a client
- * cannot double its rate by using both. A message is a token (a batch of 100 takes 100), so a batch is no way
- * around the limit; the bucket holds one second of tokens.
+ * Per-client rate limit, one token bucket per client in this edge process, shared by HTTP and the NATS API. A message
+ * is a token (a batch of 100 takes 100); the bucket holds one second of tokens. The cluster-wide limits
+ * (client-limits.ts) fall back to it while their shared counters cannot be reached.
  */
 export interface RateLimiter {
   /** Takes up to `n` tokens; returns how many it got (0 … n) and, when short, the seconds until one is free. */

@@ -11,7 +11,7 @@ import { errorMessage } from '../core/errors.js';
 import { encodeMt } from '../bus/codec.js';
 import { StreamFullError, type Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
-import type { RouteTable } from '../routing/route-table.js';
+import type { Router } from '../routing/route-rules.js';
 import type { ConcatMethod } from '../sms/analyze.js';
 import { analyzeContent } from '../sms/content.js';
 import type { ContentEncoding, MtMessage } from '../sms/message.js';
@@ -26,6 +26,8 @@ export type AcceptResult =
   | { kind: 'dry_run'; status: 'accepted' | 'scheduled'; carrier: string; segments: number; encoding: ContentEncoding; sendAt?: number | undefined }
   | { kind: 'invalid'; problems: FieldProblem[] }
   | { kind: 'no_route'; to: string }
+  /** The client may not send from this sender ID (its allowedSenders). */
+  | { kind: 'sender_not_allowed'; from: string }
   /** The Idempotency-Key was used before with a different body. */
   | { kind: 'key_mismatch' }
   /** A request with this Idempotency-Key is still being stored. */
@@ -41,7 +43,10 @@ export interface AcceptRequest {
 
 export interface AcceptorDeps {
   publisher: Publisher;
-  routes: RouteTable;
+  /** Picks the carrier from the destination, the client and the sender (the config's routes, then the prefixes). */
+  routes: Router;
+  /** Whether a client may use a sender ID; every sender is allowed when absent. */
+  allowSender?: (clientId: string, from: string) => boolean;
   /** How each carrier joins segments: a 16-bit UDH reference leaves one unit less per part. */
   concatFor?: (carrier: string) => ConcatMethod | undefined;
   maxTextLength: number;
@@ -81,7 +86,8 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
 
   function prepare(clientId: string, input: SubmitInput, key: string | undefined, at: number): Prepared {
     const { to, from, text, clientRef } = input;
-    const carrier = deps.routes.lookup(to);
+    if (deps.allowSender && !deps.allowSender(clientId, from)) return { kind: 'sender_not_allowed', from };
+    const carrier = deps.routes.lookup(to, clientId, from);
     if (carrier === undefined) return { kind: 'no_route', to };
     const content = analyzeContent(text, input.encoding, deps.concatFor?.(carrier) ?? 'udh8');
     if (!content.ok) return { kind: 'invalid', problems: [{ field: 'text', message: content.reason }] };
