@@ -83,7 +83,17 @@ export function createBindActor(o: BindActorOptions): BindActor {
   const fetchExpiresMs = o.fetchExpiresMs ?? 2000;
   const throttlePauseMs = o.throttlePauseMs ?? 1000;
   const labels = { carrier: o.carrier };
+  const bindLabels = { carrier: o.carrier, bind: String(o.bindNo) };
   const outcome = labelled(o.metrics.submitOutcomes, labels, 'outcome');
+  const responseSeconds = o.metrics.submitResponseSeconds.labels(bindLabels);
+  const throttleCut = o.metrics.throttleEpisodes.labels({ ...bindLabels, cause: 'throttle' });
+  const congestionCut = o.metrics.throttleEpisodes.labels({ ...bindLabels, cause: 'congestion' });
+  // Present from the start at 0, so that rate() and increase() see the first episode.
+  throttleCut.inc(0);
+  congestionCut.inc(0);
+  o.metrics.reconnects.inc(bindLabels, 0);
+  o.metrics.bindLosses.inc(bindLabels, 0);
+  o.metrics.resubmits.inc(labels, 0);
   const onPeerRequest = createPeerRequestHandler({
     carrier: o.carrier,
     receiptIdFormat: o.receiptIdFormat,
@@ -122,6 +132,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     onPeerRequest,
     metrics: o.metrics,
     labels,
+    bindLabels,
     log,
     sleep,
     random: o.random ?? Math.random,
@@ -180,8 +191,12 @@ export function createBindActor(o: BindActorOptions): BindActor {
 
   function send(s: Session, seg: Segment): void {
     seg.sentNo = ++sends;
+    const sentAt = performance.now();
     s.request(seg.job.pdus[seg.index]!).then(
-      (resp) => onSubmitResp(seg, resp),
+      (resp) => {
+        responseSeconds.observe((performance.now() - sentAt) / 1000);
+        onSubmitResp(seg, resp);
+      },
       (err: unknown) => onSubmitError(seg, err),
     );
   }
@@ -203,6 +218,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
           // report the same episode, and halving again for each would collapse the rate to minRate.
           if (seg.sentNo > sendsAtLastCut) {
             bucket.throttled(throttlePauseMs);
+            throttleCut.inc();
             sendsAtLastCut = sends;
           }
           seg.job.delivery.inProgress();
@@ -238,6 +254,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     if (now - lastCongestionCut < 1000) return;
     lastCongestionCut = now;
     bucket.throttled(0);
+    congestionCut.inc();
   }
 
   function onSubmitError(seg: Segment, err: unknown): void {

@@ -50,7 +50,8 @@ export interface AcceptorDeps {
   maxAheadMs?: number;
   /** Keyed requests are remembered here; without it a key only deduplicates within JetStream's window. */
   idempotency?: IdempotencyStore;
-  onAccepted?: (carrier: string) => void;
+  /** Told every message newly stored (not a JetStream duplicate or an idempotent replay). */
+  onAccepted?: (carrier: string, clientId: string) => void;
   /** True while the MT backlog is at its bound (bus/backlog-guard.ts): immediate sends are refused before publishing. */
   backlogFull?: () => boolean;
   /** Told the size of every MT message stored, for the backlog guard's estimate between its readings. */
@@ -124,7 +125,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
         const data = encodeMt(p.mt);
         const ack = await deps.publisher.publish(p.subject, data, publishOpts(p.mt.id));
         if (!ack.duplicate) deps.onStored?.(data.length);
-        if (!ack.duplicate) deps.onAccepted?.(p.mt.carrier);
+        if (!ack.duplicate) deps.onAccepted?.(p.mt.carrier, p.mt.clientId);
         deps.onRecorded?.(p.mt, p.status === 'scheduled');
         return { kind: 'accepted', replayed: ack.duplicate, ...resultOf(p) };
       } catch (err) {
@@ -159,7 +160,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
       await idem.release(key, claim.revision).catch(() => {});
       return unavailable(err, p.status === 'scheduled');
     }
-    if (!duplicate) deps.onAccepted?.(p.mt.carrier);
+    if (!duplicate) deps.onAccepted?.(p.mt.carrier, p.mt.clientId);
     deps.onRecorded?.(p.mt, p.status === 'scheduled');
     const result = resultOf(p);
     // The message is durable whatever happens next; should the record stay pending, a retry after the lease takes the
