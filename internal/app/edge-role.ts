@@ -61,7 +61,8 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     },
     backlogFull: () => backlog.full(),
     onStored: (bytes) => backlog.stored(bytes),
-    onRecorded: (mt, scheduled) => records.record(mt, scheduled),
+    onRecorded: (mt, scheduled, traceparent) => records.record(mt, scheduled, traceparent),
+    log: rt.log,
   });
   const log = rt.log.child({ component: 'api' });
   const authenticate = createClientAuth(config.clients);

@@ -10,7 +10,7 @@ import type { Delivery, Pull, WorkSource } from '../bus/delivery.js';
 import type { Publisher } from '../bus/publisher.js';
 import { sleep as sleepOn, systemClock, type Cancel, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import type { Logger } from '../log/logger.js';
+import { debugEnabled, type Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { labelled } from '../metrics/labelled.js';
 import { classifyStatus, statusName } from '../smpp/command-status.js';
@@ -79,6 +79,8 @@ export interface BindActor {
 export function createBindActor(o: BindActorOptions): BindActor {
   const clock = o.clock ?? systemClock;
   const log = o.log.child({ component: 'bind', carrier: o.carrier, bindNo: o.bindNo });
+  // Per-message lines (with the message's traceparent) are debug: asked once, free when off.
+  const debug = debugEnabled(log);
   const bucket: TokenBucket = createTokenBucket({ rate: o.tps }, clock);
   const fetchExpiresMs = o.fetchExpiresMs ?? 2000;
   const throttlePauseMs = o.throttlePauseMs ?? 1000;
@@ -206,8 +208,11 @@ export function createBindActor(o: BindActorOptions): BindActor {
     if (status === 0 && resp.command === 'submit_sm_resp' && resp.messageId) {
       outcome('ok').inc();
       onCongestion(resp.tlvs.get(Tlv.congestion_state));
-      record(seg, { kind: 'ok', smscMessageId: normalizeSmscId(resp.messageId, o.receiptIdFormat) });
+      const smscMessageId = normalizeSmscId(resp.messageId, o.receiptIdFormat);
+      if (debug) log.debug({ messageId: seg.job.mt.id, part: seg.index + 1, status, smscMessageId, traceparent: seg.job.delivery.traceparent }, 'submit_sm_resp');
+      record(seg, { kind: 'ok', smscMessageId });
     } else {
+      if (debug) log.debug({ messageId: seg.job.mt.id, part: seg.index + 1, status, traceparent: seg.job.delivery.traceparent }, 'submit_sm_resp');
       const cls = status === 0 ? 'retry' : classifyStatus(status);
       const name = status === 0 ? 'submit_sm_resp without message_id' : statusName(status);
       switch (cls) {
@@ -261,10 +266,10 @@ export function createBindActor(o: BindActorOptions): BindActor {
     if (err instanceof ResponseTimeoutError || err instanceof MalformedResponseError) {
       // Either way the SMSC may have taken the message: "outcome unknown", bounded retries.
       outcome('timeout').inc();
-      log.warn({ messageId: seg.job.mt.id, part: seg.index + 1, err: errorMessage(err) }, 'submit outcome unknown');
+      log.warn({ messageId: seg.job.mt.id, part: seg.index + 1, traceparent: seg.job.delivery.traceparent, err: errorMessage(err) }, 'submit outcome unknown');
       record(seg, { kind: 'timeout' });
     } else {
-      if (!(err instanceof SessionClosedError)) log.warn({ messageId: seg.job.mt.id, err: errorMessage(err) }, 'submit failed');
+      if (!(err instanceof SessionClosedError)) log.warn({ messageId: seg.job.mt.id, traceparent: seg.job.delivery.traceparent, err: errorMessage(err) }, 'submit failed');
       outcome('closed').inc();
       record(seg, { kind: 'closed' });
     }
@@ -302,6 +307,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     }
     const job: Job = { delivery: d, mt, pdus, outcomes: new Array(pdus.length), left: pdus.length };
     jobs.add(job);
+    if (debug) log.debug({ messageId: mt.id, parts: pdus.length, deliveryCount: d.deliveryCount, traceparent: d.traceparent }, 'submitting');
     for (let i = 0; i < pdus.length; i++) queue.push({ job, index: i, sentNo: 0 });
     pump();
   }

@@ -41,6 +41,8 @@ export interface SendRequest {
   idempotencyKey: string | undefined;
   /** `?dryRun=` (HTTP) or the Smsmesh-Dry-Run NATS header, as received. */
   dryRun: string | undefined;
+  /** The W3C `traceparent` header (HTTP or NATS), as received: each message continues that trace. */
+  traceparent?: string | undefined;
 }
 
 export interface FrontDoor {
@@ -152,7 +154,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
       if (!key.ok) return problemReply('invalidRequest', 'Idempotency-Key must be 1 to 128 printable ASCII characters without spaces (optionally in double quotes).');
       const body = parseBody(r.body);
       if (!body.ok) return body.reply;
-      return fromResult(await deps.acceptor.accept({ clientId: client.id, body: body.value, idempotencyKey: key.key, dryRun }));
+      return fromResult(await deps.acceptor.accept({ clientId: client.id, body: body.value, idempotencyKey: key.key, dryRun, traceparent: r.traceparent }));
     },
 
     async batch(client, r) {
@@ -169,7 +171,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
       const taken = deps.limiter.take(client.id, client.rateLimit, env.items.length);
       if (taken.granted === 0) return rateLimited(client, taken.retryAfterS);
       const admitted = taken.granted < env.items.length ? env.items.slice(0, taken.granted) : env.items;
-      const results = await deps.acceptor.acceptBatch(client.id, admitted, dryRun);
+      const results = await deps.acceptor.acceptBatch(client.id, admitted, dryRun, r.traceparent);
       const out: unknown[] = results.map((res) => fromResult(res).body);
       for (let i = admitted.length; i < env.items.length; i++) out.push(rateLimited(client, taken.retryAfterS).body);
       return { status: 200, body: { results: out } };
