@@ -52,11 +52,16 @@ const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 function counter(start: Buffer): () => string {
   let hi = start.readUInt32BE(0);
   let lo = start.readUInt32BE(4);
+  // The high half changes once in 2^32 calls: formatted then, not every time.
+  let hiHex = hex8(hi);
   return () => {
     lo = (lo + 1) >>> 0;
-    if (lo === 0) hi = (hi + 1) >>> 0;
-    if (hi === 0 && lo === 0) lo = 1;
-    return hex8(hi) + hex8(lo);
+    if (lo === 0) {
+      hi = (hi + 1) >>> 0;
+      hiHex = hex8(hi);
+      if (hi === 0) lo = 1;
+    }
+    return hiHex + hex8(lo);
   };
 }
 
