@@ -106,8 +106,13 @@ describe('metrics on a live gateway', () => {
     expect(sampleSum(c, 'smsmesh_bind_window_size', { carrier: 'uk', bind: '1' })).toBe(20);
     expect(sampleSum(c, 'smsmesh_bind_tps_configured', { carrier: 'uk', bind: '1' })).toBe(5000);
     expect(sampleSum(c, 'smsmesh_bind_tps_allowed', { carrier: 'uk', bind: '1' })).toBeGreaterThan(0);
-    // Every submit_sm got a response, each observed once: the delivered ones, the throttled answers and the rejections.
-    expect(sampleSum(c, 'smsmesh_bind_submit_response_seconds_count', { carrier: 'uk', bind: '1' })).toBe(sampleSum(c, 'smsmesh_submit_outcomes_total', { carrier: 'uk' }));
+    // Every submit_sm_resp is observed once: the delivered ones, the throttled answers and the rejections (a timeout
+    // or a closed session has no response to time).
+    const answered =
+      sampleSum(c, 'smsmesh_submit_outcomes_total', { carrier: 'uk' }) -
+      sampleSum(c, 'smsmesh_submit_outcomes_total', { carrier: 'uk', outcome: 'timeout' }) -
+      sampleSum(c, 'smsmesh_submit_outcomes_total', { carrier: 'uk', outcome: 'closed' });
+    expect(sampleSum(c, 'smsmesh_bind_submit_response_seconds_count', { carrier: 'uk', bind: '1' })).toBe(answered);
     expect(sampleSum(c, 'smsmesh_bind_submit_response_seconds_count', { carrier: 'uk', bind: '1' })).toBeGreaterThanOrEqual(DELIVERED + 3);
 
     // Queue readings come every 5 s: the edge's backlog and the writer's lag settle at zero once all is done.
