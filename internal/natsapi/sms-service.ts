@@ -36,7 +36,7 @@ const dec = new TextDecoder();
 
 export function toEndpointReply(r: Reply): EndpointReply {
   const headers = { ...r.headers, [STATUS_HEADER]: String(r.status) };
-  if (r.status < 400) return { data: enc.encode(JSON.stringify(r.body)), headers };
+  if (r.status < 400) return { data: enc.encode(JSON.stringify(r.body)), headers, status: r.status };
   const p = r.body as Problem;
   return { data: enc.encode(JSON.stringify(p)), headers: { ...headers, 'Content-Type': 'application/problem+json' }, error: { code: r.status, description: p.detail } };
 }

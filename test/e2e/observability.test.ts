@@ -1,11 +1,12 @@
 /**
  * The dashboard and the alert rules watch what a running gateway exports: an edge, a connector and a status writer
  * (separate processes, real NATS, PostgreSQL and the SMSC simulator) carry some traffic — delivered messages, a
- * throttling episode, a permanent rejection, refused requests, a dead letter — and then every metric name used by
+ * throttling episode, a permanent rejection, refused requests, a dead letter, a send over the NATS API — and then every metric name used by
  * a panel of deploy/grafana/smsmesh.json or a rule of deploy/prometheus/alerts.yaml must have a sample on a live
  * /metrics scrape of one of them. The new per-bind, per-client, per-carrier and status-writer metrics must also
  * say what happened.
  */
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, type Bus } from '../../internal/bus/connection.js';
 import { noopLogger } from '../../internal/log/logger.js';
@@ -76,6 +77,13 @@ describe('metrics on a live gateway', () => {
     });
     await waitAllDelivered(edge.baseUrl, headers, ids, 120_000);
 
+    // The same front door over NATS.
+    const h = natsHeaders();
+    h.set('Authorization', `Bearer ${API_KEY}`);
+    const viaNats = await bus.nc.request('sms.api.v1.send', new TextEncoder().encode(JSON.stringify({ to: '+447700900900', from: 'ACME', text: 'over NATS' })), { headers: h, timeout: 10_000 });
+    expect(viaNats.headers?.get('Smsmesh-Status')).toBe('202');
+    await waitAllDelivered(edge.baseUrl, headers, [(JSON.parse(new TextDecoder().decode(viaNats.data)) as { id: string }).id], 60_000);
+
     // Refused by the edge: a bad number, and a destination no carrier serves.
     expect((await send('12345')).status).toBe(400);
     expect((await send('+3361234567')).status).toBe(422);
@@ -95,7 +103,8 @@ describe('metrics on a live gateway', () => {
     await waitFor('a dead letter', async () => sampleSum(await samplesOf(connector), 'smsmesh_dead_letters_total', { stream: 'SMS_MT', reason: 'undecodable', carrier: 'uk' }) === 1, 60_000, 250);
 
     const e = await samplesOf(edge);
-    expect(sampleSum(e, 'smsmesh_client_messages_accepted_total', { client: 'test-client' })).toBe(DELIVERED + 2);
+    expect(sampleSum(e, 'smsmesh_client_messages_accepted_total', { client: 'test-client' })).toBe(DELIVERED + 3);
+    expect(sampleSum(e, 'smsmesh_nats_api_request_duration_seconds_count', { endpoint: 'send', status: '202' })).toBe(1);
     expect(sampleSum(e, 'smsmesh_client_messages_accepted_total', { client: 'other-client' })).toBe(0);
     expect(sampleSum(e, 'smsmesh_client_messages_rejected_total', { client: 'test-client', reason: 'invalidRequest' })).toBe(1);
     expect(sampleSum(e, 'smsmesh_client_messages_rejected_total', { client: 'test-client', reason: 'noRoute' })).toBe(1);
@@ -113,7 +122,7 @@ describe('metrics on a live gateway', () => {
       sampleSum(c, 'smsmesh_submit_outcomes_total', { carrier: 'uk', outcome: 'timeout' }) -
       sampleSum(c, 'smsmesh_submit_outcomes_total', { carrier: 'uk', outcome: 'closed' });
     expect(sampleSum(c, 'smsmesh_bind_submit_response_seconds_count', { carrier: 'uk', bind: '1' })).toBe(answered);
-    expect(sampleSum(c, 'smsmesh_bind_submit_response_seconds_count', { carrier: 'uk', bind: '1' })).toBeGreaterThanOrEqual(DELIVERED + 3);
+    expect(sampleSum(c, 'smsmesh_bind_submit_response_seconds_count', { carrier: 'uk', bind: '1' })).toBeGreaterThanOrEqual(DELIVERED + 4);
 
     // Queue readings come every 5 s: the edge's backlog and the writer's lag settle at zero once all is done.
     await waitFor(
@@ -132,7 +141,7 @@ describe('metrics on a live gateway', () => {
     );
     const w = await samplesOf(writer);
     expect(sampleSum(w, 'smsmesh_status_batch_size_count')).toBeGreaterThan(0);
-    expect(sampleSum(w, 'smsmesh_messages_persisted_total', { status: 'delivered' })).toBe(DELIVERED);
+    expect(sampleSum(w, 'smsmesh_messages_persisted_total', { status: 'delivered' })).toBe(DELIVERED + 1);
   });
 
   it('has a sample of every metric a dashboard panel or an alert rule uses', async () => {
