@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps build dev test test-unit test-integration bench typecheck clean mutation
+.PHONY: help deps build dev test test-unit test-integration bench typecheck clean mutation k8s-monitoring
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-18s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ MUTATE ?=
 mutation: deps ## StrykerJS over the pure core (sms, SMPP codec, receipts, token bucket, outcome, routing); MUTATE=file scopes it
 	npx stryker run $(if $(MUTATE),--mutate $(MUTATE))
 	node scripts/mutation-summary.mjs
+
+k8s-monitoring: ## write k8s/base/prometheus-rule.yaml and grafana-dashboard.yaml from deploy/ (the same alerts and dashboard for Kubernetes)
+	node scripts/k8s-monitoring.mjs
 
 clean: ## remove build output, local data and mutation-testing output
 	rm -rf dist .data .stryker-tmp reports/mutation

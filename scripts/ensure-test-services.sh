@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs on this machine: nats-server, PostgreSQL (running, on 127.0.0.1:5432 unless
 # TEST_DATABASE_URL says otherwise), openssl (TLS tests), Net::SMPP (the foreign SMSC in interop tests),
-# haproxy (the VM load balancer config) and kubectl (renders k8s/; no Debian package, so only checked).
+# haproxy (the VM load balancer config), promtool (alert rule tests; Debian's prometheus package, whose server
+# must not keep running here) and kubectl (renders k8s/; no Debian package, so only checked).
 # Installs missing Debian packages with apt-get (as root, or with sudo) and starts PostgreSQL when it is down.
 set -euo pipefail
 export PATH="/usr/sbin:$PATH"
@@ -19,6 +20,20 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "installing with apt-get: ${need[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# promtool ships only in the prometheus package, which enables and starts a Prometheus server on :9090: stop and
+# disable it (and its recommended node exporter, not installed here) so that the tests' machine runs no server.
+if ! command -v promtool >/dev/null; then
+  echo "installing with apt-get: prometheus (for promtool; its server is stopped and disabled)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  if [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  else
+    $SUDO service prometheus stop >/dev/null 2>&1 || true
+    $SUDO update-rc.d prometheus disable >/dev/null 2>&1 || true
+  fi
 fi
 
 if [ -z "${TEST_DATABASE_URL:-}" ] && ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then

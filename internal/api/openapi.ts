@@ -135,6 +135,13 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
     schema: { type: 'boolean', default: false },
     description: 'Validate, route, pick the encoding and count segments without sending (answers 200).',
   };
+  const traceparentParam = {
+    name: 'traceparent',
+    in: 'header',
+    required: false,
+    schema: { type: 'string' },
+    description: 'W3C Trace Context: each message continues this trace (with a span of its own) and its traceparent is in every log line about it; without a valid one, each message starts a new trace.',
+  };
   const listSchema = schema(listQuerySchema) as { properties: Record<string, Record<string, unknown>> };
   const listParams = Object.entries(listSchema.properties).map(([name, s]) => {
     const { description, ...rest } = s;
@@ -178,6 +185,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
               description: `1–128 printable ASCII characters (optionally a quoted string, per draft-ietf-httpapi-idempotency-key-header). A repeat with the same body returns the first answer (header Idempotent-Replayed: true) and sends once; with a different body: 422; while the first is still being stored: 409. Remembered ${ttlH} h.`,
             },
             dryRunParam,
+            traceparentParam,
           ],
           requestBody: { required: true, description: `At most ${l.maxBodyBytes} bytes of UTF-8 JSON.`, content: json('SubmitRequest') },
           responses: {
@@ -202,7 +210,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
           summary: `Send up to ${l.maxBatchSize} SMS in one call`,
           description: 'Each message is accepted or refused on its own; one bad message never fails the others. Each counts against the rate limit and the daily quota: the messages past them get a 429 problem of their own in the results (the call answers 429 when none is admitted). Idempotency keys go in each message (idempotencyKey), not in a header.',
           security,
-          parameters: [dryRunParam],
+          parameters: [dryRunParam, traceparentParam],
           requestBody: { required: true, description: `At most ${l.maxBatchBodyBytes} bytes of UTF-8 JSON.`, content: json('BatchRequest') },
           responses: { '200': { description: 'Per-message results, in request order', content: json('BatchResults') }, ...problems(400, 401, 413, 415), ...limited },
         },

@@ -28,7 +28,8 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
     log: rt.log,
     isCanceled: (id) => canceled.has(id),
   });
-  metrics.setInflightSource(() => connector.binds());
+  const limits = new Map(rt.config.carriers.map((c) => [c.id, { tps: c.tps, window: c.window }] as const));
+  metrics.setBindSource(() => connector.binds().map((b) => ({ ...b, ...limits.get(b.carrier) })));
   const scheduler = startScheduler({
     source: await openPullConsumer<MtMessage>(rt.bus.js, {
       stream: Streams.scheduled,

@@ -6,6 +6,7 @@ import { openKvStore } from '../bus/kv-store.js';
 import { createPublisher } from '../bus/publisher.js';
 import { startBacklogGuard } from '../bus/backlog-guard.js';
 import { Buckets, Streams, Subjects } from '../bus/subjects.js';
+import { countRejections } from '../frontdoor/client-usage.js';
 import { createFrontDoor } from '../frontdoor/front-door.js';
 import { createAcceptor } from '../ingest/accept-message.js';
 import { createAcceptedRecords } from '../ingest/accepted-records.js';
@@ -18,6 +19,7 @@ import { createCancelWriter } from '../schedule/cancellations.js';
 import { withReadDeadline } from '../status/read-deadline.js';
 import type { FileConfig } from '../config/schema.js';
 import { createEdgePolicy } from './edge-policy.js';
+import { startCarrierQueueMetrics } from './queue-metrics.js';
 import { createCarrierReport, createEdgeReadiness } from './readiness.js';
 import type { ReloadResult } from './reload.js';
 import type { Runtime } from './runtime.js';
@@ -34,6 +36,9 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   const metrics = createEdgeMetrics(rt.registry);
   const concatByCarrier = new Map(config.carriers.map((c) => [c.id, c.concat] as const));
   const acceptedBy = labelled(metrics.accepted, {}, 'carrier');
+  const acceptedFrom = labelled(metrics.clientAccepted, {}, 'client');
+  for (const c of config.clients) acceptedFrom(c.id).inc(0);
+  const queues = startCarrierQueueMetrics(rt);
   const publisher = createPublisher(rt.bus, { onRetry: () => metrics.publishRetries.inc() });
   const backlog = startBacklogGuard({ jsm: rt.bus.jsm, stream: Streams.mt, log: rt.log });
   const records = createAcceptedRecords({
@@ -54,14 +59,18 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     maxAheadMs: config.scheduling.maxAheadMs,
     // A claim not completed within the publish deadline (and some) belongs to an edge that died mid-request.
     idempotency: createKvIdempotencyStore(await openKvStore(rt.bus, Buckets.idempotency), { leaseMs: config.nats.publishTimeoutMs + 5000 }),
-    onAccepted: (carrier) => acceptedBy(carrier).inc(),
+    onAccepted: (carrier, client) => {
+      acceptedBy(carrier).inc();
+      acceptedFrom(client).inc();
+    },
     backlogFull: () => backlog.full(),
     onStored: (bytes) => backlog.stored(bytes),
-    onRecorded: (mt, scheduled) => records.record(mt, scheduled),
+    onRecorded: (mt, scheduled, traceparent) => records.record(mt, scheduled, traceparent),
+    log: rt.log,
   });
   const log = rt.log.child({ component: 'api' });
   const authenticate = policy.authenticate;
-  const frontDoor = createFrontDoor({
+  const frontDoor = countRejections(createFrontDoor({
     acceptor,
     limits: policy.limits,
     store: rt.store && withReadDeadline(rt.store, config.api.statusReadTimeoutMs),
@@ -72,7 +81,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     logCause: createCauseLog(log, 'answering 503'),
     maxBatchSize: config.api.maxBatchSize,
     retryAfterS: 1,
-  });
+  }), (client, reason) => metrics.clientRejected.inc({ client, reason }));
   let draining = false;
   const limits = {
     maxTextLength: config.api.maxTextLength,
@@ -118,6 +127,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
       }
       await service.stop();
       backlog.stop();
+      queues.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // keep-alive connections would hold close() open; in-flight requests finish first

@@ -44,7 +44,7 @@ export async function openRuntime(opts: {
   const registry = createRegistry({ role: opts.name });
   opts.onPhase?.(`waiting for NATS at ${config.natsUrl}`);
   const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log });
-  const busMetrics = createBusMetrics(registry, () => bus.connected());
+  const busMetrics = createBusMetrics(registry, () => bus.connected(), config.carriers.map((c) => c.id));
   opts.onPhase?.('creating JetStream streams, consumers and buckets');
   await ensureTopologyAtStart(
     bus.jsm,
@@ -69,7 +69,7 @@ export async function openRuntime(opts: {
   const deadLetters = createDeadLetterSink({
     publisher,
     log,
-    onDeadLetter: (stream, reason) => busMetrics.deadLetters.inc({ stream, reason }),
+    onDeadLetter: (stream, reason, subject) => busMetrics.deadLettered(stream, reason, subject),
   });
   let database: Database | undefined;
   let store: StatusStore | undefined;

@@ -8,6 +8,7 @@ import type { InboundPart } from '../sms/inbound.js';
 import { startReceiptTimeoutSweeper } from '../status/receipt-timeout.js';
 import { openStatusSources } from '../status/status-sources.js';
 import { startStatusWriter, type StatusWriter } from '../status/status-writer.js';
+import { startStatusLagMetrics } from './queue-metrics.js';
 import type { Runtime } from './runtime.js';
 
 export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
@@ -24,12 +25,14 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
     log: rt.log,
   });
   const metrics = createStatusMetrics(rt.registry);
+  for (const c of rt.config.carriers) metrics.receiptTimeouts.inc({ carrier: c.id }, 0);
   const status = await startStatusWriter({
     store: rt.store,
     sources: await openStatusSources(rt.bus, rt.deadLetters, rt.log),
     metrics,
     log: rt.log,
   });
+  const lag = startStatusLagMetrics(rt, metrics);
   const timeouts = startReceiptTimeoutSweeper({
     db: rt.database.db,
     carriers: rt.config.carriers,
@@ -38,6 +41,7 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
   });
   return {
     async stop() {
+      lag.stop();
       await timeouts.stop();
       await mo.stop();
       await status.stop();

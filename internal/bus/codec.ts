@@ -140,7 +140,9 @@ export function encodeInbound(part: InboundPart): Uint8Array {
 }
 
 /** An accepted event is derived from the MT message itself (the status writer reads SMS_MT, and SMS_SCHEDULED for held ones). */
-export function acceptedFromMt(m: MtMessage, scheduled = false): AcceptedEvent {
-  const message = factsOf(m);
-  return scheduled ? { kind: 'accepted', message, scheduled: true } : { kind: 'accepted', message };
+export function acceptedFromMt(m: MtMessage, scheduled = false, traceparent?: string): AcceptedEvent {
+  const ev: AcceptedEvent = { kind: 'accepted', message: factsOf(m) };
+  if (scheduled) ev.scheduled = true;
+  if (traceparent !== undefined) ev.traceparent = traceparent;
+  return ev;
 }

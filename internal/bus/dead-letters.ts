@@ -41,7 +41,7 @@ function headerValue(s: string): string {
 export function createDeadLetterSink(o: {
   publisher: Publisher;
   log: Logger;
-  onDeadLetter?: (stream: string, reason: DeadReason) => void;
+  onDeadLetter?: (stream: string, reason: DeadReason, subject: string) => void;
   now?: () => number;
 }): DeadLetterSink {
   const now = o.now ?? Date.now;
@@ -72,7 +72,7 @@ export function createDeadLetterSink(o: {
       o.log.error({ stream: from.stream, seq: m.seq, reason, err: errorMessage(err) }, 'could not store a dead letter; the message stays queued');
       throw err;
     }
-    o.onDeadLetter?.(from.stream, reason);
+    o.onDeadLetter?.(from.stream, reason, m.subject);
     o.log.error({ stream: from.stream, consumer: from.consumer, seq: m.seq, subject: m.subject, reason, detail }, 'message dead-lettered');
   };
 }

@@ -29,6 +29,8 @@ export interface Delivery<T> {
   readonly seq: number;
   /** 1 on the first delivery. */
   readonly deliveryCount: number;
+  /** The W3C traceparent header the message was published with, if any: for logs about it. */
+  readonly traceparent?: string | undefined;
   /**
    * True when the consumer will not hand this message out again: a consumer that would retry must record a final
    * outcome now (a retry at this point is dead-lettered).

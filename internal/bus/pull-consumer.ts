@@ -10,6 +10,7 @@
  */
 import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { errorMessage } from '../core/errors.js';
+import { TRACEPARENT } from '../core/trace-context.js';
 import type { Logger } from '../log/logger.js';
 import { CodecError } from './codec.js';
 import type { DeadLetterSink } from './dead-letters.js';
@@ -73,6 +74,7 @@ export function createPullConsumer<T>(o: PullConsumerOptions<T>): WorkSource<T> 
       subject: m.subject,
       seq: m.seq,
       deliveryCount,
+      traceparent: m.headers?.get(TRACEPARENT) || undefined,
       lastAttempt,
       settle(s) {
         if (settled) return;

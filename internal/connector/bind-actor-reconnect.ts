@@ -24,6 +24,8 @@ export interface ReconnectLoopDeps {
   onPeerRequest: (pdu: Pdu) => Promise<ResponseFields>;
   metrics: ConnectorMetrics;
   labels: { carrier: string };
+  /** The per-bind series (reconnects, losses). */
+  bindLabels: { carrier: string; bind: string };
   log: Logger;
   /** A sleep that stop() cuts short. */
   sleep(ms: number): Promise<void>;
@@ -37,7 +39,7 @@ export interface ReconnectLoopDeps {
 
 /** Returns the loop; it resolves once the actor is stopping and its last session is closed. */
 export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
-  const { core, metrics, labels, log, pump, signal } = d;
+  const { core, metrics, labels, bindLabels, log, pump, signal } = d;
 
   async function runSession(s: Session): Promise<void> {
     core.session = s;
@@ -46,7 +48,10 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
     log.info({}, 'bound');
     const closed = new Promise<void>((resolve) =>
       s.onClose((reason) => {
-        if (!core.stopping) log.warn({ reason }, 'bind lost');
+        if (!core.stopping) {
+          metrics.bindLosses.inc(bindLabels);
+          log.warn({ reason }, 'bind lost');
+        }
         resolve();
       }),
     );
@@ -74,7 +79,7 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
       } catch (err) {
         if (core.stopping) break;
         attempt++;
-        metrics.reconnects.inc(labels);
+        metrics.reconnects.inc(bindLabels);
         // "Equal jitter": half the ceiling plus a random half, so gaps grow while binds still spread out.
         const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
         let delay = Math.round(ceiling / 2 + d.random() * (ceiling / 2));

@@ -10,7 +10,7 @@ import type { Delivery, Pull, WorkSource } from '../bus/delivery.js';
 import type { Publisher } from '../bus/publisher.js';
 import { sleep as sleepOn, systemClock, type Cancel, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import type { Logger } from '../log/logger.js';
+import { debugEnabled, type Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { labelled } from '../metrics/labelled.js';
 import { classifyStatus, statusName } from '../smpp/command-status.js';
@@ -79,11 +79,23 @@ export interface BindActor {
 export function createBindActor(o: BindActorOptions): BindActor {
   const clock = o.clock ?? systemClock;
   const log = o.log.child({ component: 'bind', carrier: o.carrier, bindNo: o.bindNo });
+  // Per-message lines (with the message's traceparent) are debug: asked once, free when off.
+  const debug = debugEnabled(log);
   const bucket: TokenBucket = createTokenBucket({ rate: o.tps }, clock);
   const fetchExpiresMs = o.fetchExpiresMs ?? 2000;
   const throttlePauseMs = o.throttlePauseMs ?? 1000;
   const labels = { carrier: o.carrier };
+  const bindLabels = { carrier: o.carrier, bind: String(o.bindNo) };
   const outcome = labelled(o.metrics.submitOutcomes, labels, 'outcome');
+  const responseSeconds = o.metrics.submitResponseSeconds.labels(bindLabels);
+  const throttleCut = o.metrics.throttleEpisodes.labels({ ...bindLabels, cause: 'throttle' });
+  const congestionCut = o.metrics.throttleEpisodes.labels({ ...bindLabels, cause: 'congestion' });
+  // Present from the start at 0, so that rate() and increase() see the first episode.
+  throttleCut.inc(0);
+  congestionCut.inc(0);
+  o.metrics.reconnects.inc(bindLabels, 0);
+  o.metrics.bindLosses.inc(bindLabels, 0);
+  o.metrics.resubmits.inc(labels, 0);
   const onPeerRequest = createPeerRequestHandler({
     carrier: o.carrier,
     receiptIdFormat: o.receiptIdFormat,
@@ -122,6 +134,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     onPeerRequest,
     metrics: o.metrics,
     labels,
+    bindLabels,
     log,
     sleep,
     random: o.random ?? Math.random,
@@ -180,8 +193,12 @@ export function createBindActor(o: BindActorOptions): BindActor {
 
   function send(s: Session, seg: Segment): void {
     seg.sentNo = ++sends;
+    const sentAt = performance.now();
     s.request(seg.job.pdus[seg.index]!).then(
-      (resp) => onSubmitResp(seg, resp),
+      (resp) => {
+        responseSeconds.observe((performance.now() - sentAt) / 1000);
+        onSubmitResp(seg, resp);
+      },
       (err: unknown) => onSubmitError(seg, err),
     );
   }
@@ -191,8 +208,11 @@ export function createBindActor(o: BindActorOptions): BindActor {
     if (status === 0 && resp.command === 'submit_sm_resp' && resp.messageId) {
       outcome('ok').inc();
       onCongestion(resp.tlvs.get(Tlv.congestion_state));
-      record(seg, { kind: 'ok', smscMessageId: normalizeSmscId(resp.messageId, o.receiptIdFormat) });
+      const smscMessageId = normalizeSmscId(resp.messageId, o.receiptIdFormat);
+      if (debug) log.debug({ messageId: seg.job.mt.id, part: seg.index + 1, status, smscMessageId, traceparent: seg.job.delivery.traceparent }, 'submit_sm_resp');
+      record(seg, { kind: 'ok', smscMessageId });
     } else {
+      if (debug) log.debug({ messageId: seg.job.mt.id, part: seg.index + 1, status, traceparent: seg.job.delivery.traceparent }, 'submit_sm_resp');
       const cls = status === 0 ? 'retry' : classifyStatus(status);
       const name = status === 0 ? 'submit_sm_resp without message_id' : statusName(status);
       switch (cls) {
@@ -203,6 +223,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
           // report the same episode, and halving again for each would collapse the rate to minRate.
           if (seg.sentNo > sendsAtLastCut) {
             bucket.throttled(throttlePauseMs);
+            throttleCut.inc();
             sendsAtLastCut = sends;
           }
           seg.job.delivery.inProgress();
@@ -238,16 +259,17 @@ export function createBindActor(o: BindActorOptions): BindActor {
     if (now - lastCongestionCut < 1000) return;
     lastCongestionCut = now;
     bucket.throttled(0);
+    congestionCut.inc();
   }
 
   function onSubmitError(seg: Segment, err: unknown): void {
     if (err instanceof ResponseTimeoutError || err instanceof MalformedResponseError) {
       // Either way the SMSC may have taken the message: "outcome unknown", bounded retries.
       outcome('timeout').inc();
-      log.warn({ messageId: seg.job.mt.id, part: seg.index + 1, err: errorMessage(err) }, 'submit outcome unknown');
+      log.warn({ messageId: seg.job.mt.id, part: seg.index + 1, traceparent: seg.job.delivery.traceparent, err: errorMessage(err) }, 'submit outcome unknown');
       record(seg, { kind: 'timeout' });
     } else {
-      if (!(err instanceof SessionClosedError)) log.warn({ messageId: seg.job.mt.id, err: errorMessage(err) }, 'submit failed');
+      if (!(err instanceof SessionClosedError)) log.warn({ messageId: seg.job.mt.id, traceparent: seg.job.delivery.traceparent, err: errorMessage(err) }, 'submit failed');
       outcome('closed').inc();
       record(seg, { kind: 'closed' });
     }
@@ -285,6 +307,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     }
     const job: Job = { delivery: d, mt, pdus, outcomes: new Array(pdus.length), left: pdus.length };
     jobs.add(job);
+    if (debug) log.debug({ messageId: mt.id, parts: pdus.length, deliveryCount: d.deliveryCount, traceparent: d.traceparent }, 'submitting');
     for (let i = 0; i < pdus.length; i++) queue.push({ job, index: i, sentNo: 0 });
     pump();
   }

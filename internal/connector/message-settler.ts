@@ -73,6 +73,7 @@ export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
                 smscMessageId: (out as { smscMessageId: string }).smscMessageId,
                 at,
                 ...(i === 0 ? { message: factsOf(job.mt) } : {}),
+                ...(delivery.traceparent ? { traceparent: delivery.traceparent } : {}),
               }),
             ),
           );
@@ -84,14 +85,14 @@ export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
           delivery.settle({ kind: 'retry', delayMs: dec.delayMs });
           break;
         case 'final':
-          await publishFailed(job.mt, dec.status, dec.error);
+          await publishFailed(job.mt, dec.status, dec.error, delivery.traceparent);
           delivery.settle({ kind: 'ack' });
           break;
       }
     } catch (err) {
       // The event could not be stored: leave the message to be redelivered (a bounded, counted duplicate
       // at the SMSC is better than a message whose state is never recorded).
-      log.error({ messageId: job.mt.id, err: errorMessage(err) }, 'could not store status event; message will be retried');
+      log.error({ messageId: job.mt.id, traceparent: delivery.traceparent, err: errorMessage(err) }, 'could not store status event; message will be retried');
       delivery.settle({ kind: 'retry', delayMs: 1000 });
     } finally {
       settling--;
@@ -100,18 +101,19 @@ export function createMessageSettler(d: MessageSettlerDeps): MessageSettler {
     }
   }
 
-  async function publishFailed(mt: MtMessage, status: FailedEvent['status'], error: string): Promise<void> {
+  async function publishFailed(mt: MtMessage, status: FailedEvent['status'], error: string, traceparent: string | undefined): Promise<void> {
     const ev: FailedEvent = { kind: 'failed', id: mt.id, carrier, status, message: factsOf(mt), error, at: clock.now() };
+    if (traceparent) ev.traceparent = traceparent;
     await d.events.failed(ev);
     d.metrics.finalFailures.inc({ ...labels, status });
-    log.warn({ messageId: mt.id, status, error }, 'message ended without delivery');
+    log.warn({ messageId: mt.id, status, error, traceparent }, 'message ended without delivery');
   }
 
   function fail(delivery: Delivery<MtMessage>, status: FailedEvent['status'], error: string): void {
-    publishFailed(delivery.body, status, error).then(
+    publishFailed(delivery.body, status, error, delivery.traceparent).then(
       () => delivery.settle({ kind: 'ack' }),
       (err: unknown) => {
-        log.error({ messageId: delivery.body.id, err: errorMessage(err) }, 'could not store status event; message will be retried');
+        log.error({ messageId: delivery.body.id, traceparent: delivery.traceparent, err: errorMessage(err) }, 'could not store status event; message will be retried');
         delivery.settle({ kind: 'retry', delayMs: 5000 });
       },
     );

@@ -11,7 +11,7 @@ import { Subjects } from '../bus/subjects.js';
 import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { SmscIdMode } from '../sms/receipt-status.js';
-import type { Logger } from '../log/logger.js';
+import { debugEnabled, type Logger } from '../log/logger.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { labelled } from '../metrics/labelled.js';
 import { Status } from '../smpp/command-status.js';
@@ -39,6 +39,7 @@ export interface PeerRequestDeps {
 export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Promise<ResponseFields> {
   const labels = { carrier: d.carrier };
   const receiptsBy = labelled(d.metrics.receipts, labels, 'stat');
+  const debug = debugEnabled(d.log);
   const inbound = d.metrics.inbound.labels(labels);
   const journaled = d.metrics.journaled.labels(labels);
 
@@ -76,6 +77,7 @@ export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Prom
         if (r.status !== 0) return r;
       }
       receiptsBy(ev.stat).inc();
+      if (debug) d.log.debug({ smscMessageId: ev.smscMessageId, stat: ev.stat }, 'receipt stored');
       return { status: 0 };
     }
     const mo = inboundFromPdu(p, d.carrier, d.clock.now());

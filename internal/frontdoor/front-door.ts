@@ -43,6 +43,8 @@ export interface SendRequest {
   idempotencyKey: string | undefined;
   /** `?dryRun=` (HTTP) or the Smsmesh-Dry-Run NATS header, as received. */
   dryRun: string | undefined;
+  /** The W3C `traceparent` header (HTTP or NATS), as received: each message continues that trace. */
+  traceparent?: string | undefined;
 }
 
 export interface FrontDoor {
@@ -172,7 +174,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
         deps.limits.refund(client.id, 1);
         return body.reply;
       }
-      const result = await deps.acceptor.accept({ clientId: client.id, body: body.value, idempotencyKey: key.key, dryRun });
+      const result = await deps.acceptor.accept({ clientId: client.id, body: body.value, idempotencyKey: key.key, dryRun, traceparent: r.traceparent });
       refundUnsent(client, [result]);
       return fromResult(result);
     },
@@ -192,7 +194,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
       const why: LimitRefusal = taken.refusal ?? { kind: 'rate', retryAfterS: 1 };
       if (taken.granted === 0) return refused(client, why);
       const admitted = taken.granted < env.items.length ? env.items.slice(0, taken.granted) : env.items;
-      const results = await deps.acceptor.acceptBatch(client.id, admitted, dryRun);
+      const results = await deps.acceptor.acceptBatch(client.id, admitted, dryRun, r.traceparent);
       refundUnsent(client, results);
       const out: unknown[] = results.map((res) => fromResult(res).body);
       for (let i = admitted.length; i < env.items.length; i++) out.push(refused(client, why).body);

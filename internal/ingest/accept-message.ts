@@ -8,9 +8,11 @@
  */
 import { idempotentMessageId, newMessageId } from '../core/ids.js';
 import { errorMessage } from '../core/errors.js';
+import { createTraceIds, TRACEPARENT, type TraceIds } from '../core/trace-context.js';
 import { encodeMt } from '../bus/codec.js';
 import { StreamFullError, type Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
+import { debugEnabled, noopLogger, type Logger } from '../log/logger.js';
 import type { Router } from '../routing/route-rules.js';
 import type { ConcatMethod } from '../sms/analyze.js';
 import { analyzeContent } from '../sms/content.js';
@@ -39,6 +41,8 @@ export interface AcceptRequest {
   body: unknown;
   idempotencyKey?: string | undefined;
   dryRun?: boolean;
+  /** The caller's W3C traceparent, if any: the message continues that trace, or starts its own. */
+  traceparent?: string | undefined;
 }
 
 export interface AcceptorDeps {
@@ -55,36 +59,49 @@ export interface AcceptorDeps {
   maxAheadMs?: number;
   /** Keyed requests are remembered here; without it a key only deduplicates within JetStream's window. */
   idempotency?: IdempotencyStore;
-  onAccepted?: (carrier: string) => void;
+  /** Told every message newly stored (not a JetStream duplicate or an idempotent replay). */
+  onAccepted?: (carrier: string, clientId: string) => void;
   /** True while the MT backlog is at its bound (bus/backlog-guard.ts): immediate sends are refused before publishing. */
   backlogFull?: () => boolean;
   /** Told the size of every MT message stored, for the backlog guard's estimate between its readings. */
   onStored?: (bytes: number) => void;
   /** Told every message stored or found stored (a JetStream duplicate): its accepted record goes out from here. */
-  onRecorded?: (mt: MtMessage, scheduled: boolean) => void;
+  onRecorded?: (mt: MtMessage, scheduled: boolean, traceparent: string) => void;
+  /** Makes each message's traceparent (default: ids of this process). */
+  traceIds?: TraceIds;
+  /** Each stored message is logged at debug level with its id and traceparent. */
+  log?: Logger;
   now?: () => number;
 }
 
 export interface Acceptor {
   accept(req: AcceptRequest): Promise<AcceptResult>;
   /** Each item alone: one bad item never fails the others; results in request order. */
-  acceptBatch(clientId: string, items: readonly unknown[], dryRun?: boolean): Promise<AcceptResult[]>;
+  acceptBatch(clientId: string, items: readonly unknown[], dryRun?: boolean, traceparent?: string): Promise<AcceptResult[]>;
 }
 
 /** A sendAt less than this far ahead is sent at once (status accepted) rather than held. */
 export const SCHEDULE_MIN_LEAD_MS = 1000;
 
 type Prepared =
-  | { kind: 'ready'; mt: MtMessage; subject: string; input: SubmitInput; key: string | undefined; status: 'accepted' | 'scheduled' }
+  | { kind: 'ready'; mt: MtMessage; subject: string; input: SubmitInput; key: string | undefined; status: 'accepted' | 'scheduled'; traceparent: string }
   | Exclude<AcceptResult, { kind: 'accepted' }>;
 
 export function createAcceptor(deps: AcceptorDeps): Acceptor {
   const now = deps.now ?? Date.now;
   const limits = { maxTextLength: deps.maxTextLength };
   const maxAheadMs = deps.maxAheadMs ?? 35 * 24 * 3600_000;
-  const publishOpts = (id: string) => ({ msgID: id, deadlineMs: deps.publishDeadlineMs });
+  const traceIds = deps.traceIds ?? createTraceIds();
+  const log = (deps.log ?? noopLogger).child({ component: 'accept' });
+  // The traceparent travels as a NATS header: the MT body keeps its schema, and connectors read it from there.
+  const publishOpts = (p: { mt: MtMessage; traceparent: string }) => ({ msgID: p.mt.id, deadlineMs: deps.publishDeadlineMs, headers: { [TRACEPARENT]: p.traceparent } });
 
-  function prepare(clientId: string, input: SubmitInput, key: string | undefined, at: number): Prepared {
+  const debug = debugEnabled(log);
+  function stored(p: Extract<Prepared, { kind: 'ready' }>): void {
+    if (debug) log.debug({ messageId: p.mt.id, carrier: p.mt.carrier, status: p.status, traceparent: p.traceparent }, 'message accepted');
+  }
+
+  function prepare(clientId: string, input: SubmitInput, key: string | undefined, at: number, traceparent: string | undefined): Prepared {
     const { to, from, text, clientRef } = input;
     if (deps.allowSender && !deps.allowSender(clientId, from)) return { kind: 'sender_not_allowed', from };
     const carrier = deps.routes.lookup(to, clientId, from);
@@ -105,7 +122,15 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     if (sendAt !== undefined) mt.sendAt = sendAt;
     if (input.validity !== undefined) mt.validUntil = (sendAt ?? at) + input.validity * 1000;
     const scheduled = sendAt !== undefined;
-    return { kind: 'ready', mt, subject: scheduled ? Subjects.scheduled(carrier) : Subjects.mt(carrier), input, key, status: scheduled ? 'scheduled' : 'accepted' };
+    return {
+      kind: 'ready',
+      mt,
+      subject: scheduled ? Subjects.scheduled(carrier) : Subjects.mt(carrier),
+      input,
+      key,
+      status: scheduled ? 'scheduled' : 'accepted',
+      traceparent: traceIds.next(traceparent),
+    };
   }
 
   function resultOf(p: Extract<Prepared, { kind: 'ready' }>): StoredResult {
@@ -128,10 +153,11 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     if (!idem) {
       try {
         const data = encodeMt(p.mt);
-        const ack = await deps.publisher.publish(p.subject, data, publishOpts(p.mt.id));
+        const ack = await deps.publisher.publish(p.subject, data, publishOpts(p));
         if (!ack.duplicate) deps.onStored?.(data.length);
-        if (!ack.duplicate) deps.onAccepted?.(p.mt.carrier);
-        deps.onRecorded?.(p.mt, p.status === 'scheduled');
+        if (!ack.duplicate) deps.onAccepted?.(p.mt.carrier, p.mt.clientId);
+        deps.onRecorded?.(p.mt, p.status === 'scheduled', p.traceparent);
+        stored(p);
         return { kind: 'accepted', replayed: ack.duplicate, ...resultOf(p) };
       } catch (err) {
         return unavailable(err, p.status === 'scheduled');
@@ -158,15 +184,16 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     let duplicate: boolean;
     try {
       const data = encodeMt(p.mt);
-      duplicate = (await deps.publisher.publish(p.subject, data, publishOpts(p.mt.id))).duplicate;
+      duplicate = (await deps.publisher.publish(p.subject, data, publishOpts(p))).duplicate;
       if (!duplicate) deps.onStored?.(data.length);
     } catch (err) {
       // Nothing was stored (or, after a timeout, maybe it was: the retry re-publishes with the same id, deduplicated).
       await idem.release(key, claim.revision).catch(() => {});
       return unavailable(err, p.status === 'scheduled');
     }
-    if (!duplicate) deps.onAccepted?.(p.mt.carrier);
-    deps.onRecorded?.(p.mt, p.status === 'scheduled');
+    if (!duplicate) deps.onAccepted?.(p.mt.carrier, p.mt.clientId);
+    deps.onRecorded?.(p.mt, p.status === 'scheduled', p.traceparent);
+    stored(p);
     const result = resultOf(p);
     // The message is durable whatever happens next; should the record stay pending, a retry after the lease takes the
     // key over and re-publishes under the same id, which JetStream deduplicates.
@@ -183,11 +210,11 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     async accept(req) {
       const v = validateSubmit(req.body, limits);
       if (!v.ok) return { kind: 'invalid', problems: v.problems };
-      const p = prepare(req.clientId, v.value, req.idempotencyKey, now());
+      const p = prepare(req.clientId, v.value, req.idempotencyKey, now(), req.traceparent);
       if (p.kind !== 'ready') return p;
       return req.dryRun ? dryRun(p) : store(p);
     },
-    acceptBatch(clientId, items, isDryRun = false) {
+    acceptBatch(clientId, items, isDryRun = false, traceparent) {
       const at = now();
       const keys = new Set<string>();
       return Promise.all(
@@ -200,7 +227,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
             if (keys.has(key)) return { kind: 'invalid', problems: [{ field: 'idempotencyKey', message: 'is used by an earlier item of this batch' }] };
             keys.add(key);
           }
-          const p = prepare(clientId, v.value, key, at);
+          const p = prepare(clientId, v.value, key, at, traceparent);
           if (p.kind !== 'ready') return p;
           return isDryRun ? dryRun(p) : store(p);
         }),

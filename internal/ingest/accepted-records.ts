@@ -20,7 +20,7 @@ import type { MtMessage } from '../sms/message.js';
 
 export interface AcceptedRecords {
   /** Records a stored message (a replayed one too: the first edge may have died before its record left). */
-  record(mt: MtMessage, scheduled: boolean): void;
+  record(mt: MtMessage, scheduled: boolean, traceparent?: string): void;
   /** Records not yet stored in JetStream. */
   readonly pending: number;
   /** Sends what is pending, giving up at the deadline. */
@@ -76,13 +76,13 @@ export function createAcceptedRecords(o: AcceptedRecordsOptions): AcceptedRecord
   }
 
   return {
-    record(mt, scheduled) {
+    record(mt, scheduled, traceparent) {
       if (pending >= maxPending) {
         o.onDropped?.(1);
         return;
       }
       pending++;
-      send(acceptedFromMt(mt, scheduled));
+      send(acceptedFromMt(mt, scheduled, traceparent));
     },
     get pending() {
       return pending;

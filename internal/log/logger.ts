@@ -11,6 +11,13 @@ export interface Logger {
   error: LogFn;
   fatal: LogFn;
   child(bindings: Record<string, unknown>): Logger;
+  /** Whether a level is logged (pino's); per-message debug lines ask once, so that they cost nothing when off. */
+  isLevelEnabled?(level: string): boolean;
+}
+
+/** True when `log` writes debug lines (asked once by code that would log per message). */
+export function debugEnabled(log: Logger): boolean {
+  return log.isLevelEnabled?.('debug') ?? false;
 }
 
 export function createLogger(opts: { name: string; level?: string }): Logger {

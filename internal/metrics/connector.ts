@@ -1,12 +1,37 @@
 /** Metrics of the SMPP connector: submits, outcomes, windows, binds, receipts. */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** One bind as the scrape reads it (the connector's `binds()`, plus the carrier's configured limits). */
+export interface BindReading {
+  carrier: string;
+  bindNo: number;
+  state: string;
+  inFlight: number;
+  /** submit_sm per second the bind allows itself now (lower than configured after a throttle). */
+  rate: number;
+  /** The configured `tps` and `window`, when known. */
+  tps?: number;
+  window?: number;
+}
+
+/** Every state a bind reports, so that each bind has one series per state (0 or 1) and a state change never drops a series. */
+export const BIND_STATES = ['connecting', 'bound', 'draining', 'closed'] as const;
+
+const bindLabels = ['carrier', 'bind'] as const;
 
 export function createConnectorMetrics(registry: Registry) {
-  // Read at scrape time from the live binds, so the hot path never touches it.
-  let inflightSource: () => Iterable<{ carrier: string; inFlight: number }> = () => [];
+  // Read at scrape time from the live binds, so the hot path never touches these gauges.
+  let bindSource: () => Iterable<BindReading> = () => [];
+  const eachBind = (g: Gauge<'carrier' | 'bind'>, value: (b: BindReading) => number | undefined) => {
+    g.reset();
+    for (const b of bindSource()) {
+      const v = value(b);
+      if (v !== undefined) g.set({ carrier: b.carrier, bind: String(b.bindNo) }, v);
+    }
+  };
   return {
-    setInflightSource(fn: () => Iterable<{ carrier: string; inFlight: number }>) {
-      inflightSource = fn;
+    setBindSource(fn: () => Iterable<BindReading>) {
+      bindSource = fn;
     },
     submitted: new Counter({
       name: 'smsmesh_messages_submitted_total',
@@ -68,13 +93,80 @@ export function createConnectorMetrics(registry: Registry) {
       registers: [registry],
       collect() {
         this.reset();
-        for (const b of inflightSource()) this.inc({ carrier: b.carrier }, b.inFlight);
+        for (const b of bindSource()) this.inc({ carrier: b.carrier }, b.inFlight);
       },
     }),
     reconnects: new Counter({
       name: 'smsmesh_bind_reconnects_total',
-      help: 'Bind attempts after a lost or failed bind, by carrier.',
-      labelNames: ['carrier'] as const,
+      help: 'Failed bind attempts (connect or bind_resp refused), each followed by a backoff, by carrier and bind.',
+      labelNames: bindLabels,
+      registers: [registry],
+    }),
+    bindLosses: new Counter({
+      name: 'smsmesh_bind_losses_total',
+      help: 'Bound sessions lost (SMSC closed, enquire_link unanswered, bind error) while the bind was not stopping, by carrier and bind.',
+      labelNames: bindLabels,
+      registers: [registry],
+    }),
+    bindState: new Gauge({
+      name: 'smsmesh_bind_state',
+      help: 'The state of each bind: 1 for its current state (connecting, bound, draining, closed), 0 for the others.',
+      labelNames: ['carrier', 'bind', 'state'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const b of bindSource()) {
+          for (const state of BIND_STATES) this.set({ carrier: b.carrier, bind: String(b.bindNo), state }, b.state === state ? 1 : 0);
+        }
+      },
+    }),
+    bindWindowInUse: new Gauge({
+      name: 'smsmesh_bind_window_in_use',
+      help: 'Outstanding submit_sm (sent, no submit_sm_resp yet) of each bind.',
+      labelNames: bindLabels,
+      registers: [registry],
+      collect() {
+        eachBind(this, (b) => b.inFlight);
+      },
+    }),
+    bindWindowSize: new Gauge({
+      name: 'smsmesh_bind_window_size',
+      help: "Each bind's configured window (the carrier's `window`).",
+      labelNames: bindLabels,
+      registers: [registry],
+      collect() {
+        eachBind(this, (b) => b.window);
+      },
+    }),
+    bindTpsAllowed: new Gauge({
+      name: 'smsmesh_bind_tps_allowed',
+      help: 'submit_sm per second each bind allows itself now: the configured tps, lower after throttling or congestion until it recovers.',
+      labelNames: bindLabels,
+      registers: [registry],
+      collect() {
+        eachBind(this, (b) => b.rate);
+      },
+    }),
+    bindTpsConfigured: new Gauge({
+      name: 'smsmesh_bind_tps_configured',
+      help: "Each bind's configured submit_sm per second (the carrier's `tps`).",
+      labelNames: bindLabels,
+      registers: [registry],
+      collect() {
+        eachBind(this, (b) => b.tps);
+      },
+    }),
+    throttleEpisodes: new Counter({
+      name: 'smsmesh_bind_throttle_episodes_total',
+      help: 'Times a bind cut its rate: cause "throttle" (ESME_RTHROTTLED / ESME_RMSGQFUL, once per episode) or "congestion" (congestion_state >= 90).',
+      labelNames: ['carrier', 'bind', 'cause'] as const,
+      registers: [registry],
+    }),
+    submitResponseSeconds: new Histogram({
+      name: 'smsmesh_bind_submit_response_seconds',
+      help: 'Time from writing a submit_sm to reading its submit_sm_resp (any status), by carrier and bind.',
+      labelNames: bindLabels,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
   };

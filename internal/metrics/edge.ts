@@ -29,6 +29,18 @@ export function createEdgeMetrics(registry: Registry) {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    clientAccepted: new Counter({
+      name: 'smsmesh_client_messages_accepted_total',
+      help: 'Messages durably stored in JetStream, by client (HTTP and NATS API together; idempotent replays not counted).',
+      labelNames: ['client'] as const,
+      registers: [registry],
+    }),
+    clientRejected: new Counter({
+      name: 'smsmesh_client_messages_rejected_total',
+      help: 'Messages refused, by client and reason (the problem type): a refused request counts one, each refused item of a batch one.',
+      labelNames: ['client', 'reason'] as const,
+      registers: [registry],
+    }),
     acceptedRecordsDropped: new Counter({
       name: 'smsmesh_accepted_records_dropped_total',
       help: 'Accepted records the edge could not store (bound reached, or still pending at stop); the connector\'s first event about each message repeats its facts.',

@@ -1,5 +1,5 @@
 /** Metrics of the status writer: what reached the database, and how batches went. */
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export function createStatusMetrics(registry: Registry) {
   return {
@@ -40,6 +40,16 @@ export function createStatusMetrics(registry: Registry) {
       name: 'smsmesh_status_batch_duration_seconds',
       help: 'Time to commit one batch.',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    lag: new Gauge({
+      name: 'smsmesh_status_lag_seconds',
+      help: 'Age of the oldest status event not yet committed to the database (0 when none waits), read from SMS_EVENTS every few seconds.',
+      registers: [registry],
+    }),
+    unapplied: new Gauge({
+      name: 'smsmesh_status_unapplied_events',
+      help: 'Status events stored in SMS_EVENTS and not yet committed to the database.',
       registers: [registry],
     }),
     batchSize: new Histogram({

@@ -13,6 +13,8 @@ export interface EndpointReply {
   headers?: Record<string, string> | undefined;
   /** Set for errors: Nats-Service-Error-Code and Nats-Service-Error. */
   error?: { code: number; description: string } | undefined;
+  /** The status a success is observed with (the API's 202, 200 …); default 200. */
+  status?: number | undefined;
 }
 
 export interface Endpoint {
@@ -87,7 +89,7 @@ export function startMicroService(nc: NatsConnection, o: ServiceOptions): MicroS
                 st.last_error = `${r.error.code}:${r.error.description}`;
               }
               respond(m, r);
-              done(e.name, st, t0, r.error?.code ?? 200);
+              done(e.name, st, t0, r.error?.code ?? r.status ?? 200);
             },
             (fault: unknown) => {
               st.num_errors++;

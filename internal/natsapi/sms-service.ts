@@ -6,6 +6,7 @@
  */
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { ApiSubjects } from '../bus/subjects.js';
+import { TRACEPARENT } from '../core/trace-context.js';
 import type { AuthResult } from '../frontdoor/client-auth.js';
 import { internalProblem, type FrontDoor } from '../frontdoor/front-door.js';
 import { problemReply, type Reply } from '../frontdoor/reply.js';
@@ -35,7 +36,7 @@ const dec = new TextDecoder();
 
 export function toEndpointReply(r: Reply): EndpointReply {
   const headers = { ...r.headers, [STATUS_HEADER]: String(r.status) };
-  if (r.status < 400) return { data: enc.encode(JSON.stringify(r.body)), headers };
+  if (r.status < 400) return { data: enc.encode(JSON.stringify(r.body)), headers, status: r.status };
   const p = r.body as Problem;
   return { data: enc.encode(JSON.stringify(p)), headers: { ...headers, 'Content-Type': 'application/problem+json' }, error: { code: r.status, description: p.detail } };
 }
@@ -78,7 +79,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
         handler: authed((m, c) =>
           m.data.length > d.maxBodyBytes
             ? tooLarge(d.maxBodyBytes)
-            : fd.send(c, { body: m.data, idempotencyKey: header(m, 'Idempotency-Key'), dryRun: header(m, DRY_RUN_HEADER) }),
+            : fd.send(c, { body: m.data, idempotencyKey: header(m, 'Idempotency-Key'), dryRun: header(m, DRY_RUN_HEADER), traceparent: header(m, TRACEPARENT) }),
         ),
       },
       {
@@ -87,7 +88,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
         handler: authed((m, c) =>
           m.data.length > d.maxBatchBodyBytes
             ? tooLarge(d.maxBatchBodyBytes)
-            : fd.batch(c, { body: m.data, idempotencyKey: header(m, 'Idempotency-Key'), dryRun: header(m, DRY_RUN_HEADER) }),
+            : fd.batch(c, { body: m.data, idempotencyKey: header(m, 'Idempotency-Key'), dryRun: header(m, DRY_RUN_HEADER), traceparent: header(m, TRACEPARENT) }),
         ),
       },
       {

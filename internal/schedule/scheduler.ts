@@ -7,6 +7,7 @@
  * its release ends `expired`.
  */
 import { acceptedFromMt, encodeEvents, encodeMt } from '../bus/codec.js';
+import { TRACEPARENT } from '../core/trace-context.js';
 import type { Delivery, Pull, WorkSource } from '../bus/delivery.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
@@ -64,7 +65,9 @@ export function startScheduler(o: SchedulerOptions): Scheduler {
   async function final(d: Delivery<MtMessage>, status: FailedEvent['status'], error: string): Promise<void> {
     const mt = d.body;
     try {
-      await o.publishFinal({ kind: 'failed', id: mt.id, carrier: mt.carrier, status, message: factsOf(mt), error, at: clock.now() });
+      const ev: FailedEvent = { kind: 'failed', id: mt.id, carrier: mt.carrier, status, message: factsOf(mt), error, at: clock.now() };
+      if (d.traceparent) ev.traceparent = d.traceparent;
+      await o.publishFinal(ev);
       d.settle({ kind: 'ack' });
     } catch (err) {
       log.warn({ messageId: mt.id, err: errorMessage(err) }, 'could not record the final state of a held message; retrying');
@@ -75,15 +78,18 @@ export function startScheduler(o: SchedulerOptions): Scheduler {
   async function release(d: Delivery<MtMessage>): Promise<void> {
     const mt = d.body;
     try {
-      await o.publisher.publish(Subjects.mt(mt.carrier), encodeMt(mt), { msgID: mt.id, deadlineMs: o.publishDeadlineMs });
+      // The held message's trace goes on with it.
+      const headers = d.traceparent ? { [TRACEPARENT]: d.traceparent } : undefined;
+      await o.publisher.publish(Subjects.mt(mt.carrier), encodeMt(mt), { msgID: mt.id, deadlineMs: o.publishDeadlineMs, ...(headers ? { headers } : {}) });
       d.settle({ kind: 'ack' });
       o.onReleased?.(mt.carrier);
+      log.debug({ messageId: mt.id, traceparent: d.traceparent }, 'held message released');
       // Its record moves from scheduled to accepted; should this be lost, the connector's submit moves it on anyway.
       o.publisher
-        .publish(Subjects.accepted, encodeEvents([acceptedFromMt(mt)]), { msgID: '', deadlineMs: o.publishDeadlineMs })
-        .catch((err: unknown) => log.warn({ messageId: mt.id, err: errorMessage(err) }, 'could not record a released message as accepted'));
+        .publish(Subjects.accepted, encodeEvents([acceptedFromMt(mt, false, d.traceparent)]), { msgID: '', deadlineMs: o.publishDeadlineMs })
+        .catch((err: unknown) => log.warn({ messageId: mt.id, traceparent: d.traceparent, err: errorMessage(err) }, 'could not record a released message as accepted'));
     } catch (err) {
-      log.warn({ messageId: mt.id, err: errorMessage(err) }, 'could not release a due message; retrying');
+      log.warn({ messageId: mt.id, traceparent: d.traceparent, err: errorMessage(err) }, 'could not release a due message; retrying');
       d.settle({ kind: 'retry', delayMs: RETRY_MS });
     }
   }

@@ -10,6 +10,8 @@ export interface AcceptedEvent {
   message: Omit<MtMessage, 'text'>;
   /** Read from SMS_SCHEDULED (held until sendAt) rather than from SMS_MT (queued for its carrier). */
   scheduled?: true;
+  /** The message's W3C traceparent, for logs (see core/trace-context.ts). */
+  traceparent?: string;
 }
 
 /** One segment's submit_sm_resp was OK. */
@@ -24,6 +26,8 @@ export interface SubmittedEvent {
   at: number;
   /** On part 1: the message as accepted (see MessageFacts). */
   message?: MessageFacts;
+  /** The message's W3C traceparent, for logs. */
+  traceparent?: string;
 }
 
 /**
@@ -74,6 +78,8 @@ export interface FailedEvent {
   message?: MessageFacts;
   error: string;
   at: number;
+  /** The message's W3C traceparent, for logs. */
+  traceparent?: string;
 }
 
 export type StatusEvent = AcceptedEvent | SubmittedEvent | ReceiptEvent | FailedEvent;

@@ -11,6 +11,7 @@ import { DeadLetterHeaders, type DeadLetterSink } from '../bus/dead-letters.js';
 import type { WorkSource } from '../bus/delivery.js';
 import { openPullConsumer } from '../bus/pull-consumer.js';
 import { Durables, Streams } from '../bus/subjects.js';
+import { TRACEPARENT } from '../core/trace-context.js';
 import type { Logger } from '../log/logger.js';
 import type { FailedEvent, StatusEvent } from '../sms/events.js';
 
@@ -22,6 +23,8 @@ export function failureFromDeadMt(m: Pick<JsMsg, 'data' | 'headers'>, now: numbe
   const reason = m.headers?.get(DeadLetterHeaders.reason) || 'unknown';
   const detail = m.headers?.get(DeadLetterHeaders.detail) || '';
   const at = Date.parse(m.headers?.get(DeadLetterHeaders.at) ?? '');
+  // A dead letter keeps the original's headers, its traceparent among them.
+  const traceparent = m.headers?.get(TRACEPARENT) || undefined;
   return [
     {
       kind: 'failed',
@@ -31,6 +34,7 @@ export function failureFromDeadMt(m: Pick<JsMsg, 'data' | 'headers'>, now: numbe
       error: `dead-lettered (${reason})${detail ? `: ${detail}` : ''}`,
       at: Number.isFinite(at) ? at : now,
       ...(mt.clientId !== undefined ? { clientId: mt.clientId } : {}),
+      ...(traceparent !== undefined ? { traceparent } : {}),
     },
   ];
 }

@@ -8,7 +8,7 @@
 import type { Delivery, Pull, WorkSource } from '../bus/delivery.js';
 import { systemClock, type Cancel, type Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import type { Logger } from '../log/logger.js';
+import { debugEnabled, type Logger } from '../log/logger.js';
 import type { StatusMetrics } from '../metrics/status.js';
 import type { ReceiptEvent, StatusEvent } from '../sms/events.js';
 import type { StatusStore } from './status-store.js';
@@ -72,6 +72,28 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
   /** Taken off the bus and not yet settled. */
   const held = new Set<Item>();
   const log = o.log.child({ component: 'status-writer' });
+  const debug = debugEnabled(log);
+
+  /** At debug level, one line per event committed: the message id and its traceparent, or the receipt's SMSC id. */
+  function logCommitted(events: readonly StatusEvent[], unmatched: readonly number[]): void {
+    const waiting = new Set(unmatched);
+    events.forEach((ev, e) => {
+      switch (ev.kind) {
+        case 'accepted':
+          log.debug({ messageId: ev.message.id, kind: ev.kind, traceparent: ev.traceparent }, 'status event committed');
+          break;
+        case 'submitted':
+          log.debug({ messageId: ev.id, kind: ev.kind, part: ev.part, smscMessageId: ev.smscMessageId, traceparent: ev.traceparent }, 'status event committed');
+          break;
+        case 'failed':
+          log.debug({ messageId: ev.id, kind: ev.kind, status: ev.status, traceparent: ev.traceparent }, 'status event committed');
+          break;
+        case 'receipt':
+          log.debug({ kind: ev.kind, smscMessageId: ev.smscMessageId, stat: ev.stat, matched: !waiting.has(e) }, 'status event committed');
+          break;
+      }
+    });
+  }
   const buf: Item[] = [];
   let bufEvents = 0;
   let timer: Cancel | undefined;
@@ -130,6 +152,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
         o.metrics.orphans.inc(orphans.length);
         log.warn({ count: orphans.length }, 'receipts matched no message after retries; stored as orphans');
       }
+      if (debug) logCommitted(events, res.unmatchedReceipts);
       for (const [kind, n] of Object.entries(stored)) o.metrics.events.inc({ kind }, n);
       for (const [status, n] of Object.entries(res.finals)) if (n) o.metrics.persisted.inc({ status }, n);
       o.metrics.batchSize.observe(events.length);

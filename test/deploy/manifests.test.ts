@@ -24,6 +24,7 @@ import { resolveSecretFiles } from '../../internal/config/secret-files.js';
 import { createBusMetrics } from '../../internal/metrics/bus.js';
 import { createConnectorMetrics } from '../../internal/metrics/connector.js';
 import { createEdgeMetrics } from '../../internal/metrics/edge.js';
+import { createCarrierQueueMetrics } from '../../internal/metrics/queues.js';
 import { createRegistry } from '../../internal/metrics/registry.js';
 import { createStatusMetrics } from '../../internal/metrics/status.js';
 import { ROOT, tempDir } from '../support/gateway.js';
@@ -95,6 +96,7 @@ function exportedMetricNames(): Set<string> {
   createConnectorMetrics(r);
   createStatusMetrics(r);
   createBusMetrics(r, () => true);
+  createCarrierQueueMetrics(r);
   const names = new Set<string>();
   for (const m of r.getMetricsAsArray()) {
     names.add(m.name);

@@ -191,7 +191,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       ...(o.journalDir ? { journal: { dir: o.journalDir, maxBytes: 16 * 1024 * 1024 } } : {}),
       ...(o.receiptHoldMs !== undefined ? { receiptHoldMs: o.receiptHoldMs } : {}),
     });
-    metrics.setInflightSource(() => c.binds());
+    metrics.setBindSource(() => c.binds());
     connector = c;
     return c;
   }

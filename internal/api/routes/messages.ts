@@ -3,6 +3,7 @@
  * door (the same operations the NATS API calls); only content-type and body-size checks are HTTP's own.
  */
 import { Hono, type Context } from 'hono';
+import { TRACEPARENT } from '../../core/trace-context.js';
 import type { FrontDoor } from '../../frontdoor/front-door.js';
 import { bodyLimit } from '../middleware/body-limit.js';
 import type { AuthEnv } from '../middleware/auth.js';
@@ -36,13 +37,13 @@ export function messageRoutes(deps: MessageRouteDeps) {
   app.post('/', bodyLimit(deps.maxBodyBytes), async (c) => {
     const bad = notJson(c);
     if (bad) return bad;
-    return reply(c, await fd.send(c.get('client'), { body: await bytes(c), idempotencyKey: c.req.header('idempotency-key'), dryRun: c.req.query('dryRun') }));
+    return reply(c, await fd.send(c.get('client'), { body: await bytes(c), idempotencyKey: c.req.header('idempotency-key'), dryRun: c.req.query('dryRun'), traceparent: c.req.header(TRACEPARENT) }));
   });
 
   app.post('/batch', bodyLimit(deps.maxBatchBodyBytes), async (c) => {
     const bad = notJson(c);
     if (bad) return bad;
-    return reply(c, await fd.batch(c.get('client'), { body: await bytes(c), idempotencyKey: c.req.header('idempotency-key'), dryRun: c.req.query('dryRun') }));
+    return reply(c, await fd.batch(c.get('client'), { body: await bytes(c), idempotencyKey: c.req.header('idempotency-key'), dryRun: c.req.query('dryRun'), traceparent: c.req.header(TRACEPARENT) }));
   });
 
   app.get('/', async (c) => reply(c, await fd.list(c.get('client'), c.req.query())));
