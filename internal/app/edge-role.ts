@@ -2,6 +2,9 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../api/app.js';
 import { encodeEvent } from '../bus/codec.js';
+import { encodeJob } from '../bus/codec-changes.js';
+import { createPgCallbackStore } from '../callbacks/pg-callback-store.js';
+import { createFailedCallbacks } from '../frontdoor/failed-callbacks.js';
 import { openKvStore } from '../bus/kv-store.js';
 import { createPublisher } from '../bus/publisher.js';
 import { startBacklogGuard } from '../bus/backlog-guard.js';
@@ -86,6 +89,13 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     metrics,
     log: rt.log.child({ component: 'http' }),
     limits,
+    failedCallbacks: createFailedCallbacks({
+      store: rt.database && createPgCallbackStore(rt.database),
+      publishJob: async (job, msgID) => {
+        await publisher.publish(Subjects.callbackJobs, encodeJob(job), { msgID, deadlineMs: config.nats.publishTimeoutMs });
+      },
+      logCause: createCauseLog(log, 'answering 503'),
+    }),
   });
   const service = startSmsService({
     nc: rt.bus.nc,

@@ -98,6 +98,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     const mt: MtMessage = { id, clientId, clientRef, carrier, to, from, text, encoding, segments, acceptedAt: at };
     if (sendAt !== undefined) mt.sendAt = sendAt;
     if (input.validity !== undefined) mt.validUntil = (sendAt ?? at) + input.validity * 1000;
+    if (input.callbackUrl !== undefined) mt.callbackUrl = input.callbackUrl;
     const scheduled = sendAt !== undefined;
     return { kind: 'ready', mt, subject: scheduled ? Subjects.scheduled(carrier) : Subjects.mt(carrier), input, key, status: scheduled ? 'scheduled' : 'accepted' };
   }
