@@ -60,6 +60,9 @@ export interface CallbackWorker {
   stop(): Promise<void>;
 }
 
+/** Batches of changes being resolved and fanned out at once. */
+const MAX_STATUS_TASKS = 4;
+
 /** How long a change that could not be resolved or fanned out (database or bus away) waits before it is tried again. */
 export function changeRetryDelayMs(deliveryCount: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.min(10, deliveryCount - 1));
@@ -214,11 +217,22 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
     inFlight.add(p);
   }
 
+  /**
+   * A batch of changes is resolved and fanned out beside the pull, not in its way: the callbacks already pulled go
+   * on while the database answers and the fanned-out callbacks are stored (a few batches at a time).
+   */
+  const statusTasks = new Set<Promise<void>>();
+  async function startStatus(d: Delivery<ChangeMessage>, changes: readonly StatusChange[]): Promise<void> {
+    while (statusTasks.size >= MAX_STATUS_TASKS) await Promise.race(statusTasks);
+    const t = onStatus(d, changes).finally(() => statusTasks.delete(t));
+    statusTasks.add(t);
+  }
+
   function onDelivery(d: Delivery<ChangeMessage>): Promise<void> | void {
     const m = d.body;
     switch (m.kind) {
       case 'status':
-        return onStatus(d, m.changes);
+        return startStatus(d, m.changes);
       case 'job':
         return onJob(d, m.job);
       case 'inbound': {
@@ -246,7 +260,7 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
       await pull.close();
       await loop;
       // Attempts under way end within timeoutMs; their messages are settled then.
-      await Promise.all([...inFlight]);
+      await Promise.all([...statusTasks, ...inFlight]);
       o.poster.close();
     },
   };

@@ -139,7 +139,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
             },
           ],
           clients: [{ id: 'bench', apiKey, ...(o.callbackUrl ? { callbackUrl: o.callbackUrl, webhookSecrets: [`whsec_${randomBytes(32).toString('base64')}`] } : {}) }],
-          ...(o.callbackUrl ? { callbacks: { allowPrivateTargets: true } } : {}),
+          ...(o.callbackUrl ? { callbacks: { allowPrivateTargets: true, concurrencyPerEndpoint: 64 } } : {}),
         },
         null,
         2,
