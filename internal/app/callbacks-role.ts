@@ -40,6 +40,7 @@ export async function startCallbacksRole(rt: Runtime): Promise<CallbackWorker> {
     concurrencyPerEndpoint: cfg.concurrencyPerEndpoint,
     breakerThreshold: cfg.breakerThreshold,
     breakerOpenMs: cfg.breakerOpenMs,
+    parkAfterMs: cfg.parkAfterMs,
     gate,
     metrics: createCallbackMetrics(rt.registry, () => gate.openCount(Date.now())),
     log: rt.log,

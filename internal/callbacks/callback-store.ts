@@ -33,6 +33,11 @@ export interface CallbackStore {
    * null when there is no such failure (or it was replayed already).
    */
   takeForReplay(clientId: string, webhookId: string): Promise<FailedCallback | null>;
+  /** Keeps a callback until `job.due` (epoch ms); parking the same key again changes nothing. */
+  park(key: string, job: CallbackJob): Promise<void>;
+  /** Up to `limit` parked callbacks due by `now`, oldest first; they stay parked until `unpark`. */
+  dueParked(now: number, limit: number): Promise<{ key: string; job: CallbackJob }[]>;
+  unpark(keys: readonly string[]): Promise<void>;
   disableEndpoint(url: string, clientId: string, reason: string, at: number): Promise<void>;
   disabledEndpoints(): Promise<Set<string>>;
 }

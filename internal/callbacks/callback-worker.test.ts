@@ -36,13 +36,14 @@ interface Rig {
   published: { subject: string; job: CallbackJob; msgID: string }[];
   failures: { job: CallbackJob; reason: string }[];
   disabled: string[];
+  parked: Map<string, CallbackJob>;
   posts: { url: string; headers: Record<string, string>; resolve(o: AttemptOutcome): void }[];
 }
 
 async function start(rows: Map<number, ChangedMessage> = new Map()): Promise<Rig> {
   const clock = fakeClock(1_000_000);
   const source = fakeWorkSource<ChangeMessage>();
-  const rig: Rig = { clock, source, published: [], failures: [], disabled: [], posts: [] };
+  const rig: Rig = { clock, source, published: [], failures: [], disabled: [], parked: new Map(), posts: [] };
   current = rig;
   const store: CallbackStore = {
     resolveChanges: async () => rows,
@@ -50,6 +51,9 @@ async function start(rows: Map<number, ChangedMessage> = new Map()): Promise<Rig
     listFailures: async () => ({ callbacks: [], next: null }),
     takeForReplay: async () => null,
     disableEndpoint: async (url) => void rig.disabled.push(url),
+    park: async (key, j) => void rig.parked.set(key, j),
+    dueParked: async (now) => [...rig.parked].filter(([, j]) => j.due <= now).map(([key, j]) => ({ key, job: j })),
+    unpark: async (keys) => keys.forEach((k) => rig.parked.delete(k)),
     disabledEndpoints: async () => new Set(),
   };
   const publisher: Publisher = {
@@ -68,11 +72,13 @@ async function start(rows: Map<number, ChangedMessage> = new Map()): Promise<Rig
     store,
     poster,
     clients: new Map([['acme', { callbackUrl: URL_A, callbackEvents: 'final', keys: [Buffer.from('secret')] }]]),
-    retryScheduleMs: [1000, 5000],
+    retryScheduleMs: [1000, 2000],
     timeoutMs: 2000,
     concurrencyPerEndpoint: 2,
     breakerThreshold: 10,
     breakerOpenMs: 5000,
+    parkAfterMs: 3000,
+    unparkEveryMs: 1000,
     metrics: createCallbackMetrics(new Registry(), () => 0),
     log: noopLogger,
     clock,
@@ -174,5 +180,26 @@ describe('callback worker', () => {
     rig.source.push({ kind: 'inbound', message: { type: 'message.inbound', client: 'acme', id: 'mo1', from: '+1', to: '+2', text: 'hi', encoding: 'gsm7', parts: 1, carrier: 'k', receivedAt: '2026-12-03T10:00:00.000Z' } });
     await turns();
     expect(rig.posts[0]!.headers['webhook-id']).toBe('in_mo1');
+  });
+
+  it('parks a long wait in the database rather than pending in JetStream, and puts it back on the bus when due', async () => {
+    const rig = await start();
+    const d = rig.source.push({ kind: 'job', job: job() });
+    await turns();
+    // Retry-After 10 s is past parkAfterMs (3 s).
+    rig.posts[0]!.resolve({ kind: 'retry', reason: 'HTTP 429', retryAfterMs: 10_000 });
+    await turns();
+    expect(d.settlement).toEqual({ kind: 'ack' });
+    expect(rig.published).toHaveLength(0);
+    expect([...rig.parked.values()]).toEqual([expect.objectContaining({ wid: 'msg_1_delivered', attempts: 1, due: 1_010_000 })]);
+    await rig.clock.advanceAsync(9000, 500);
+    expect(rig.published).toHaveLength(0);
+    await rig.clock.advanceAsync(1500, 500);
+    expect(rig.published.map((p) => [p.job.wid, p.job.attempts, p.msgID])).toEqual([['msg_1_delivered', 1, 'msg_1_delivered.0.1@1010000']]);
+    expect(rig.parked.size).toBe(0);
+    // A short wait stays in JetStream.
+    const soon = rig.source.push({ kind: 'job', job: job({ due: 1_012_500 }) });
+    await turns();
+    expect(soon.settlement).toEqual({ kind: 'retry', delayMs: 2000 });
   });
 });

@@ -5,8 +5,9 @@
  * - A batch of status changes is resolved against the database in one query and fanned out: one bus message per
  *   callback (sms.chg.callback), then the batch is acked. From there each callback lives on its own in JetStream.
  * - A callback is attempted when it is due and its endpoint admits it (per-endpoint concurrency, circuit breaker);
- *   otherwise it is naked with a delay and waits in JetStream, never in this process. After a failed attempt the
- *   next one is published with its due time, and only then is the old one acked.
+ *   otherwise it is naked with a delay and waits in JetStream, never in this process — or, for a wait longer than
+ *   parkAfterMs, in PostgreSQL (callback_parked), from where it goes back on the bus when due. After a failed
+ *   attempt the next one is published (or parked) with its due time, and only then is the old one acked.
  * - After the last attempt, or when the receiver refuses it (4xx) or is gone (410, which disables the endpoint), the
  *   callback is recorded in PostgreSQL (listed at GET /v1/callbacks/failed, replayable) and acked.
  */
@@ -42,6 +43,10 @@ export interface CallbackWorkerOptions {
   concurrencyPerEndpoint: number;
   breakerThreshold: number;
   breakerOpenMs: number;
+  /** A wait longer than this is kept in the database (callback_parked) rather than pending in JetStream. */
+  parkAfterMs?: number;
+  /** How often parked callbacks that are due go back on the bus. */
+  unparkEveryMs?: number;
   metrics: CallbackMetrics;
   log: Logger;
   /** POSTs in flight at once in this process, all endpoints together; past it the worker pulls nothing more. */
@@ -87,6 +92,7 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
       // A busy endpoint is looked at again soon, but not in a tight loop: about a tenth of an attempt's time bound.
       busyRetryMs: Math.max(50, Math.min(1000, Math.round(o.timeoutMs / 10))),
     });
+  const parkAfterMs = o.parkAfterMs ?? 60_000;
   let disabled = await o.store.disabledEndpoints();
   const inFlight = new Set<Promise<void>>();
   const waiters: (() => void)[] = [];
@@ -103,6 +109,53 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
 
   async function publishJob(job: CallbackJob, msgID: string): Promise<void> {
     await o.publisher.publish(Subjects.callbackJobs, encodeJob(job), { msgID, deadlineMs: 5000 });
+  }
+
+  /**
+   * Settles a callback that must wait `delayMs`: naked with that delay (it stays pending in JetStream), or, for a
+   * long wait, parked in the database and acked, so that waiting callbacks never fill the consumer's max_ack_pending.
+   */
+  async function wait(d: Delivery<ChangeMessage>, job: CallbackJob, delayMs: number, why: 'busy' | 'open' | 'scheduled'): Promise<void> {
+    o.metrics.deferred.inc({ why });
+    if (delayMs <= parkAfterMs) {
+      d.settle({ kind: 'retry', delayMs });
+      return;
+    }
+    const due = clock.now() + delayMs;
+    try {
+      // The key is also the Nats-Msg-Id it goes back with: unique per wait, so no later wait is deduplicated away.
+      await o.store.park(`${job.wid}.${job.made}.${job.attempts}@${due}`, { ...job, due });
+      o.metrics.deferred.inc({ why: 'parked' });
+      d.settle({ kind: 'ack' });
+    } catch (err) {
+      log.warn({ err: errorMessage(err), webhookId: job.wid }, 'could not park a waiting callback; it waits in JetStream');
+      d.settle({ kind: 'retry', delayMs: Math.min(delayMs, 600_000) });
+    }
+  }
+
+  /** Puts parked callbacks that are due back on the bus, then forgets them (a crash between: a duplicate, deduplicated by its key). */
+  let unparking = false;
+  async function unpark(): Promise<void> {
+    if (unparking || stopped) return;
+    unparking = true;
+    try {
+      for (;;) {
+        const due = await o.store.dueParked(clock.now(), 500);
+        if (due.length === 0) break;
+        await Promise.all(due.map(({ key, job }) => publishJob(job, key)));
+        await o.store.unpark(due.map((p) => p.key));
+        if (due.length < 500 || stopped) break;
+      }
+    } catch (err) {
+      log.warn({ err: errorMessage(err) }, 'could not put parked callbacks back on the bus; trying again');
+    } finally {
+      unparking = false;
+    }
+  }
+  let cancelUnpark: Cancel = clock.setTimer(o.unparkEveryMs ?? 1000, unparkTick, { unref: true });
+  function unparkTick(): void {
+    cancelUnpark = clock.setTimer(o.unparkEveryMs ?? 1000, unparkTick, { unref: true });
+    void unpark();
   }
 
   async function onStatus(d: Delivery<ChangeMessage>, changes: readonly StatusChange[]): Promise<void> {
@@ -169,8 +222,9 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
       case 'retry': {
         const delay = retryDelayMs(o.retryScheduleMs, made.attempts, out.retryAfterMs, random());
         if (delay === undefined) return fail(d, made, `${out.reason} (attempt ${made.attempts}, the last)`, 'exhausted');
+        const { replay: _replay, ...next } = made;
+        if (delay > parkAfterMs) return wait(d, next, delay, 'scheduled');
         try {
-          const { replay: _replay, ...next } = made;
           await publishJob({ ...next, due: now + delay }, `${job.wid}.${job.made}.${made.attempts}`);
           d.settle({ kind: 'ack' });
         } catch (err) {
@@ -185,10 +239,7 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
 
   async function onJob(d: Delivery<ChangeMessage>, job: CallbackJob): Promise<void> {
     const now = clock.now();
-    if (job.due > now + 20) {
-      d.settle({ kind: 'retry', delayMs: job.due - now });
-      return;
-    }
+    if (job.due > now + 20) return wait(d, job, job.due - now, 'scheduled');
     // A replay is the client saying its endpoint is back (the edge has already removed it from the disabled list).
     if (job.replay) disabled.delete(job.url);
     else if (disabled.has(job.url)) return fail(d, job, 'the endpoint is disabled (it answered 410 Gone)', 'disabled');
@@ -199,11 +250,7 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
       return fail(d, job, 'the callback URL cannot be parsed', 'refused');
     }
     const adm = gate.admit(endpoint, now, random());
-    if (adm.kind === 'wait') {
-      o.metrics.deferred.inc({ why: adm.why });
-      d.settle({ kind: 'retry', delayMs: adm.retryInMs });
-      return;
-    }
+    if (adm.kind === 'wait') return wait(d, job, adm.retryInMs, adm.why);
     while (inFlight.size >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
     const p = attempt(d, job, adm.release)
       .catch((err) => {
@@ -257,6 +304,7 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
     async stop() {
       stopped = true;
       cancelRefresh();
+      cancelUnpark();
       await pull.close();
       await loop;
       // Attempts under way end within timeoutMs; their messages are settled then.

@@ -2,9 +2,9 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/client.js';
 import { queryRows } from '../db/rows.js';
-import { callbackEndpoints, callbackFailures, messageParts, messages } from '../db/schema.js';
+import { callbackEndpoints, callbackFailures, callbackParked, messageParts, messages } from '../db/schema.js';
 import { columnNames, tableName } from '../db/sql-names.js';
-import type { StatusChange } from '../bus/codec-changes.js';
+import { decodeJob, encodeJob, type StatusChange } from '../bus/codec-changes.js';
 import type { MessageStatus } from '../sms/status.js';
 import type { CallbackStore, FailedCallback } from './callback-store.js';
 import type { ChangedMessage } from './status-payload.js';
@@ -13,6 +13,9 @@ const MESSAGES = tableName(messages);
 const PARTS = tableName(messageParts);
 const FAILURES = tableName(callbackFailures);
 const ENDPOINTS = tableName(callbackEndpoints);
+const PARKED = tableName(callbackParked);
+const K = columnNames(callbackParked);
+const dec = new TextDecoder();
 const M = columnNames(messages);
 const P = columnNames(messageParts);
 const F = columnNames(callbackFailures);
@@ -138,6 +141,28 @@ export function createPgCallbackStore(database: Pick<Database, 'db'>): CallbackS
       if (!row) return null;
       await db.execute(sql`delete from ${ENDPOINTS} where ${E.url} = ${row.url}`);
       return toFailure(row);
+    },
+
+    async park(key, job) {
+      await db.execute(sql`
+        insert into ${PARKED} (${K.key}, ${K.due}, ${K.job})
+        values (${key}, (timestamptz 'epoch' + ${job.due}::float8 * interval '1 millisecond'), ${dec.decode(encodeJob(job))})
+        on conflict (${K.key}) do nothing`);
+    },
+
+    async dueParked(now, limit) {
+      const rows = await queryRows<{ key: string; job: string }>(
+        db,
+        sql`select ${K.key} as key, ${K.job} as job from ${PARKED}
+            where ${K.due} <= (timestamptz 'epoch' + ${now}::float8 * interval '1 millisecond')
+            order by ${K.due} limit ${limit}`,
+      );
+      return rows.map((r) => ({ key: r.key, job: decodeJob(new TextEncoder().encode(r.job)) }));
+    },
+
+    async unpark(keys) {
+      if (keys.length === 0) return;
+      await db.execute(sql`delete from ${PARKED} where ${K.key} = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`);
     },
 
     async disableEndpoint(url, clientId, reason, at) {

@@ -108,6 +108,11 @@ export const callbacksSchema = z
     breakerThreshold: z.number().int().min(1).max(1000).default(5),
     /** How long an open breaker waits before one probe; doubles on each failed probe up to 10 minutes. */
     breakerOpenMs: z.number().int().min(100).max(600_000).default(10_000),
+    /**
+     * A callback that must wait longer than this for its next attempt waits in PostgreSQL (callback_parked), not
+     * pending in JetStream, so that a long-dead endpoint cannot fill the consumer's max_ack_pending.
+     */
+    parkAfterMs: z.number().int().min(1000).max(3_600_000).default(60_000),
   })
   .prefault({});
 

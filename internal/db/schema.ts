@@ -133,6 +133,23 @@ export const callbackFailures = pgTable(
   (t) => [index('callback_failures_client_idx').on(t.clientId, t.failedAt, t.webhookId)],
 );
 
+/**
+ * Callbacks waiting longer than callbacks.parkAfterMs for their next attempt (a retry hours away, an endpoint whose
+ * breaker stays open): kept here rather than pending in JetStream, where every waiting callback counts against the
+ * consumer's max_ack_pending and a long-dead endpoint would in the end stop the callbacks of every other one. The
+ * worker puts them back on the bus when due.
+ */
+export const callbackParked = pgTable(
+  'callback_parked',
+  {
+    // The Nats-Msg-Id the callback goes back with: unique per attempt, so a callback parked twice is one row.
+    key: text('key').primaryKey(),
+    due: tstz('due').notNull(),
+    job: text('job').notNull(),
+  },
+  (t) => [index('callback_parked_due_idx').on(t.due)],
+);
+
 /** Endpoints a receiver switched off by answering 410 Gone; a replay of one of their callbacks switches them on again. */
 export const callbackEndpoints = pgTable('callback_endpoints', {
   url: text('url').primaryKey(),

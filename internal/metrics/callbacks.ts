@@ -23,7 +23,7 @@ export function createCallbackMetrics(registry: Registry, openBreakers: () => nu
     }),
     deferred: new Counter({
       name: 'smsmesh_callbacks_deferred_total',
-      help: 'Callbacks put back to wait in JetStream because their endpoint was busy or its breaker open, by why.',
+      help: 'Callbacks put back to wait (busy endpoint, open breaker, next attempt scheduled), and those of them parked in the database for a long wait, by why.',
       labelNames: ['why'] as const,
       registers: [registry],
     }),

@@ -83,7 +83,8 @@ describe('callbacks', () => {
       carriers: [{ id: 'uk', prefixes: ['+44'], port: smsc.port }],
       client: { callbackUrl: home.url, webhookSecrets: SECRETS },
       sections: {
-        callbacks: { allowPrivateTargets: true, retryScheduleMs: [300, 600], timeoutMs: 1000, concurrencyPerEndpoint: 4, breakerThreshold: 3, breakerOpenMs: 1000 },
+        // The second retry waits past parkAfterMs: it goes through the database (callback_parked) and back.
+        callbacks: { allowPrivateTargets: true, retryScheduleMs: [300, 1500], timeoutMs: 1000, concurrencyPerEndpoint: 4, breakerThreshold: 3, breakerOpenMs: 1000, parkAfterMs: 1000 },
       },
     });
     gw = await spawnGateway({
@@ -125,7 +126,7 @@ describe('callbacks', () => {
     expect(cb.headers['content-type']).toBe('application/json');
   });
 
-  it('retries 5xx and timeouts with the same webhook-id, then succeeds', async () => {
+  it('retries 5xx and timeouts with the same webhook-id (the longer wait parked in the database), then succeeds', async () => {
     const r = await receiver((attempt) => (attempt === 1 ? 503 : attempt === 2 ? 'hang' : 200));
     const id = await send({ callbackUrl: r.url });
     const wid = `msg_${id}_delivered`;
@@ -134,8 +135,9 @@ describe('callbacks', () => {
     expect(tries.map((x) => x.attempt)).toEqual([1, 2, 3]);
     for (const t of tries) expect(SECRETS.every((s) => verifies(s, t.headers, t.body))).toBe(true);
     expect(new Set(tries.map((t) => t.body)).size).toBe(1);
-    // The second wait includes the 1 s timeout: retries are spaced by the schedule, not made at once.
-    expect(tries[2]!.at - tries[0]!.at).toBeGreaterThanOrEqual(1000);
+    // Spaced by the schedule (±20 %) and the 1 s timeout, not made at once.
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(240);
+    expect(tries[2]!.at - tries[1]!.at).toBeGreaterThanOrEqual(2100);
     expect((await failedList()).find((f) => f.webhookId === wid)).toBeUndefined();
   });
 

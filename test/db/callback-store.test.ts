@@ -91,4 +91,18 @@ describe.each(backends)('callback store on $name', (backend) => {
     await store.takeForReplay('acme', 'g1');
     expect(await store.disabledEndpoints()).toEqual(new Set());
   });
+
+  it('parks callbacks until due, hands out the due ones oldest first, and forgets them once unparked', async () => {
+    await store.park('a@2', job('a', 'acme', { due: T0 + 2000 }));
+    await store.park('b@1', job('b', 'acme', { due: T0 + 1000 }));
+    await store.park('c@9', job('c', 'acme', { due: T0 + 9000 }));
+    await store.park('b@1', job('b', 'acme', { due: T0 + 1000, attempts: 7 }));
+    expect(await store.dueParked(T0 + 500, 10)).toEqual([]);
+    const due = await store.dueParked(T0 + 2000, 10);
+    expect(due.map((p) => p.key)).toEqual(['b@1', 'a@2']);
+    expect(due[0]!.job).toEqual(job('b', 'acme', { due: T0 + 1000 }));
+    expect((await store.dueParked(T0 + 2000, 1)).map((p) => p.key)).toEqual(['b@1']);
+    await store.unpark(['b@1', 'a@2']);
+    expect(await store.dueParked(T0 + 10_000, 10)).toEqual([{ key: 'c@9', job: job('c', 'acme', { due: T0 + 9000 }) }]);
+  });
 });
