@@ -6,6 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { connectBus, type Bus } from '../../internal/bus/connection.js';
 import { noopLogger } from '../../internal/log/logger.js';
 import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
@@ -16,6 +17,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 
 const API_KEY = 'callbacks-key-0123456789abcdef';
 const OTHER_KEY = `${API_KEY}-other`;
+const ALL_KEY = `${API_KEY}-all`;
 const SECRETS = [`whsec_${randomBytes(32).toString('base64')}`, `whsec_${randomBytes(24).toString('base64')}`];
 const auth = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
 
@@ -45,6 +47,7 @@ describe('callbacks', () => {
   let db: { url: string; drop(): Promise<void> };
   let bus: Bus;
   let home: WebhookReceiver;
+  let everything: WebhookReceiver;
   let configPath: string;
   const receivers: WebhookReceiver[] = [];
 
@@ -78,8 +81,10 @@ describe('callbacks', () => {
     smsc = await startSmscSimulator({ port: 0 });
     db = await createTestDatabase();
     home = await receiver();
+    everything = await receiver();
     configPath = writeConfig(dir.path, {
       apiKey: API_KEY,
+      moreClients: [{ id: 'all-client', apiKey: ALL_KEY, callbackUrl: everything.url, callbackEvents: 'all', webhookSecrets: [SECRETS[1]] }],
       carriers: [{ id: 'uk', prefixes: ['+44'], port: smsc.port }],
       client: { callbackUrl: home.url, webhookSecrets: SECRETS },
       sections: {
@@ -124,6 +129,32 @@ describe('callbacks', () => {
     expect(body).toMatchObject({ type: 'message.status', id, clientRef: 'order-1', status: 'delivered', carrier: 'uk', to: '+447700900123', segments: 1, error: null });
     expect(Number.isFinite(Date.parse(String(body.at)))).toBe(true);
     expect(cb.headers['content-type']).toBe('application/json');
+  });
+
+  it('sends submits too to a client that asks for every change, signed with its own secret', async () => {
+    const id = await send({}, ALL_KEY);
+    const done = await waitFor('the delivered callback', async () => everything.delivered().get(`msg_${id}_delivered`), 30_000);
+    // Callbacks carry no order: the submitted one may come second.
+    const sub = await waitFor('the submitted callback', async () => everything.delivered().get(`msg_${id}_submitted`), 30_000);
+    expect(JSON.parse(sub.body)).toMatchObject({ type: 'message.status', id, status: 'submitted', error: null });
+    expect(verifies(SECRETS[1]!, sub.headers, sub.body)).toBe(true);
+    expect(verifies(SECRETS[0]!, done.headers, done.body)).toBe(false);
+    // The client that asked for final states only got none of these.
+    expect(home.received.some((r) => String(r.headers['webhook-id']).includes(id))).toBe(false);
+  });
+
+  it('takes a message\'s own callbackUrl over the NATS API', async () => {
+    const r = await receiver(() => 200);
+    const h = natsHeaders();
+    h.set('Authorization', `Bearer ${API_KEY}`);
+    const reply = await bus.nc.request('sms.api.v1.send', JSON.stringify({ to: '+447700900123', from: 'ACME', text: 'over NATS', callbackUrl: r.url }), { headers: h, timeout: 10_000 });
+    expect(reply.headers?.get('Smsmesh-Status')).toBe('202');
+    const { id } = reply.json<{ id: string }>();
+    const cb = await waitFor('the callback', async () => r.delivered().get(`msg_${id}_delivered`), 30_000);
+    expect(SECRETS.every((s) => verifies(s, cb.headers, cb.body))).toBe(true);
+    const bad = await bus.nc.request('sms.api.v1.send', JSON.stringify({ to: '+447700900123', from: 'ACME', text: 'x', callbackUrl: 'ftp://nope' }), { headers: h, timeout: 10_000 });
+    expect(bad.headers?.get('Smsmesh-Status')).toBe('400');
+    expect(new TextDecoder().decode(bad.data)).toContain('callbackUrl');
   });
 
   it('retries 5xx and timeouts with the same webhook-id (the longer wait parked in the database), then succeeds', async () => {
