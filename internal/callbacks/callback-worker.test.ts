@@ -149,14 +149,24 @@ describe('callback worker', () => {
     expect(last.settlement).toEqual({ kind: 'ack' });
   });
 
-  it('keeps at most concurrencyPerEndpoint POSTs in flight to one endpoint; the rest wait in JetStream', async () => {
+  it('keeps at most concurrencyPerEndpoint POSTs in flight to one endpoint; a few more wait briefly here, the rest in JetStream', async () => {
     const rig = await start();
-    const ds = [1, 2, 3].map((i) => rig.source.push({ kind: 'job', job: job({ wid: `w${i}` }) }));
+    const ds = Array.from({ length: 11 }, (_, i) => rig.source.push({ kind: 'job', job: job({ wid: `w${i}` }) }));
     const other = rig.source.push({ kind: 'job', job: job({ wid: 'other', url: 'https://b.example/cb' }) });
     await turns();
     expect(rig.posts.map((p) => p.url)).toEqual([URL_A, URL_A, 'https://b.example/cb']);
-    expect(ds[2]!.settlement).toEqual({ kind: 'retry', delayMs: 250 });
+    // 2 in flight, 4 × 2 waiting here, the last one back to JetStream.
+    expect(ds.slice(2, 10).map((d) => d.settlement)).toEqual(Array(8).fill(undefined));
+    expect(ds[10]!.settlement).toEqual({ kind: 'retry', delayMs: 250 });
     expect(other.settlement).toBeUndefined();
+    // A slot frees: the next waiting callback goes at once.
+    rig.posts[0]!.resolve({ kind: 'delivered', status: 200 });
+    await turns();
+    expect(rig.posts).toHaveLength(4);
+    expect(rig.posts[3]!.headers['webhook-id']).toBe('w2');
+    // The others wait no longer than the busy delay here, then in JetStream.
+    await rig.clock.advanceAsync(300, 50);
+    expect(ds.slice(3, 10).map((d) => d.settlement)).toEqual(Array(7).fill({ kind: 'retry', delayMs: 250 }));
   });
 
   it('disables an endpoint that answers 410, and fails its later callbacks without calling it', async () => {

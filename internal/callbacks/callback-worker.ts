@@ -250,7 +250,10 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
       return fail(d, job, 'the callback URL cannot be parsed', 'refused');
     }
     const adm = gate.admit(endpoint, now, random());
-    if (adm.kind === 'wait') return wait(d, job, adm.retryInMs, adm.why);
+    if (adm.kind === 'wait') {
+      if (adm.why === 'busy' && queueLocally(endpoint, d, job, adm.retryInMs)) return;
+      return wait(d, job, adm.retryInMs, adm.why);
+    }
     while (inFlight.size >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
     const p = attempt(d, job, adm.release)
       .catch((err) => {
@@ -260,8 +263,47 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
       .finally(() => {
         inFlight.delete(p);
         waiters.shift()?.();
+        nextQueued(endpoint);
       });
     inFlight.add(p);
+  }
+
+  /**
+   * A busy endpoint's callback waits here for a free slot, briefly (at most busyMs) and only a few per endpoint
+   * (4 × its concurrency, and maxInFlight in all), so a saturated but healthy receiver is fed without a round trip
+   * through JetStream while a hanging one holds no more than that; past either bound, or after busyMs, it waits in
+   * JetStream.
+   */
+  const queued = new Map<string, { d: Delivery<ChangeMessage>; job: CallbackJob; cancel: Cancel }[]>();
+  let queuedCount = 0;
+  function queueLocally(endpoint: string, d: Delivery<ChangeMessage>, job: CallbackJob, busyMs: number): boolean {
+    const q = queued.get(endpoint) ?? [];
+    if (stopped || q.length >= 4 * o.concurrencyPerEndpoint || queuedCount >= maxInFlight) return false;
+    const entry = {
+      d,
+      job,
+      cancel: clock.setTimer(busyMs, () => {
+        const i = q.indexOf(entry);
+        if (i < 0) return;
+        q.splice(i, 1);
+        queuedCount--;
+        if (q.length === 0) queued.delete(endpoint);
+        void wait(d, job, busyMs, 'busy');
+      }),
+    };
+    q.push(entry);
+    queued.set(endpoint, q);
+    queuedCount++;
+    return true;
+  }
+  function nextQueued(endpoint: string): void {
+    const q = queued.get(endpoint);
+    const next = q?.shift();
+    if (!q || !next) return;
+    next.cancel();
+    queuedCount--;
+    if (q.length === 0) queued.delete(endpoint);
+    void onJob(next.d, next.job);
   }
 
   /**
@@ -307,6 +349,15 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
       cancelUnpark();
       await pull.close();
       await loop;
+      // Callbacks waiting here for a busy endpoint go back to JetStream at once.
+      for (const q of queued.values()) {
+        for (const e of q.splice(0)) {
+          e.cancel();
+          e.d.settle({ kind: 'retry', delayMs: 0 });
+        }
+      }
+      queued.clear();
+      queuedCount = 0;
       // Attempts under way end within timeoutMs; their messages are settled then.
       await Promise.all([...statusTasks, ...inFlight]);
       o.poster.close();
