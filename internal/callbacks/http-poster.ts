@@ -32,6 +32,7 @@ export function createPoster(o: PosterOptions): Poster {
     let u: URL;
     try {
       u = new URL(url);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`${u.protocol} is not http: or https:`);
       if (!o.allowPrivateTargets) checkLiteralTarget(u);
     } catch (err) {
       return Promise.resolve({ kind: 'refused', reason: err instanceof RefusedTargetError ? `target refused: ${err.message}` : `bad URL: ${errorMessage(err)}` });
