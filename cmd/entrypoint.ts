@@ -18,7 +18,7 @@ const COMMANDS: Readonly<Record<string, string>> = {
 
 const USAGE = `Usage: <command> [flags]   (e.g. docker run smsmesh edge, or args: ["edge"] in Kubernetes)
 
-Commands: edge, connector, status-writer, callbacks, migrate, all (every role in one process), smsc-sim (dev image only).
+Commands: edge, connector, status-writer, migrate, callbacks, all (every role in one process), smsc-sim (dev image only).
 Each takes --help.
 `;
 

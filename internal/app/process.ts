@@ -41,7 +41,7 @@ function healthPort(roles: ReadonlySet<Role>, config: Readonly<Config>): number 
 export const ENVIRONMENT_HELP = `Environment:
   SMSMESH_CONFIG    config file, YAML or JSON (default ./smsmesh.yaml; see smsmesh.example.yaml)
   NATS_URL          NATS server(s), comma-separated (default nats://127.0.0.1:4222)
-  DATABASE_URL      postgres:// URL; needed by the status writer (and by the edge for GET /v1/messages/{id});
+  DATABASE_URL      postgres:// URL; needed by the status writer and the callback worker (and by the edge for GET /v1/messages/{id});
                     unset in the all-in-one process = embedded PostgreSQL (PGlite) under $SMSMESH_DATA_DIR/pglite
   SMSMESH_DATA_DIR  local data folder (default ./.data)
   PORT, HOST        HTTP listen address of the edge (default 0.0.0.0:8080)
