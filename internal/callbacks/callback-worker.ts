@@ -201,7 +201,12 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
     o.metrics.attemptSeconds.observe((now - started) / 1000);
     o.metrics.attempts.inc({ outcome: out.kind });
     // A receiver that answers, even with a refusal, is up: only timeouts, connection errors, 429 and 5xx count against it.
+    const endpoint = endpointOf(job.url);
+    const wasOpen = gate.isOpen(endpoint);
     release(out.kind !== 'retry', now);
+    const open = gate.isOpen(endpoint);
+    if (open && !wasOpen) log.warn({ endpoint, client: job.client, reason: out.kind === 'retry' ? out.reason : out.kind }, 'callback endpoint failing: its breaker is open, its callbacks wait');
+    else if (wasOpen && !open) log.info({ endpoint, client: job.client }, 'callback endpoint answers again: its breaker is closed');
     const made = { ...job, attempts: job.attempts + 1 };
     switch (out.kind) {
       case 'delivered':

@@ -28,6 +28,7 @@ describe('endpoint gate', () => {
     const g = createEndpointGate(opts);
     for (let i = 0; i < 3; i++) go(g.admit('http://dead', 0, 0)).release(false, 10);
     expect(g.openCount(10)).toBe(1);
+    expect(g.isOpen('http://dead')).toBe(true);
     const w = g.admit('http://dead', 500, 0);
     expect(w).toEqual({ kind: 'wait', retryInMs: 510, why: 'open' });
     const probe = go(g.admit('http://dead', 1010, 0));
@@ -35,8 +36,10 @@ describe('endpoint gate', () => {
     probe.release(false, 1020);
     expect(g.admit('http://dead', 2500, 0).kind).toBe('wait');
     const probe2 = go(g.admit('http://dead', 3020, 0));
+    expect(g.isOpen('http://dead')).toBe(true);
     probe2.release(true, 3030);
     expect(g.openCount(3030)).toBe(0);
+    expect(g.isOpen('http://dead')).toBe(false);
     go(g.admit('http://dead', 3030, 0));
     go(g.admit('http://dead', 3030, 0));
   });

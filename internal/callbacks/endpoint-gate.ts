@@ -35,6 +35,8 @@ export interface EndpointGate {
   admit(endpoint: string, now: number, random: number): Admission;
   /** Endpoints whose breaker is open now (a gauge). */
   openCount(now: number): number;
+  /** Whether the endpoint's breaker is open (or half-open: waiting for a probe to succeed). */
+  isOpen(endpoint: string): boolean;
 }
 
 export function endpointOf(url: string): string {
@@ -98,6 +100,9 @@ export function createEndpointGate(o: EndpointGateOptions): EndpointGate {
           }
         },
       };
+    },
+    isOpen(endpoint) {
+      return (states.get(endpoint)?.openUntil ?? 0) !== 0;
     },
     openCount(now) {
       let n = 0;
