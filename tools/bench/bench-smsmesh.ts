@@ -29,6 +29,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
   out(`\n[${label}] starting nats-server, PostgreSQL database ${db.name}, SMSC simulator, gateway (layout ${layout})…`);
   const profileDir = o.profile ? join(resultsDir, 'profiles', `smsmesh-${layout}`) : undefined;
   const counter = o.callbacks ? await startCallbackCounter() : undefined;
+  const unregisterCounter = registerCleanup(() => counter?.close() ?? Promise.resolve());
   const stack = await startGatewayStack({
     layout,
     edges: o.edges,
@@ -99,6 +100,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       await new Promise((r) => setTimeout(r, 3000));
       out(`[${label}] callbacks: ${counter.summary()}`);
       await counter.close();
+      unregisterCounter();
     }
     out(`[${label}] stopping…`);
     await stack.stop();
