@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../api/app.js';
 import { encodeEvent } from '../bus/codec.js';
 import { encodeJob } from '../bus/codec-changes.js';
+import { callbacksEnabled } from '../callbacks/callback-settings.js';
 import { createPgCallbackStore } from '../callbacks/pg-callback-store.js';
 import { createFailedCallbacks } from '../frontdoor/failed-callbacks.js';
 import { openKvStore } from '../bus/kv-store.js';
@@ -57,6 +58,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     backlogFull: () => backlog.full(),
     onStored: (bytes) => backlog.stored(bytes),
     onRecorded: (mt, scheduled) => records.record(mt, scheduled),
+    callbacksEnabled: callbacksEnabled(config),
   });
   const log = rt.log.child({ component: 'api' });
   const authenticate = createClientAuth(config.clients);

@@ -57,6 +57,8 @@ export interface AcceptorDeps {
   onStored?: (bytes: number) => void;
   /** Told every message stored or found stored (a JetStream duplicate): its accepted record goes out from here. */
   onRecorded?: (mt: MtMessage, scheduled: boolean) => void;
+  /** Status changes are forwarded for callbacks; without them a message's own callbackUrl is refused, not ignored. */
+  callbacksEnabled?: boolean;
   now?: () => number;
 }
 
@@ -83,6 +85,9 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     const { to, from, text, clientRef } = input;
     const carrier = deps.routes.lookup(to);
     if (carrier === undefined) return { kind: 'no_route', to };
+    if (input.callbackUrl !== undefined && deps.callbacksEnabled === false) {
+      return { kind: 'invalid', problems: [{ field: 'callbackUrl', message: 'cannot be used: callbacks are not enabled on this gateway (callbacks.enabled)' }] };
+    }
     const content = analyzeContent(text, input.encoding, deps.concatFor?.(carrier) ?? 'udh8');
     if (!content.ok) return { kind: 'invalid', problems: [{ field: 'text', message: content.reason }] };
     let sendAt = input.sendAt;
