@@ -39,7 +39,7 @@ module.exports = {
       name: 'gateway-commands-do-not-import-tools',
       severity: 'error',
       comment: 'The production build (tsconfig.build.json) contains the gateway commands and internal/ only.',
-      from: { path: '^cmd/(smsmesh|edge|connector|status-writer|dlr-writer|migrate)\\.ts$' },
+      from: { path: '^cmd/(smsmesh|edge|connector|status-writer|callbacks|dlr-writer|migrate)\\.ts$' },
       to: { path: '^tools/' },
     },
     {

@@ -5,7 +5,7 @@
  */
 import tseslint from 'typescript-eslint';
 
-const PRODUCTION = ['internal/**/*.ts', 'cmd/{smsmesh,edge,connector,status-writer,dlr-writer,migrate}.ts'];
+const PRODUCTION = ['internal/**/*.ts', 'cmd/{smsmesh,edge,connector,status-writer,callbacks,dlr-writer,migrate}.ts'];
 const NOT_PRODUCTION = ['**/*.test.ts', '**/test-*.ts'];
 
 export default tseslint.config(

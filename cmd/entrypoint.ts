@@ -1,6 +1,6 @@
 /**
  * The container image's entry point: `<command> [flags]` runs one command of the image — `edge`, `connector`,
- * `status-writer`, `migrate`, `all` (every role in one process), or `smsc-sim` in the dev image.
+ * `status-writer`, `callbacks`, `migrate`, `all` (every role in one process), or `smsc-sim` in the dev image.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ const COMMANDS: Readonly<Record<string, string>> = {
   edge: 'edge.js',
   connector: 'connector.js',
   'status-writer': 'status-writer.js',
+  callbacks: 'callbacks.js',
   'dlr-writer': 'dlr-writer.js',
   migrate: 'migrate.js',
   all: 'smsmesh.js',
@@ -17,7 +18,7 @@ const COMMANDS: Readonly<Record<string, string>> = {
 
 const USAGE = `Usage: <command> [flags]   (e.g. docker run smsmesh edge, or args: ["edge"] in Kubernetes)
 
-Commands: edge, connector, status-writer, migrate, all (every role in one process), smsc-sim (dev image only).
+Commands: edge, connector, status-writer, migrate, callbacks, all (every role in one process), smsc-sim (dev image only).
 Each takes --help.
 `;
 

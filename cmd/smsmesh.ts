@@ -6,8 +6,8 @@ const roles = selectRoles(process.argv.slice(2));
 await runProcess({
   name: roles.all ? 'all' : [...roles.set].join('+'),
   usage:
-    'Usage: smsmesh [--roles edge,connector,status-writer] [--embedded-database] [--help]\n\n' +
-    'Runs the HTTP edge, the SMPP connector and the status (DLR) writer in one process, or only the roles named.\n' +
+    'Usage: smsmesh [--roles edge,connector,status-writer,callbacks] [--embedded-database] [--help]\n\n' +
+    'Runs the HTTP edge, the SMPP connector, the status (DLR) writer and the callback worker in one process, or only the roles named.\n' +
     'All roles without DATABASE_URL use an embedded database (local use); a subset with the status writer needs\n' +
     'DATABASE_URL, or --embedded-database to use the embedded one anyway (local use: its data stays with this process).',
   roles: roles.set,

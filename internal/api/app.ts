@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { AuthResult } from '../frontdoor/client-auth.js';
+import type { FailedCallbacks } from '../frontdoor/failed-callbacks.js';
 import type { FrontDoor } from '../frontdoor/front-door.js';
 import { internalProblem } from '../frontdoor/front-door.js';
 import type { Logger } from '../log/logger.js';
@@ -12,6 +13,7 @@ import { buildOpenApiDocument, type OpenApiLimits } from './openapi.js';
 import { problem, reply } from './problem.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.js';
+import { callbackRoutes } from './routes/callbacks.js';
 import { messageRoutes } from './routes/messages.js';
 
 export interface AppDeps {
@@ -23,6 +25,8 @@ export interface AppDeps {
   metrics: EdgeMetrics;
   log: Logger;
   limits: OpenApiLimits;
+  /** GET /v1/callbacks/failed and its replay; absent: those routes are not served. */
+  failedCallbacks?: FailedCallbacks;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -39,6 +43,7 @@ export function createApp(deps: AppDeps): Hono {
     '/messages',
     messageRoutes({ frontDoor: deps.frontDoor, maxBodyBytes: deps.limits.maxBodyBytes, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes }),
   );
+  if (deps.failedCallbacks) v1.route('/callbacks', callbackRoutes({ failed: deps.failedCallbacks }));
   app.route('/v1', v1);
 
   app.notFound((c) => problem(c, 'notFound', `No route ${c.req.method} ${c.req.path}; see /openapi.json.`));

@@ -20,6 +20,7 @@ function app() {
     metrics: createEdgeMetrics(new Registry()),
     log: noopLogger,
     limits,
+    failedCallbacks: { list: unused, replay: unused },
   });
 }
 
@@ -48,6 +49,8 @@ describe('OpenAPI document', () => {
     expect(d.components.schemas.BatchRequest.properties.messages.maxItems).toBe(250);
     expect(d.components.schemas.BatchRequest.properties.messages.items.properties.idempotencyKey).toBeDefined();
     expect(d.components.schemas.MessageStatus.properties.status.enum).toEqual(expect.arrayContaining(['scheduled', 'canceled']));
+    expect(submit.properties.callbackUrl.type).toBe('string');
+    expect(d.paths['/v1/callbacks/failed/{id}/replay']).toBeDefined();
   });
 
   it('serves a browsable reference at /docs from packaged assets', async () => {

@@ -85,6 +85,53 @@ const cancelResult = z.object({
   }),
 });
 
+const callbackError = z
+  .object({
+    code: z.string().meta({ description: '"receipt" (the SMSC\'s receipt said so), "smsc_status" (the SMSC refused the submit), or the final status itself (failed, expired, canceled).' }),
+    message: z.string().meta({ description: 'The error as recorded on the message.' }),
+    smscStatus: z.int().optional().meta({ description: 'The SMPP command_status of a refused submit.' }),
+    stat: z.string().optional().meta({ description: 'The receipt\'s stat word.' }),
+    err: z.string().optional().meta({ description: 'The receipt\'s err field.' }),
+  })
+  .meta({ description: 'Why the message did not reach its destination.' });
+const statusCallback = z
+  .object({
+    type: z.literal('message.status'),
+    id: z.uuid(),
+    clientRef: nullable(z.string()),
+    status: z.enum(MESSAGE_STATUSES),
+    carrier: z.string(),
+    to: nullable(z.string()),
+    segments: nullable(z.int()),
+    error: nullable(callbackError),
+    at: time.meta({ description: 'When the message reached this state.' }),
+    receipt: z.object({ stat: z.string(), err: nullable(z.string()) }).optional().meta({ description: 'Intermediate receipts only (callbackEvents "all").' }),
+  })
+  .meta({ description: 'One state change of a message (final states only, unless the client\'s callbackEvents is "all").' });
+const inboundCallback = z.object({
+  type: z.literal('message.inbound'),
+  id: z.string(),
+  from: z.string(),
+  to: z.string(),
+  text: z.string(),
+  encoding: z.string(),
+  parts: z.int(),
+  carrier: z.string(),
+  receivedAt: time,
+});
+const failedCallback = z.object({
+  webhookId: z.string().meta({ description: 'The webhook-id it was sent with; a replay keeps it.' }),
+  type: z.enum(['message.status', 'message.inbound']),
+  messageId: z.string(),
+  url: z.string(),
+  attempts: z.int(),
+  lastError: z.string(),
+  failedAt: time,
+  payload: z.unknown().meta({ description: 'The body as it was sent.' }),
+});
+const failedCallbackList = z.object({ callbacks: z.array(failedCallback), nextCursor: nullable(z.string()).meta({ description: 'Pass as cursor for the next page; null on the last.' }) });
+const replayResult = z.object({ webhookId: z.string(), status: z.literal('replaying') });
+
 function schema(t: z.ZodType): Record<string, unknown> {
   const { $schema: _drop, ...s } = z.toJSONSchema(t, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return s;
@@ -168,6 +215,28 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
         MessageList: schema(messageList),
         CancelResult: schema(cancelResult),
         Problem: schema(problem),
+        StatusCallback: schema(statusCallback),
+        InboundCallback: schema(inboundCallback),
+        FailedCallbackList: schema(failedCallbackList),
+        ReplayResult: schema(replayResult),
+      },
+    },
+    webhooks: {
+      messageStatus: {
+        post: {
+          summary: 'A message changed state (to your callbackUrl, or the message\'s own)',
+          description:
+            'Signed per Standard Webhooks: headers webhook-id (stable across retries: dedupe on it), webhook-timestamp, webhook-signature (v1,<base64 HMAC-SHA256 of id.timestamp.body> per configured secret, space-separated). Answer 2xx; 429 and 5xx (and timeouts) are retried on the configured schedule, Retry-After honoured; 410 disables the endpoint; other answers are not retried.',
+          requestBody: { content: json('StatusCallback') },
+          responses: { '200': { description: 'Received' }, '410': { description: 'Never call this endpoint again' } },
+        },
+      },
+      messageInbound: {
+        post: {
+          summary: 'An inbound (MO) message routed to you',
+          requestBody: { content: json('InboundCallback') },
+          responses: { '200': { description: 'Received' } },
+        },
       },
     },
     paths: {
@@ -233,6 +302,27 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
             '202': { description: 'Cancellation recorded for a queued message; GET tells the outcome', content: json('CancelResult') },
             ...problems(401, 404, 409, 503),
           },
+        },
+      },
+      '/v1/callbacks/failed': {
+        get: {
+          operationId: 'listFailedCallbacks',
+          summary: 'Your callbacks that failed for good (attempts exhausted, refused, or their endpoint disabled), newest first',
+          security,
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'nextCursor of the previous page.' },
+          ],
+          responses: { '200': { description: 'One page', content: json('FailedCallbackList') }, ...problems(400, 401, 503) },
+        },
+      },
+      '/v1/callbacks/failed/{id}/replay': {
+        post: {
+          operationId: 'replayFailedCallback',
+          summary: 'Send a failed callback again (same body and webhook-id, a fresh retry schedule); re-enables its endpoint',
+          security,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The webhookId.' }],
+          responses: { '202': { description: 'Queued for delivery', content: json('ReplayResult') }, ...problems(401, 404, 503) },
         },
       },
       '/openapi.json': { get: { operationId: 'openApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },

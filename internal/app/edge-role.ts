@@ -2,6 +2,10 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../api/app.js';
 import { encodeEvent } from '../bus/codec.js';
+import { encodeJob } from '../bus/codec-changes.js';
+import { callbacksEnabled } from '../callbacks/callback-settings.js';
+import { createPgCallbackStore } from '../callbacks/pg-callback-store.js';
+import { createFailedCallbacks } from '../frontdoor/failed-callbacks.js';
 import { openKvStore } from '../bus/kv-store.js';
 import { createPublisher } from '../bus/publisher.js';
 import { startBacklogGuard } from '../bus/backlog-guard.js';
@@ -67,6 +71,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     onStored: (bytes) => backlog.stored(bytes),
     onRecorded: (mt, scheduled, traceparent) => records.record(mt, scheduled, traceparent),
     log: rt.log,
+    callbacksEnabled: callbacksEnabled(config),
   });
   const log = rt.log.child({ component: 'api' });
   const authenticate = policy.authenticate;
@@ -99,6 +104,13 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     metrics,
     log: rt.log.child({ component: 'http' }),
     limits,
+    failedCallbacks: createFailedCallbacks({
+      store: rt.database && createPgCallbackStore(rt.database),
+      publishJob: async (job, msgID) => {
+        await publisher.publish(Subjects.callbackJobs, encodeJob(job), { msgID, deadlineMs: config.nats.publishTimeoutMs });
+      },
+      logCause: createCauseLog(log, 'answering 503'),
+    }),
   });
   const service = startSmsService({
     nc: rt.bus.nc,

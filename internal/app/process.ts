@@ -42,11 +42,12 @@ function healthPort(roles: ReadonlySet<Role>, config: Readonly<Config>): number 
 export const ENVIRONMENT_HELP = `Environment:
   SMSMESH_CONFIG    config file, YAML or JSON (default ./smsmesh.yaml; see smsmesh.example.yaml)
   NATS_URL          NATS server(s), comma-separated (default nats://127.0.0.1:4222)
-  DATABASE_URL      postgres:// URL; needed by the status writer (and by the edge for GET /v1/messages/{id});
+  DATABASE_URL      postgres:// URL; needed by the status writer and the callback worker (and by the edge for GET /v1/messages/{id});
                     unset in the all-in-one process = embedded PostgreSQL (PGlite) under $SMSMESH_DATA_DIR/pglite
   SMSMESH_DATA_DIR  local data folder (default ./.data)
   PORT, HOST        HTTP listen address of the edge (default 0.0.0.0:8080)
-  METRICS_PORT      /metrics, /healthz and /readyz of processes without the edge (9101 connector, 9102 status-writer)
+  METRICS_PORT      /metrics, /healthz and /readyz of processes without the edge (9101 connector, 9102 status-writer,
+                    9103 callbacks)
   LOG_LEVEL         trace|debug|info|warn|error (default info)
   SMSMESH_NICE      -20..19: CPU priority this process sets on itself; e.g. 10 on connector and status-writer
                     processes sharing cores with an edge keeps accept latency low under load`;

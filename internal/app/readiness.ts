@@ -101,6 +101,18 @@ export function createStatusWriterReadiness(deps: { bus: Bus; pingDb: () => Prom
   });
 }
 
+/** The callback worker: NATS, its consumer on SMS_CHANGES, and the database (failed callbacks are recorded there). */
+export function createCallbacksReadiness(deps: { bus: Bus; pingDb: () => Promise<void> }): Readiness {
+  return report({
+    nats: natsConnected(deps.bus),
+    [`consumer:${Durables.callbacks}`]: consumerPresent(deps.bus, Streams.changes, Durables.callbacks),
+    database: async () => {
+      await withDeadline(deps.pingDb(), JS_DEADLINE_MS);
+      return { ok: true };
+    },
+  });
+}
+
 /** One report from several (a process running more than one role): ready when all are. */
 export function allOf(parts: readonly Readiness[]): Readiness {
   return async () => {

@@ -6,7 +6,7 @@
 import type { EnvVar } from '../config/load.js';
 import type { SecretKind } from '../config/secret-files.js';
 
-export const ROLES = ['edge', 'connector', 'status-writer'] as const;
+export const ROLES = ['edge', 'connector', 'status-writer', 'callbacks'] as const;
 export type Role = (typeof ROLES)[number];
 /** A command that is not a gateway role but runs from the same image. */
 export type Command = Role | 'migrate';
@@ -31,6 +31,8 @@ export const ROLE_NEEDS: Readonly<Record<Command, RoleNeeds>> = {
   // SMSMESH_DATA_DIR: the journal that keeps receipts and MO while NATS is away (connector.receiptHoldMs).
   connector: { env: [...COMMON, 'METRICS_PORT', 'HOST', 'SMSMESH_DATA_DIR'], secrets: ['smppPasswords'], database: 'none', metricsPort: 9101 },
   'status-writer': { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL'], secrets: [], database: 'required', metricsPort: 9102 },
+  // DATABASE_URL: the messages that changes are about, and failed callbacks (GET /v1/callbacks/failed).
+  callbacks: { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL'], secrets: [], database: 'required', metricsPort: 9103 },
   migrate: { env: ['DATABASE_URL'], secrets: [], database: 'required' },
 };
 

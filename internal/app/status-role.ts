@@ -1,5 +1,7 @@
 /** The status writer role on top of a Runtime (which must have a database): message states and inbound messages. */
 import { openPullConsumer } from '../bus/pull-consumer.js';
+import { callbacksEnabled, forwardScope } from '../callbacks/callback-settings.js';
+import { createChangeForwarder } from '../status/change-forwarder.js';
 import { Durables, Streams } from '../bus/subjects.js';
 import { decodeInboundPart, startMoWriter } from '../inbound/mo-writer.js';
 import { createPgInboundStore } from '../inbound/pg-inbound-store.js';
@@ -31,6 +33,8 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
     sources: await openStatusSources(rt.bus, rt.deadLetters, rt.log),
     metrics,
     log: rt.log,
+    // Only when callbacks are on: a forward is one more JetStream write per committed batch.
+    ...(callbacksEnabled(rt.config) ? { forward: createChangeForwarder({ publisher: rt.publisher, scope: forwardScope(rt.config) }) } : {}),
   });
   const lag = startStatusLagMetrics(rt, metrics);
   const timeouts = startReceiptTimeoutSweeper({

@@ -21,6 +21,7 @@ export const mtMessageSchema = z
     acceptedAt: z.number().meta({ description: 'Epoch milliseconds.' }),
     sendAt: z.number().optional().meta({ description: 'Epoch milliseconds; publish to sms.sched.<carrier> to have it held until then.' }),
     validUntil: z.number().optional().meta({ description: 'Epoch milliseconds: never submitted at or after it (final "expired"); the rest goes to the SMSC as validity_period.' }),
+    callbackUrl: z.string().regex(/^https?:\/\/[^\s]+$/).max(2000).optional().meta({ description: 'Where this message\'s status callbacks are POSTed, instead of its client\'s callbackUrl.' }),
   })
   .meta({ title: 'smsmesh MT message', description: 'Body of a message published to sms.mt.<carrier> or sms.sched.<carrier> (JSON, UTF-8).' });
 

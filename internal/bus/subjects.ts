@@ -6,7 +6,10 @@ export const Streams = {
   dead: 'SMS_DEAD',
   /** Messages with a sendAt, held until due (sms.sched.<carrier>). */
   scheduled: 'SMS_SCHEDULED',
-  /** Status events as committed by the status writer, for the callback worker (sms.chg). */
+  /**
+   * Changes for the callback worker (sms.chg.>): status changes as committed by the status writer, inbound messages
+   * as stored by the MO writer, and the callbacks themselves while they wait for their next attempt.
+   */
   changes: 'SMS_CHANGES',
 } as const;
 
@@ -30,8 +33,12 @@ export const Subjects = {
   failed: (carrier: string) => `sms.evt.failed.${carrier}`,
   /** Accepted records, published by edges in batches (ingest/accepted-records.ts). */
   accepted: 'sms.evt.accepted',
-  /** Status events the status writer has committed, forwarded in batches. */
-  changes: 'sms.chg',
+  /** Status events the status writer has committed, forwarded in batches (one message per batch, split only past 512 KB). */
+  changes: 'sms.chg.status',
+  /** One stored, routed inbound message per bus message, published by the MO writer (Nats-Msg-Id in-<id>). */
+  inboundChanges: 'sms.chg.inbound',
+  /** One callback per bus message, as the callback worker fans changes out; re-published for each retry. */
+  callbackJobs: 'sms.chg.callback',
   mo: (carrier: string) => `sms.mo.${carrier}`,
   /** Where a message that no consumer could process is kept, under its original subject. */
   dead: (original: string) => `sms.dead.${original}`,
@@ -46,6 +53,8 @@ export const Durables = {
   statusDead: 'status-dead',
   /** Releases due messages from SMS_SCHEDULED to SMS_MT (runs in connector processes). */
   scheduler: 'scheduler',
+  /** The callback worker on SMS_CHANGES (every sms.chg.> subject). */
+  callbacks: 'callbacks',
 } as const;
 
 /** The NATS micro-service API every edge serves (queue group `smsmesh`). */

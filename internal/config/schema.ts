@@ -80,6 +80,53 @@ const senderPattern = z
       ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${err instanceof Error ? err.message : String(err)}` });
     }
   });
+/** An http(s) URL with a host, at most 2,000 characters (the SSRF guard checks where it points when it is called). */
+export const callbackUrlSchema = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && u.username === '' && u.password === '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL with a host and no credentials');
+
+const webhookSecretSchema = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be "whsec_" followed by base64 of at least 24 random bytes (as Standard Webhooks defines it)');
+
+/** The callback worker (role `callbacks`): retries, timeouts, limits. */
+export const callbacksSchema = z
+  .strictObject({
+    /** Forward status changes for callbacks; by default on when some client has a callbackUrl. */
+    enabled: z.boolean().optional(),
+    /** Allow targets on loopback, link-local and private addresses (tests, make dev); refused otherwise. */
+    allowPrivateTargets: z.boolean().default(false),
+    /**
+     * Delay before each retry, in ms (the Standard Webhooks schedule by default: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+     * 10 h); one attempt more than entries. Each delay gets ±20 % jitter; a longer Retry-After wins.
+     */
+    retryScheduleMs: z
+      .array(z.number().int().min(0).max(86_400_000))
+      .max(30)
+      .default([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]),
+    /** How long one POST may take (connect, send, answer) before it counts as a failed attempt. */
+    timeoutMs: z.number().int().min(100).max(20_000, 'must be at most 20000 (the callbacks consumer\'s ack_wait is 30 s)').default(10_000),
+    /** POSTs in flight to one endpoint (scheme://host:port) per worker process. */
+    concurrencyPerEndpoint: z.number().int().min(1).max(256).default(8),
+    /** Failed attempts in a row after which an endpoint is left alone for a while (circuit breaker). */
+    breakerThreshold: z.number().int().min(1).max(1000).default(5),
+    /** How long an open breaker waits before one probe; doubles on each failed probe up to 10 minutes. */
+    breakerOpenMs: z.number().int().min(100).max(600_000).default(10_000),
+    /**
+     * A callback that must wait longer than this for its next attempt waits in PostgreSQL (callback_parked), not
+     * pending in JetStream, so that a long-dead endpoint cannot fill the consumer's max_ack_pending.
+     */
+    parkAfterMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+  })
+  .prefault({});
 
 export const clientSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must match [A-Za-z0-9_.-]+').max(64),
@@ -92,6 +139,12 @@ export const clientSchema = z.strictObject({
   dailyQuota: z.number().int().min(0).default(0),
   /** Sender IDs (`from`) this client may use: exact strings and /regex/ patterns; absent = any. */
   allowedSenders: z.array(senderPattern).min(1, 'lists at least one sender (leave it out to allow any)').optional(),
+  /** Where status callbacks (and inbound messages) are POSTed, unless a message names its own callbackUrl. */
+  callbackUrl: callbackUrlSchema.optional(),
+  /** final: final states only (default); all: also submitted and intermediate receipts. */
+  callbackEvents: z.enum(['final', 'all']).default('final'),
+  /** Standard Webhooks secrets (whsec_ + base64); every one signs each callback, so secrets can be rotated. */
+  webhookSecrets: z.array(webhookSecretSchema).max(10).default([]),
 });
 
 const HOURS = /^(?:[01][0-9]|2[0-3]):[0-5][0-9]-(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
@@ -199,6 +252,7 @@ export const fileConfigSchema = z
         recheckMs: z.number().int().min(1000).max(3600_000).default(600_000),
       })
       .prefault({}),
+    callbacks: callbacksSchema,
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, string>();
@@ -258,3 +312,4 @@ export type CarrierConfig = z.output<typeof carrierSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
 export type SmppEndpointConfig = z.output<typeof smppEndpointSchema>;
+export type CallbacksConfig = z.output<typeof callbacksSchema>;

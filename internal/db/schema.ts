@@ -40,6 +40,8 @@ export const messages = pgTable(
     // Set for messages sent with a sendAt (held in SMS_SCHEDULED until then) and a validity.
     sendAt: tstz('send_at'),
     validUntil: tstz('valid_until'),
+    // The message's own callbackUrl, when it named one (most use their client's): receipts come without it.
+    callbackUrl: text('callback_url'),
     submittedAt: tstz('submitted_at'),
     doneAt: tstz('done_at'),
     updatedAt: tstz('updated_at').notNull().default(sql`now()`),
@@ -106,6 +108,54 @@ export const orphanReceipts = pgTable(
 export const sweepMarks = pgTable('sweep_marks', {
   name: text('name').primaryKey(),
   upTo: tstz('up_to').notNull(),
+});
+
+/**
+ * Callbacks that failed for good (attempts exhausted, refused by the receiver, or their endpoint disabled): listed
+ * at GET /v1/callbacks/failed and replayed from here. The signed body is kept as it was sent.
+ */
+export const callbackFailures = pgTable(
+  'callback_failures',
+  {
+    // The webhook-id: a replayed callback keeps it, so receivers still dedupe.
+    webhookId: text('webhook_id').primaryKey(),
+    clientId: text('client_id').notNull(),
+    url: text('url').notNull(),
+    type: text('type').notNull(),
+    ref: text('ref').notNull(),
+    body: text('body').notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error').notNull(),
+    failedAt: tstz('failed_at').notNull(),
+    // Set when replayed; a replayed callback that fails again is recorded anew (replayed_at back to null).
+    replayedAt: tstz('replayed_at'),
+  },
+  (t) => [index('callback_failures_client_idx').on(t.clientId, t.failedAt, t.webhookId)],
+);
+
+/**
+ * Callbacks waiting longer than callbacks.parkAfterMs for their next attempt (a retry hours away, an endpoint whose
+ * breaker stays open): kept here rather than pending in JetStream, where every waiting callback counts against the
+ * consumer's max_ack_pending and a long-dead endpoint would in the end stop the callbacks of every other one. The
+ * worker puts them back on the bus when due.
+ */
+export const callbackParked = pgTable(
+  'callback_parked',
+  {
+    // The Nats-Msg-Id the callback goes back with: unique per attempt, so a callback parked twice is one row.
+    key: text('key').primaryKey(),
+    due: tstz('due').notNull(),
+    job: text('job').notNull(),
+  },
+  (t) => [index('callback_parked_due_idx').on(t.due)],
+);
+
+/** Endpoints a receiver switched off by answering 410 Gone; a replay of one of their callbacks switches them on again. */
+export const callbackEndpoints = pgTable('callback_endpoints', {
+  url: text('url').primaryKey(),
+  clientId: text('client_id').notNull(),
+  disabledAt: tstz('disabled_at').notNull(),
+  reason: text('reason').notNull(),
 });
 
 export const inboundMessages = pgTable('inbound_messages', {

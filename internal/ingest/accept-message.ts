@@ -71,6 +71,8 @@ export interface AcceptorDeps {
   traceIds?: TraceIds;
   /** Each stored message is logged at debug level with its id and traceparent. */
   log?: Logger;
+  /** Status changes are forwarded for callbacks; without them a message's own callbackUrl is refused, not ignored. */
+  callbacksEnabled?: boolean;
   now?: () => number;
 }
 
@@ -106,6 +108,9 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     if (deps.allowSender && !deps.allowSender(clientId, from)) return { kind: 'sender_not_allowed', from };
     const carrier = deps.routes.lookup(to, clientId, from);
     if (carrier === undefined) return { kind: 'no_route', to };
+    if (input.callbackUrl !== undefined && deps.callbacksEnabled === false) {
+      return { kind: 'invalid', problems: [{ field: 'callbackUrl', message: 'cannot be used: callbacks are not enabled on this gateway (callbacks.enabled)' }] };
+    }
     const content = analyzeContent(text, input.encoding, deps.concatFor?.(carrier) ?? 'udh8');
     if (!content.ok) return { kind: 'invalid', problems: [{ field: 'text', message: content.reason }] };
     let sendAt = input.sendAt;
@@ -121,6 +126,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     const mt: MtMessage = { id, clientId, clientRef, carrier, to, from, text, encoding, segments, acceptedAt: at };
     if (sendAt !== undefined) mt.sendAt = sendAt;
     if (input.validity !== undefined) mt.validUntil = (sendAt ?? at) + input.validity * 1000;
+    if (input.callbackUrl !== undefined) mt.callbackUrl = input.callbackUrl;
     const scheduled = sendAt !== undefined;
     return {
       kind: 'ready',

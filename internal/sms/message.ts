@@ -24,4 +24,6 @@ export interface MtMessage {
   sendAt?: number | undefined;
   /** Epoch milliseconds: never submitted at or after this instant (final `expired`); the rest goes to the SMSC as validity_period. */
   validUntil?: number | undefined;
+  /** Where this message's status callbacks go, instead of its client's callbackUrl. */
+  callbackUrl?: string | undefined;
 }

@@ -15,6 +15,8 @@ export interface SubmitInput {
   sendAt?: number | undefined;
   /** Seconds the message may wait before it is submitted. */
   validity?: number | undefined;
+  /** Where this message's status callbacks go, instead of the client's callbackUrl. */
+  callbackUrl?: string | undefined;
   /** Batch items only: the item's own Idempotency-Key. */
   idempotencyKey?: string | undefined;
 }
@@ -42,6 +44,17 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 export const ENCODINGS = ['auto', 'gsm7', 'ucs2', 'latin1', 'binary'] as const;
 export const MIN_VALIDITY_S = 60;
+
+/** An http(s) URL with a host and no credentials, at most 2,000 characters. */
+export function isCallbackUrl(v: string): boolean {
+  if (v.length > 2000 || /\s/.test(v)) return false;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}
 export const MAX_VALIDITY_S = 604_800;
 
 const required = (type: string) => ({
@@ -95,6 +108,14 @@ function buildSubmitSchema(limits: SubmitLimits) {
         description:
           'Seconds, counted from sendAt (or from acceptance): past it the message is never submitted and ends "expired"; the time left is passed to the SMSC as validity_period.',
       }),
+    callbackUrl: z
+      .string({ error: 'must be an http:// or https:// URL' })
+      .refine(isCallbackUrl, 'must be an http:// or https:// URL with a host and no credentials, at most 2000 characters')
+      .optional()
+      .meta({
+        description:
+          'Where this message\'s status callbacks are POSTed (signed, Standard Webhooks), instead of your configured callbackUrl. Which changes are sent follows your callbackEvents setting.',
+      }),
   });
 }
 
@@ -132,7 +153,7 @@ export function batchRequestSchema(limits: SubmitLimits & { maxBatchSize: number
   });
 }
 
-const FIELD_ORDER = ['to', 'from', 'text', 'encoding', 'clientRef', 'sendAt', 'validity', 'idempotencyKey'];
+const FIELD_ORDER = ['to', 'from', 'text', 'encoding', 'clientRef', 'sendAt', 'validity', 'callbackUrl', 'idempotencyKey'];
 
 function toProblems(issues: readonly z.core.$ZodIssue[], allowed: readonly string[]): FieldProblem[] {
   const unknown: FieldProblem[] = [];
@@ -179,12 +200,13 @@ function validateWith(schema: z.ZodType, body: unknown, allowed: readonly string
       clientRef: v.clientRef as string | undefined,
       sendAt: typeof v.sendAt === 'string' ? Date.parse(v.sendAt) : undefined,
       validity: v.validity as number | undefined,
+      callbackUrl: v.callbackUrl as string | undefined,
       idempotencyKey: v.idempotencyKey as string | undefined,
     },
   };
 }
 
-const SUBMIT_FIELDS = ['to', 'from', 'text', 'encoding', 'clientRef', 'sendAt', 'validity'];
+const SUBMIT_FIELDS = ['to', 'from', 'text', 'encoding', 'clientRef', 'sendAt', 'validity', 'callbackUrl'];
 const ITEM_FIELDS = [...SUBMIT_FIELDS, 'idempotencyKey'];
 
 /** Validates a single-send request into clean fields, or a list of field problems (each field named once). */

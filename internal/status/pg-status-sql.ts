@@ -47,6 +47,8 @@ export interface AcceptedRow {
   rk: number;
   send: number | null;
   valid: number | null;
+  /** The message's own callbackUrl. */
+  cb: string | null;
 }
 export interface SubmittedRow {
   id: string;
@@ -84,17 +86,18 @@ export interface FailedRow {
 export function upsertAccepted(json: string): SQL {
   return sql`
     insert into ${MESSAGES} as m (${M.id}, ${M.clientId}, ${M.clientRef}, ${M.carrier}, ${M.to}, ${M.from}, ${M.segments}, ${M.encoding},
-      ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.sendAt}, ${M.validUntil}, ${M.updatedAt})
+      ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.sendAt}, ${M.validUntil}, ${M.callbackUrl}, ${M.updatedAt})
     select distinct on (r.id) r.id, r.client, r.ref, r.carrier, r."to", r."from", r.segments, r.encoding, r.st, r.rk, ${ts(sql`r.at`)},
-      case when r.send is not null then ${ts(sql`r.send`)} end, case when r.valid is not null then ${ts(sql`r.valid`)} end, now()
+      case when r.send is not null then ${ts(sql`r.send`)} end, case when r.valid is not null then ${ts(sql`r.valid`)} end, r.cb, now()
     from jsonb_to_recordset(${json}::jsonb)
       as r(id text, client text, ref text, carrier text, "to" text, "from" text, segments int, encoding text, at float8,
-           st text, rk int, send float8, valid float8)
+           st text, rk int, send float8, valid float8, cb text)
     order by r.id, r.rk desc, r.at
     on conflict (${M.id}) do update set
       ${M.clientId} = excluded.${M.clientId}, ${M.clientRef} = excluded.${M.clientRef}, ${M.to} = excluded.${M.to},
       ${M.from} = excluded.${M.from}, ${M.segments} = excluded.${M.segments}, ${M.encoding} = excluded.${M.encoding},
       ${M.acceptedAt} = excluded.${M.acceptedAt}, ${M.sendAt} = excluded.${M.sendAt}, ${M.validUntil} = excluded.${M.validUntil},
+      ${M.callbackUrl} = excluded.${M.callbackUrl},
       ${M.status} = case when m.${M.statusRank} < excluded.${M.statusRank} then excluded.${M.status} else m.${M.status} end,
       ${M.statusRank} = greatest(m.${M.statusRank}, excluded.${M.statusRank}),
       ${M.updatedAt} = now()

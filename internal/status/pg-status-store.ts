@@ -42,6 +42,7 @@ function acceptedRow(m: MessageFacts, scheduled: boolean): AcceptedRow {
     rk: scheduled ? STATUS_RANK.scheduled : STATUS_RANK.accepted,
     send: m.sendAt ?? null,
     valid: m.validUntil ?? null,
+    cb: m.callbackUrl ?? null,
   };
 }
 

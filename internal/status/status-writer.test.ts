@@ -203,4 +203,28 @@ describe('status writer', () => {
     // The waiting receipt holds its message back for a retry, as without forwarding.
     expect(again.settlement).toEqual({ kind: 'retry', delayMs: 500 });
   });
+
+  it('starts the next batch\'s transaction while the last one\'s forward is being stored, and acks a batch only after its forward', async () => {
+    const pending: (() => void)[] = [];
+    const { clock, source, store } = await start({ forward: () => new Promise<void>((r) => pending.push(r)) });
+    const first = source.push([submitted('a')]);
+    await turns();
+    await clock.advanceAsync(60, 10);
+    expect(store.applied).toEqual([[submitted('a')]]);
+    expect(pending).toHaveLength(1);
+    const second = source.push([submitted('b')]);
+    await turns();
+    await clock.advanceAsync(60, 10);
+    // Committed although the first forward is not stored yet; neither batch is acked.
+    expect(store.applied).toEqual([[submitted('a')], [submitted('b')]]);
+    expect(first.settlement).toBeUndefined();
+    expect(second.settlement).toBeUndefined();
+    pending[0]!();
+    await turns();
+    expect(first.settlement).toEqual({ kind: 'ack' });
+    expect(second.settlement).toBeUndefined();
+    pending[1]!();
+    await turns();
+    expect(second.settlement).toEqual({ kind: 'ack' });
+  });
 });

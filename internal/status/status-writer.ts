@@ -33,7 +33,7 @@ export interface StatusWriterOptions {
   /**
    * Hands on the events of a committed batch (all but accepted records, and receipts still waiting for their
    * submit), before their bus messages are acked: callbacks are made from what is stored, and a failure here
-   * retries the batch (applying it again changes nothing).
+   * retries the batch (applying it again changes nothing). The next batch's transaction does not wait for it.
    */
   forward?: (events: StatusEvent[]) => Promise<void>;
   clock?: Clock;
@@ -51,7 +51,7 @@ interface Item {
   since: number;
 }
 
-/** One batch committing and one sealed behind it. */
+/** One batch committing (or forwarding) and one sealed behind it. */
 const MAX_QUEUED_BATCHES = 2;
 
 export function unmatchedDelayMs(deliveryCount: number): number {
@@ -102,7 +102,12 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
   const queued: Promise<void>[] = [];
   let stopped = false;
 
-  async function commit(batch: Item[]): Promise<void> {
+  /**
+   * Applies a batch in one transaction and settles its bus messages. `dbDone` is called as soon as the database is
+   * done with the batch, so the next batch's transaction can start while this one's forward is still being stored;
+   * its bus messages are acked only after that.
+   */
+  async function commit(batch: Item[], dbDone: () => void): Promise<void> {
     const end = o.metrics.batchSeconds.startTimer();
     const events: StatusEvent[] = [];
     const owner: number[] = [];
@@ -123,14 +128,23 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
         unmatchedBy.set(i, list);
       }
       const orphans: ReceiptEvent[] = [];
-      const orphanMsgs: Delivery<StatusEvent[]>[] = [];
-      const stored: Record<string, number> = {};
+      for (let i = 0; i < batch.length; i++) {
+        const it = batch[i]!;
+        const waiting = unmatchedBy.get(i);
+        if (waiting && (it.d.deliveryCount >= orphanAfter || it.d.lastAttempt)) orphans.push(...waiting);
+      }
+      // Recorded before the next transaction starts (PGlite runs one statement at a time); recording twice is a no-op.
+      if (orphans.length > 0) await o.store.recordOrphanReceipts(orphans);
+      let forwarded: Promise<void> | undefined;
       if (o.forward) {
         const applied: StatusEvent[] = [];
         const waiting = new Set(res.unmatchedReceipts);
         for (let e = 0; e < events.length; e++) if (events[e]!.kind !== 'accepted' && !waiting.has(e)) applied.push(events[e]!);
-        if (applied.length > 0) await o.forward(applied);
+        if (applied.length > 0) forwarded = o.forward(applied);
       }
+      dbDone();
+      if (forwarded) await forwarded;
+      const stored: Record<string, number> = {};
       for (let i = 0; i < batch.length; i++) {
         const it = batch[i]!;
         const waiting = unmatchedBy.get(i);
@@ -138,8 +152,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
           it.d.settle({ kind: 'ack' });
           for (const ev of it.evs) stored[ev.kind] = (stored[ev.kind] ?? 0) + 1;
         } else if (it.d.deliveryCount >= orphanAfter || it.d.lastAttempt) {
-          orphans.push(...waiting);
-          orphanMsgs.push(it.d);
+          it.d.settle({ kind: 'ack' });
         } else {
           // Replaying the rest of the message later is harmless: applying events is idempotent.
           o.metrics.unmatched.inc(waiting.length);
@@ -147,8 +160,6 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
         }
       }
       if (orphans.length > 0) {
-        await o.store.recordOrphanReceipts(orphans);
-        for (const d of orphanMsgs) d.settle({ kind: 'ack' });
         o.metrics.orphans.inc(orphans.length);
         log.warn({ count: orphans.length }, 'receipts matched no message after retries; stored as orphans');
       }
@@ -158,15 +169,16 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
       o.metrics.batchSize.observe(events.length);
     } catch (err) {
       o.metrics.batchFailures.inc();
-      log.error({ err: errorMessage(err), events: events.length }, 'status batch failed; events will be redelivered');
+      log.error({ err: errorMessage(err), events: events.length }, 'status batch failed (commit or forward); events will be redelivered');
       for (const it of batch) it.d.settle({ kind: 'retry', delayMs: failedBatchDelayMs(it.d.deliveryCount) });
     } finally {
+      dbDone();
       for (const it of batch) held.delete(it);
       end();
     }
   }
 
-  /** Batches commit one after another, in arrival order. */
+  /** Batches commit one after another, in arrival order; flush resolves when the last one's transaction is over. */
   function flush(): Promise<void> {
     if (timer) {
       timer();
@@ -175,8 +187,11 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
     if (buf.length > 0) {
       const batch = buf.splice(0, buf.length);
       bufEvents = 0;
-      const done = chain.then(() => commit(batch));
-      chain = done;
+      let markDb!: () => void;
+      const dbPhase = new Promise<void>((r) => (markDb = r));
+      const done = chain.then(() => commit(batch, markDb));
+      // The next transaction waits for this one's, not for its forward (which is stored meanwhile, acks after it).
+      chain = Promise.race([dbPhase, done]);
       queued.push(done);
       void done.then(() => queued.splice(queued.indexOf(done), 1));
     }
@@ -229,6 +244,7 @@ export async function startStatusWriter(o: StatusWriterOptions): Promise<StatusW
       await Promise.all(pulls.map((p) => p.close()));
       await Promise.all(loops);
       await flush();
+      await Promise.all([...queued]);
     },
   };
 }

@@ -3,7 +3,7 @@
  * SMS_SCHEDULED (status-accepted, status-scheduled) are deleted at start-up, so each MT has one consumer — its
  * connector — and a message the retired durable never acked stays for the connector instead of being held for ever.
  */
-import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBus, type Bus } from '../../internal/bus/connection.js';
 import { Durables, Streams, Subjects } from '../../internal/bus/subjects.js';
@@ -60,5 +60,16 @@ describe('topology upgrade', () => {
     // Running it again finds nothing to retire.
     await ensureTopology(bus.jsm, opts);
     expect(await names(Streams.mt)).toEqual([Durables.connector('uk')]);
+  });
+
+  it('moves SMS_CHANGES of the earlier release (subject sms.chg) to sms.chg.> and gives it the callbacks durable', async () => {
+    await bus.jsm.streams.delete(Streams.changes);
+    await bus.jsm.streams.add({ name: Streams.changes, subjects: ['sms.chg'], retention: RetentionPolicy.Workqueue, storage: StorageType.File });
+    await ensureTopology(bus.jsm, opts);
+    expect((await bus.jsm.streams.info(Streams.changes)).config.subjects).toEqual(['sms.chg.>']);
+    const c = await bus.jsm.consumers.info(Streams.changes, Durables.callbacks);
+    expect(c.config.filter_subject).toBe('sms.chg.>');
+    await bus.js.publish(Subjects.inboundChanges, '{}', { msgID: 'upgrade-chg-1' });
+    expect((await bus.jsm.streams.info(Streams.changes)).state.messages).toBe(1);
   });
 });

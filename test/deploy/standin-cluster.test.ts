@@ -96,7 +96,7 @@ describe('the image, replayed from the Dockerfile', () => {
   });
 
   it('runs every command of the image as its user; the simulator only in the dev image', () => {
-    for (const command of ['edge', 'connector', 'status-writer', 'dlr-writer', 'migrate', 'all']) {
+    for (const command of ['edge', 'connector', 'status-writer', 'callbacks', 'dlr-writer', 'migrate', 'all']) {
       const r = runAsImageUser(prod, [...prod.entrypoint.slice(1), command, '--help']);
       expect(r.status, `${command}: ${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/Usage:/);

@@ -28,6 +28,8 @@ export interface StackConfig {
   publishTimeoutMs?: number;
   /** Clients besides test-client and other-client. */
   moreClients?: { id: string; apiKey: string; rateLimit?: number; [k: string]: unknown }[];
+  /** More fields of test-client (callbackUrl, webhookSecrets …). */
+  client?: Record<string, unknown>;
   /** Top-level config sections (api, scheduling, idempotency …). */
   sections?: Record<string, unknown>;
 }
@@ -46,7 +48,7 @@ export function writeConfig(dir: string, c: StackConfig): string {
       ...rest,
     })),
     clients: [
-      { id: 'test-client', apiKey: c.apiKey },
+      { id: 'test-client', apiKey: c.apiKey, ...c.client },
       { id: 'other-client', apiKey: `${c.apiKey}-other` },
       ...(c.moreClients ?? []),
     ],
@@ -70,7 +72,7 @@ export interface GatewayProcess {
 }
 
 export async function spawnGateway(opts: {
-  entry: 'smsmesh' | 'edge' | 'connector' | 'status-writer';
+  entry: 'smsmesh' | 'edge' | 'connector' | 'status-writer' | 'callbacks';
   args?: string[];
   configPath: string;
   natsUrl: string;

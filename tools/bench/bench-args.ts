@@ -39,6 +39,9 @@ Gateway:
   --window <n>             outstanding submit_sm per bind (default 100)
   --tps <n>                submit_sm per second per bind (default 5000)
   --receipt-delay-ms <n>   simulator delay before each receipt (default 0)
+  --callbacks              give the bench client a callbackUrl (a receiver in the bench process that counts what
+                           arrives): the status writer forwards changes and a callback worker POSTs every final
+                           state (split layout: a callbacks process of its own); prints callbacks/s and latency
   --background-nice <n>    split layout: SMSMESH_NICE of connector and status-writer, so the edges get the cores
                            first: lower accept latency, less end-to-end throughput in overload (default 0 = off)
   --log-level <lvl>        gateway LOG_LEVEL (default info)
@@ -114,6 +117,8 @@ export interface BenchOptions {
   timeoutMs: number;
   warmupS: number;
   receiptDelayMs: number;
+  /** The bench client gets a callbackUrl: every final state is POSTed to a receiver in the bench process. */
+  callbacks: boolean;
   /** SMSMESH_NICE of connector and status-writer in the split layout. */
   backgroundNice: number;
   logLevel: string;
@@ -143,6 +148,7 @@ export const BENCH_OPTIONS = {
   window: { type: 'string' },
   tps: { type: 'string' },
   'receipt-delay-ms': { type: 'string' },
+  callbacks: { type: 'boolean' },
   'background-nice': { type: 'string' },
   'log-level': { type: 'string' },
   profile: { type: 'boolean' },
@@ -249,6 +255,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       timeoutMs: numberFlag('timeout-ms', values['timeout-ms'], 10_000, isPositiveInteger, 'a positive integer'),
       warmupS: numberFlag('warmup', values.warmup, quick ? 3 : 5, isNonNegative, 'a non-negative number of seconds'),
       receiptDelayMs: numberFlag('receipt-delay-ms', values['receipt-delay-ms'], 0, isNonNegative, 'a non-negative number'),
+      callbacks: values.callbacks === true,
       backgroundNice: numberFlag('background-nice', values['background-nice'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 19, 'an integer from 0 to 19'),
       logLevel,
       profile: values.profile === true,

@@ -10,6 +10,7 @@ import { CpuMeter } from './process-stats.js';
 import { findProfiles, summarizeProfileFile, type ProfileSummary } from './profile-summary.js';
 import { exercise } from './rate-runs.js';
 import { soak } from './soak-run.js';
+import { startCallbackCounter } from './callback-counter.js';
 import { startGatewayStack, type Layout } from './stack.js';
 
 function summarizeProfiles(dir: string, out: (l: string) => void): Array<{ process: string; summary: ProfileSummary }> {
@@ -27,6 +28,8 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
   if (!meta.postgres) meta.postgres = String((await db.sql`select version() as v`)[0]?.v ?? '').split(' on ')[0] ?? '';
   out(`\n[${label}] starting nats-server, PostgreSQL database ${db.name}, SMSC simulator, gateway (layout ${layout})…`);
   const profileDir = o.profile ? join(resultsDir, 'profiles', `smsmesh-${layout}`) : undefined;
+  const counter = o.callbacks ? await startCallbackCounter() : undefined;
+  const unregisterCounter = registerCleanup(() => counter?.close() ?? Promise.resolve());
   const stack = await startGatewayStack({
     layout,
     edges: o.edges,
@@ -40,6 +43,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     profileDir,
     logLevel: o.logLevel,
     backgroundNice: o.backgroundNice,
+    callbackUrl: counter?.url,
   });
   const unregisterStack = registerCleanup(() => stack.stop());
   copyFileSync(join(workDir, `smsmesh-${layout}`, 'smsmesh.json'), join(resultsDir, 'logs', `smsmesh-${layout}`, 'smsmesh.json'));
@@ -79,6 +83,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       ...(o.batchSize > 1 ? { 'batch size': o.batchSize } : {}),
       ...(o.keys ? {} : { 'idempotency keys': 'off' }),
       ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
+      ...(o.callbacks ? { callbacks: 'on (every final state POSTed to a receiver in the bench process)' } : {}),
       processes: stack.gateway.map((g) => g.name),
     },
     stackGroups,
@@ -90,6 +95,13 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     if (o.soakMinutes !== undefined) await soak(ctx, sut, report);
     if (o.backlog !== undefined) await backlog(ctx, sut, stack, db, report);
   } finally {
+    if (counter) {
+      // Waits briefly for callbacks still on their way after the last drain.
+      await new Promise((r) => setTimeout(r, 3000));
+      out(`[${label}] callbacks: ${counter.summary()}`);
+      await counter.close();
+      unregisterCounter();
+    }
     out(`[${label}] stopping…`);
     await stack.stop();
     unregisterStack();

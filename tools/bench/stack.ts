@@ -38,6 +38,8 @@ export interface StackOptions {
   logLevel: string;
   /** SMSMESH_NICE of the connector and status-writer processes of the split layout; 0 leaves them as the edges. */
   backgroundNice: number;
+  /** Where the bench client's callbacks go (a receiver the bench runs); the split layout adds a callbacks process. */
+  callbackUrl?: string | undefined;
 }
 
 export interface GatewayProcessInfo {
@@ -136,7 +138,8 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
               window: o.window,
             },
           ],
-          clients: [{ id: 'bench', apiKey }],
+          clients: [{ id: 'bench', apiKey, ...(o.callbackUrl ? { callbackUrl: o.callbackUrl, webhookSecrets: [`whsec_${randomBytes(32).toString('base64')}`] } : {}) }],
+          ...(o.callbackUrl ? { callbacks: { allowPrivateTargets: true, concurrencyPerEndpoint: 64 } } : {}),
         },
         null,
         2,
@@ -163,7 +166,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       if (entry === 'edge') delete env.DATABASE_URL;
       else env.DATABASE_URL = o.db.url;
       // Delivery work can yield the cores to intake: clients wait on the edge; the connector and writer can wait.
-      if ((entry === 'connector' || entry === 'status-writer') && o.backgroundNice !== 0) env.SMSMESH_NICE = String(o.backgroundNice);
+      if ((entry === 'connector' || entry === 'status-writer' || entry === 'callbacks') && o.backgroundNice !== 0) env.SMSMESH_NICE = String(o.backgroundNice);
       else delete env.SMSMESH_NICE;
       const child = spawn(process.execPath, [...execArgv, join(root, 'dist', 'cmd', `${entry}.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       killOnExit(child);
@@ -187,6 +190,10 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       // The writer migrates the database; the connector binds; then the edges; then every carrier has a bind up.
       const w = await spawnGateway('status-writer', 'status-writer', false);
       await waitHttpOk(`http://127.0.0.1:${w.metricsPort}/healthz`, 90_000, w.s.child, 'status-writer');
+      if (o.callbackUrl) {
+        const cb = await spawnGateway('callbacks', 'callbacks', false);
+        await waitHttpOk(`http://127.0.0.1:${cb.metricsPort}/healthz`, 90_000, cb.s.child, 'callbacks');
+      }
       const c = await spawnGateway('connector', 'connector', false);
       await waitHttpOk(`http://127.0.0.1:${c.metricsPort}/healthz`, 90_000, c.s.child, 'connector');
       const edges = [];

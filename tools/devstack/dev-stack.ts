@@ -8,6 +8,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../../internal/core/paths.js';
 import { startSmscSimulator } from '../smsc-sim/simulator.js';
+import { startDevReceiver } from './dev-receiver.js';
 import { startNatsServer, tcpAnswers, type NatsProcess } from './nats-process.js';
 
 export interface DevStackOptions {
@@ -18,6 +19,14 @@ export interface DevStackOptions {
   natsUrl: string | undefined;
   smscPort: number;
   out: (line: string) => void;
+}
+
+function webhookSecretIn(dataDir: string): string {
+  const file = join(dataDir, 'dev-webhook-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 function apiKeyIn(dataDir: string): string {
@@ -49,6 +58,11 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
   const smsc = await startSmscSimulator({ host: '127.0.0.1', port: smscPort, systemId: 'smsmesh', password: 'dev', receiptDelayMs: 500 });
   o.out(`started the SMSC simulator at 127.0.0.1:${smsc.port} (receipts after 500 ms)`);
 
+  const secret = webhookSecretIn(dataDir);
+  // Callbacks of the demo client land here and are printed (a free port when the usual one is taken).
+  const receiver = await startDevReceiver({ port: (await tcpAnswers('127.0.0.1', 8099)) ? 0 : 8099, secret, out: o.out });
+  o.out(`started the webhook receiver at ${receiver.url}: it prints every callback it gets`);
+
   const apiKey = apiKeyIn(dataDir);
   const configPath = join(dataDir, 'dev.json');
   writeFileSync(
@@ -65,7 +79,8 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
             window: 50,
           },
         ],
-        clients: [{ id: 'demo', apiKey }],
+        clients: [{ id: 'demo', apiKey, callbackUrl: receiver.url, callbackEvents: 'all', webhookSecrets: [secret] }],
+        callbacks: { allowPrivateTargets: true },
       },
       null,
       2,
@@ -106,6 +121,7 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
       if (gateway.exitCode === null) gateway.kill('SIGKILL');
     }
     await smsc.close();
+    await receiver.close();
     await nats?.stop();
   };
 

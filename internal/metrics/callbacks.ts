@@ -1,0 +1,52 @@
+/** Metrics of the callback worker: attempts and their outcomes, callbacks failed for good, latency, open breakers. */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export function createCallbackMetrics(registry: Registry, openBreakers: () => number) {
+  return {
+    made: new Counter({
+      name: 'smsmesh_callbacks_made_total',
+      help: 'Callbacks made from committed changes and stored inbound messages, by type.',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    attempts: new Counter({
+      name: 'smsmesh_callback_attempts_total',
+      help: 'Callback POSTs, by outcome (delivered, retry, gone, refused).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    failed: new Counter({
+      name: 'smsmesh_callbacks_failed_total',
+      help: 'Callbacks failed for good and listed at /v1/callbacks/failed (dead letters), by reason (exhausted, refused, gone, disabled).',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    deferred: new Counter({
+      name: 'smsmesh_callbacks_deferred_total',
+      help: 'Callbacks put back to wait (busy endpoint, open breaker, next attempt scheduled), and those of them parked in the database for a long wait, by why.',
+      labelNames: ['why'] as const,
+      registers: [registry],
+    }),
+    attemptSeconds: new Histogram({
+      name: 'smsmesh_callback_attempt_duration_seconds',
+      help: 'Time of one callback POST, until the answer or the timeout.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    deliveredSeconds: new Histogram({
+      name: 'smsmesh_callback_delivery_latency_seconds',
+      help: 'From the callback being made (the change committed) to its receiver\'s 2xx, retries included.',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 600, 3600, 86400],
+      registers: [registry],
+    }),
+    openBreakers: new Gauge({
+      name: 'smsmesh_callback_open_breakers',
+      help: 'Endpoints whose circuit breaker is open in this worker.',
+      registers: [registry],
+      collect() {
+        this.set(openBreakers());
+      },
+    }),
+  };
+}
+export type CallbackMetrics = ReturnType<typeof createCallbackMetrics>;
