@@ -27,6 +27,7 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
     metrics,
     log: rt.log,
     isCanceled: (id) => canceled.has(id),
+    leaseReplicas: rt.config.nats.replicas,
   });
   metrics.setInflightSource(() => connector.binds());
   const scheduler = startScheduler({

@@ -16,6 +16,8 @@ export const Buckets = {
   idempotency: 'SMSMESH_IDEMPOTENCY',
   /** Message ids canceled by their client; watched by connectors and schedulers. */
   canceled: 'SMSMESH_CANCELED',
+  /** Bind-slot leases of carriers with accountTps/maxBinds, one key per carrier and slot (<carrier>.<slot>). */
+  carrierLeases: 'SMSMESH_CARRIER_LEASES',
 } as const;
 
 export const Subjects = {
@@ -33,6 +35,8 @@ export const Subjects = {
   dead: (original: string) => `sms.dead.${original}`,
   /** Core NATS request: every connector answers with the state of its binds (readiness, admin). */
   bindStatus: 'smsmesh.binds.status',
+  /** Core NATS: a bind of the carrier was throttled (0x58/0x14); every bind of that carrier in every process backs off. */
+  carrierThrottle: (carrier: string) => `smsmesh.carrier.throttle.${carrier}`,
 } as const;
 
 export const Durables = {
