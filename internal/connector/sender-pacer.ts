@@ -32,8 +32,11 @@ interface Turn {
 
 /** Turns kept at most (message ids, ~100 B each); the oldest are forgotten first. */
 const MAX_TURNS = 100_000;
-/** A message back this much before its turn still goes: timers and redeliveries are not exact. */
-const EARLY_MS = 20;
+/**
+ * A message back this much before its turn still goes. Timers and delayed redeliveries fire at or after their time,
+ * and one early by a millisecond is just held that long, so none: early sends are what would break the rule.
+ */
+const EARLY_MS = 0;
 const USED = -Infinity;
 
 export function compileSenderRules(rules: readonly SenderRule[]): ((from: string) => { index: number; tps: number } | undefined) {
