@@ -90,7 +90,8 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
   let tickTimer: Cancel | undefined;
   let lastShare = -1;
 
-  const healthy = (): boolean => clock.now() - lastGoodTick < 2 * renewMs + 500;
+  // Two renew periods without a good tick: the safe share, well before the leases themselves run out (ttl − ttl/8).
+  const healthy = (): boolean => clock.now() - lastGoodTick < 2 * renewMs;
 
   function valueOf(r: Registered): Uint8Array {
     const v: LeaseValue = { holder: o.holder, bindNo: r.owner.bindNo, sends: r.owner.sends };
