@@ -28,12 +28,16 @@ interface Stack {
   spawn(name: string): Promise<GatewayProcess>;
   publish(n: number, from?: string): Promise<MtMessage[]>;
   metric(p: GatewayProcess, name: string, labels: Record<string, string>): Promise<number>;
+  /** Stops nats-server (its store kept). */
+  natsDown(): Promise<void>;
+  /** Starts it again on the same port and store. */
+  natsUp(): Promise<void>;
   close(): Promise<void>;
 }
 
 async function startStack(carrier: Record<string, unknown>): Promise<Stack> {
   const dir = tempDir('smsmesh-carrier-limits-');
-  const nats: TestNats = await startTestNats();
+  let nats: TestNats = await startTestNats();
   const sim = await startSmscSimulator({ host: '127.0.0.1', port: 0, receipts: false });
   const submits: SimulatedSubmit[] = [];
   sim.onSubmit((s) => submits.push(s));
@@ -87,6 +91,12 @@ async function startStack(carrier: Record<string, unknown>): Promise<Stack> {
         if (want.every((w) => line.includes(w))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
       }
       return sum;
+    },
+    async natsDown() {
+      await nats.stop();
+    },
+    async natsUp() {
+      nats = await nats.restart();
     },
     async close() {
       await Promise.all(procs.map((p) => p.kill()));
@@ -230,5 +240,38 @@ describe('carrier-wide limits across connector processes', () => {
       expect(delayed).toBeGreaterThan(0);
     },
     120_000,
+  );
+
+  it(
+    'a connector that loses NATS closes the binds whose leases it can no longer prove, and binds again at the account rate once NATS is back',
+    async () => {
+      const s = (stack = await startStack({ binds: 2, accountTps: 100, maxBinds: 2, leaseTtlMs: 3000 }));
+      const p = await s.spawn('connector-outage');
+      await s.publish(5000);
+      await sleep(3000);
+      expect(s.sim.stats().sessions).toHaveLength(2);
+      const down = Date.now();
+      await s.natsDown();
+      const deadline = Date.now() + 20_000;
+      while (s.sim.stats().sessions.length > 0 && Date.now() < deadline) await sleep(50);
+      const closedAfterMs = Date.now() - down;
+      await sleep(1000);
+      await s.natsUp();
+      const back = Date.now();
+      while (s.sim.stats().sessions.length < 2 && Date.now() < back + 60_000) await sleep(100);
+      const rebindMs = Date.now() - back;
+      await sleep(3000);
+      const rate = await rateOver(s.sim, 10_000);
+      const lost = await s.metric(p, 'smsmesh_carrier_leases_lost_total', { carrier: 'acme' });
+      console.log(`[carrier-limits] NATS down: both binds closed ${closedAfterMs} ms later (lease TTL 3000 ms); NATS back: bound again in ${rebindMs} ms, then ${rate.toFixed(1)}/s (accountTps 100); leases lost ${lost}; most sessions at once ${s.sim.stats().maxSessions}`);
+      // The leases were last renewed at most a renew period (750 ms) before NATS went; each is given up ttl/8 before its end.
+      expect(closedAfterMs).toBeLessThanOrEqual(3000 + 1000);
+      expect(lost).toBe(2);
+      expect(s.sim.stats().sessions).toHaveLength(2);
+      expect(s.sim.stats().maxSessions).toBeLessThanOrEqual(2);
+      expect(rate).toBeGreaterThanOrEqual(95);
+      expect(rate).toBeLessThanOrEqual(105);
+    },
+    150_000,
   );
 });
