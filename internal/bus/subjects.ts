@@ -37,6 +37,8 @@ export const Subjects = {
   bindStatus: 'smsmesh.binds.status',
   /** Core NATS: a bind of the carrier was throttled (0x58/0x14); every bind of that carrier in every process backs off. */
   carrierThrottle: (carrier: string) => `smsmesh.carrier.throttle.${carrier}`,
+  /** Core NATS: a process took or gave up a bind slot of the carrier; the others read the lease bucket now. */
+  carrierLeases: (carrier: string) => `smsmesh.carrier.leases.${carrier}`,
 } as const;
 
 export const Durables = {

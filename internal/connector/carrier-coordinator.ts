@@ -87,6 +87,8 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
   let stopped = false;
   let lastGoodTick = clock.now();
   let ticking: Promise<void> | undefined;
+  /** Asked for while a tick ran: run another as soon as it ends. */
+  let again = false;
   let tickTimer: Cancel | undefined;
   let lastShare = -1;
 
@@ -187,6 +189,7 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
         const w = r.waiter;
         r.waiter = undefined;
         log.info({ bindNo: r.owner.bindNo, slot: free.slot }, 'bind-slot lease taken');
+        announce();
         w(true);
       } catch (err) {
         if (!(err instanceof KvConflictError)) throw err;
@@ -210,12 +213,33 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
   }
 
   function kick(): void {
-    if (stopped || ticking) return;
+    if (stopped) return;
+    if (ticking) {
+      again = true;
+      return;
+    }
     tickTimer?.();
     ticking = tick().finally(() => {
       ticking = undefined;
-      if (!stopped) tickTimer = clock.setTimer(renewMs, kick, { unref: true });
+      if (stopped) return;
+      if (again) {
+        again = false;
+        kick();
+      } else tickTimer = clock.setTimer(renewMs, kick, { unref: true });
     });
+  }
+
+  /**
+   * Tells the other processes a slot was taken or given up, so they split the rate again now rather than at their next
+   * read (up to a renew period later: a joining bind's share would be sent on top of theirs meanwhile, a leaving one's
+   * left unused). Only a hint: the bucket stays the truth, read on every tick anyway.
+   */
+  function announce(): void {
+    try {
+      o.nc.publish(Subjects.carrierLeases(o.carrier), enc.encode(o.holder));
+    } catch {
+      // NATS away: the others notice at their next read.
+    }
   }
 
   // Independent of the tick, which can hang on an unreachable bucket: leases past proof are dropped on time.
@@ -245,6 +269,12 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
         if (signal.holder === o.holder && signal.bindNo === r.owner.bindNo) continue;
         r.owner.onThrottle(pauseMs);
       }
+    },
+  });
+
+  const leaseSub: Subscription = o.nc.subscribe(Subjects.carrierLeases(o.carrier), {
+    callback: (_err, m) => {
+      if (dec.decode(m.data) !== o.holder) kick();
     },
   });
 
@@ -280,7 +310,9 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
           book.dropped(slot);
           rebalance();
           // A delete lets another process take the slot at once rather than after the TTL.
-          if (h) await o.kv.delete(key(slot), h.revision).catch(() => {});
+          if (h) {
+            await o.kv.delete(key(slot), h.revision).then(announce, () => {});
+          }
         },
         throttled(pauseMs) {
           try {
@@ -299,6 +331,7 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
       tickTimer?.();
       watchdog?.();
       sub.unsubscribe();
+      leaseSub.unsubscribe();
       await ticking;
     },
   };

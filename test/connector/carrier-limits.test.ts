@@ -151,13 +151,20 @@ describe('carrier-wide limits across connector processes', () => {
       await p1.kill();
       const killed = await rateOver(s.sim, 10_000);
       const after = await rateOver(s.sim, 10_000);
+      // A restart (SIGTERM, then a new process): the stopping one gives its slots back at once.
+      const restartWindow = rateOver(s.sim, 10_000);
+      await p2.stop();
+      const p2again = await s.spawn('connector-2-again');
+      const restarted = await restartWindow;
+      await sleep(2000);
       const stats = s.sim.stats();
       console.log(
         `[carrier-limits] accountTps ${ACCOUNT_TPS}: 1 process ${one.toFixed(1)}/s, 2 processes ${two.toFixed(1)}/s, 3 processes ${three.toFixed(1)}/s ` +
           `(${sessionsWithThree} sessions), first 10 s after SIGKILL of one ${killed.toFixed(1)}/s, next 10 s ${after.toFixed(1)}/s ` +
-          `(${stats.sessions.length} sessions); most sessions at once ${stats.maxSessions}; throttled ${stats.throttled}`,
+          `(${s.sim.stats().sessions.length} sessions); 10 s with a restart (SIGTERM, new process) of another ${restarted.toFixed(1)}/s; ` +
+          `most sessions at once ${stats.maxSessions}; throttled ${stats.throttled}`,
       );
-      for (const r of [one, two, three, after]) {
+      for (const r of [one, two, three, after, restarted]) {
         expect(r).toBeGreaterThanOrEqual(lo);
         expect(r).toBeLessThanOrEqual(hi);
       }
@@ -166,10 +173,10 @@ describe('carrier-wide limits across connector processes', () => {
       expect(killed).toBeGreaterThanOrEqual(ACCOUNT_TPS * 0.7);
       expect(sessionsWithThree).toBe(MAX_BINDS);
       expect(stats.maxSessions).toBeLessThanOrEqual(MAX_BINDS);
-      // The survivors took the dead process's slots: the third process now holds two.
+      // The survivors took the dead process's slots (the third process now holds two), and the restarted one its own.
       expect(stats.sessions.length).toBe(4);
       expect(await s.metric(p3, 'smsmesh_carrier_leases_held', { carrier: 'acme' })).toBe(2);
-      expect(await s.metric(p2, 'smsmesh_carrier_leases_held', { carrier: 'acme' })).toBe(2);
+      expect(await s.metric(p2again, 'smsmesh_carrier_leases_held', { carrier: 'acme' })).toBe(2);
     },
     240_000,
   );
