@@ -45,6 +45,7 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
   async function runSession(s: Session): Promise<void> {
     core.session = s;
     core.state = 'bound';
+    d.lease?.sending(true);
     metrics.bindsUp.inc(labels);
     log.info({}, 'bound');
     const closed = new Promise<void>((resolve) =>
@@ -58,6 +59,7 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
       signal();
     });
     await Promise.race([d.sendsMessages ? d.fetchLoop(s) : new Promise<void>(() => {}), closed]);
+    d.lease?.sending(false);
     if (!core.stopping) {
       s.close();
       d.failQueued();

@@ -406,8 +406,10 @@ export function createBindActor(o: BindActorOptions): BindActor {
       core.stopping = true;
       core.state = 'draining';
       void fetching?.close();
-      // Still waiting for a bind slot: stop waiting (a held slot is given up once the session is closed).
+      // Still waiting for a bind slot: stop waiting (a held slot is given up once the session is closed). Draining
+      // sends nothing new: the other binds of the account may take this one's share now.
       slot?.cancelWait();
+      slot?.sending(false);
       for (const [d, cancel] of held) {
         cancel();
         d.settle({ kind: 'retry', delayMs: 0 });

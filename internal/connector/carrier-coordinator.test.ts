@@ -67,10 +67,15 @@ function startProc(clock: FakeClock, bucket: MemoryKvBucket, nc: ReturnType<type
       onLost: () => {
         b.lost++;
         b.bound = false;
+        b.slot.sending(false);
       },
       onThrottle: (ms) => b.throttles.push(ms),
     });
-    void b.slot.acquire().then((ok) => (b.bound = ok));
+    // As a bind actor does: bound (and sending) as soon as it holds a slot.
+    void b.slot.acquire().then((ok) => {
+      b.bound = ok;
+      if (ok) b.slot.sending(true);
+    });
     p.binds.push(b);
   }
   return p;
@@ -211,6 +216,27 @@ describe('carrier coordinator', () => {
     expect(a.binds[0]!.throttles).toEqual([]);
     expect(a.binds[1]!.throttles).toEqual([1000]);
     expect(b.binds.map((x) => x.throttles)).toEqual([[1000], [1000]]);
+  });
+
+  it('a bind that holds a slot but is not sending (binding, draining) takes no share from the others', async () => {
+    const clock = fakeClock(0);
+    const bucket = createMemoryKvBucket();
+    const nc = createFakeNats();
+    const a = startProc(clock, bucket, nc, 'a', { binds: 2, accountTps: 100, maxBinds: 4 });
+    const b = startProc(clock, bucket, nc, 'b', { binds: 2, accountTps: 100, maxBinds: 4 });
+    procs.push(a, b);
+    await clock.advanceAsync(2000, 50);
+    expect(sumRate(a, b)).toBeCloseTo(100, 6);
+    // B's binds start draining: A's two binds get the whole account at once (the change is announced, not polled).
+    for (const x of b.binds) x.slot.sending(false);
+    await clock.advanceAsync(50, 50);
+    for (const x of a.binds) expect(x.rate).toBeCloseTo(50, 6);
+    expect(bucket.entries().size).toBe(4);
+    for (const x of b.binds) x.slot.sending(true);
+    // Bound again, but until the bucket says so A does not count them: they must not send yet.
+    for (const x of b.binds) expect(x.rate).toBeLessThan(0.01);
+    await clock.advanceAsync(50, 50);
+    for (const x of [...a.binds, ...b.binds]) expect(x.rate).toBeCloseTo(25, 6);
   });
 
   it('maxBinds alone: binds keep their own tps, only the sessions are limited', async () => {

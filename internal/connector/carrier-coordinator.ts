@@ -37,6 +37,11 @@ export interface BindSlot {
   cancelWait(): void;
   /** This bind was throttled by the SMSC: tell every bind of the carrier, in every process. */
   throttled(pauseMs: number): void;
+  /**
+   * The bind is bound and sending (true), or binding, lost or draining (false): only sending binds share the rate, so
+   * a bind still connecting or draining takes nothing from the others.
+   */
+  sending(active: boolean): void;
 }
 
 export interface CarrierCoordinator {
@@ -69,9 +74,16 @@ export interface CarrierCoordinatorOptions {
 interface Registered {
   owner: BindSlotOwner;
   slot: number | undefined;
+  /** Bound and sending now. */
+  active: boolean;
+  /** What the bucket says of it (`sends`) since our last write. */
+  written: boolean | undefined;
   waiter: ((ok: boolean) => void) | undefined;
   rate: number;
 }
+
+/** The rate of a bind the bucket does not count yet (a token a quarter of an hour): in effect, none. */
+const UNCOUNTED_RATE = 0.001;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -96,9 +108,11 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
   const healthy = (): boolean => clock.now() - lastGoodTick < 2 * renewMs;
 
   function valueOf(r: Registered): Uint8Array {
-    const v: LeaseValue = { holder: o.holder, bindNo: r.owner.bindNo, sends: r.owner.sends };
+    const v: LeaseValue = { holder: o.holder, bindNo: r.owner.bindNo, sends: sendsNow(r) };
     return enc.encode(JSON.stringify(v));
   }
+
+  const sendsNow = (r: Registered): boolean => r.owner.sends && r.active;
 
   function lose(slot: number, why: string): void {
     book.dropped(slot);
@@ -122,8 +136,10 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
       if (r.slot === undefined) continue;
       held++;
       if (!r.owner.sends) continue;
-      ownSending++;
-      const rate = o.accountTps === undefined ? o.bindCap : bindShare({ accountTps: o.accountTps, maxBinds: o.maxBinds, liveSending: live, healthy: ok, cap: o.bindCap });
+      if (r.active) ownSending++;
+      const share = o.accountTps === undefined ? o.bindCap : bindShare({ accountTps: o.accountTps, maxBinds: o.maxBinds, liveSending: live, healthy: ok, cap: o.bindCap });
+      // Bound, but the bucket does not say so yet: the other processes do not count this bind, so it must not send.
+      const rate = o.accountTps !== undefined && r.active && r.written !== true ? UNCOUNTED_RATE : share;
       if (Math.abs(rate - r.rate) > 1e-9) {
         r.rate = rate;
         r.owner.onRate(rate);
@@ -145,9 +161,18 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
         const r = [...binds.values()].find((b) => b.slot === h.slot);
         if (!r) return;
         const sentAt = clock.now();
+        const sends = sendsNow(r);
         try {
           const rev = await o.kv.update(key(h.slot), valueOf(r), h.revision);
-          if (r.slot === h.slot) book.held(h.slot, r.owner, rev, sentAt);
+          if (r.slot === h.slot) {
+            book.held(h.slot, { bindNo: r.owner.bindNo, sends: sendsNow(r) }, rev, sentAt);
+            // Started or stopped sending: the others split the rate again now.
+            if (r.written !== sends) announce();
+            r.written = sends;
+          }
+          // Released while this renew was on its way (the release's delete lost the race): give it up now, or the
+          // slot would look held for a whole TTL.
+          else await o.kv.delete(key(h.slot), rev).then(announce, () => {});
         } catch (err) {
           if (err instanceof KvConflictError) lose(h.slot, 'taken by another process');
           else throw err;
@@ -182,8 +207,9 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
           await o.kv.delete(key(free.slot), rev).catch(() => {});
           continue;
         }
-        book.held(free.slot, r.owner, rev, sentAt);
+        book.held(free.slot, { bindNo: r.owner.bindNo, sends: sendsNow(r) }, rev, sentAt);
         r.slot = free.slot;
+        r.written = sendsNow(r);
         // The bind's rate is set before it can bind, and the other binds here make room for it.
         rebalance();
         const w = r.waiter;
@@ -280,7 +306,7 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
 
   return {
     register(owner) {
-      const r: Registered = { owner, slot: undefined, waiter: undefined, rate: -1 };
+      const r: Registered = { owner, slot: undefined, active: false, written: undefined, waiter: undefined, rate: -1 };
       binds.set(owner.bindNo, r);
       return {
         acquire() {
@@ -305,6 +331,7 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
           const slot = r.slot;
           if (slot === undefined) return;
           r.slot = undefined;
+          r.active = false;
           r.rate = -1;
           const h = book.own().find((x) => x.slot === slot);
           book.dropped(slot);
@@ -313,6 +340,15 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
           if (h) {
             await o.kv.delete(key(slot), h.revision).then(announce, () => {});
           }
+        },
+        sending(active) {
+          if (r.active === active) return;
+          r.active = active;
+          if (r.slot === undefined) return;
+          book.setSends(r.slot, sendsNow(r));
+          rebalance();
+          // The next renew writes it (and says so); now rather than up to a renew period later.
+          kick();
         },
         throttled(pauseMs) {
           try {

@@ -15,7 +15,10 @@ export interface LeaseValue {
   /** The process holding the slot (host, pid and a random part). */
   holder: string;
   bindNo: number;
-  /** Whether the bind sends (receiver binds hold a slot but take no share of the TPS). */
+  /**
+   * Whether the bind is bound and sending: a bind still binding, draining, or only receiving holds a slot but takes no
+   * share of the TPS.
+   */
   sends: boolean;
 }
 
@@ -48,6 +51,8 @@ export interface LeaseBook {
   freeSlot(now: number): { slot: number; revision: number } | undefined;
   /** This process took or renewed `slot`; `sentAt` is when the write was sent. */
   held(slot: number, lease: { bindNo: number; sends: boolean }, revision: number, sentAt: number): void;
+  /** One of this process's binds started or stopped sending (bound, or draining) on its slot. */
+  setSends(slot: number, sends: boolean): void;
   /** This process gave the slot up, or lost it. */
   dropped(slot: number): void;
   /** The slots this process holds. */
@@ -90,6 +95,10 @@ export function createLeaseBook(o: LeaseBookOptions): LeaseBook {
     held(slot, lease, revision, sentAt) {
       mine.set(slot, { bindNo: lease.bindNo, sends: lease.sends, revision, provenUntil: sentAt + o.ttlMs - o.marginMs });
       seen.set(slot, { revision, seenAt: sentAt, value: undefined });
+    },
+    setSends(slot, sends) {
+      const h = mine.get(slot);
+      if (h) h.sends = sends;
     },
     dropped(slot) {
       mine.delete(slot);

@@ -108,6 +108,14 @@ async function startStack(carrier: Record<string, unknown>): Promise<Stack> {
   };
 }
 
+/** The SMSC's accepted submits in each whole second from `fromMs` to `toMs`. */
+function perSecond(sim: SmscSimulator, fromMs: number, toMs: number): number[] {
+  const by = new Map(sim.stats().submitsPerSecond.map((c) => [c.second, c.submits]));
+  const out: number[] = [];
+  for (let sec = Math.ceil(fromMs / 1000); sec < Math.floor(toMs / 1000); sec++) out.push(by.get(sec) ?? 0);
+  return out;
+}
+
 /** Accepted submits per second at the SMSC over the next `ms`, by the SMSC's own count and the wall time taken. */
 async function rateOver(sim: SmscSimulator, ms: number): Promise<number> {
   const n0 = sim.stats().submits;
@@ -148,16 +156,19 @@ describe('carrier-wide limits across connector processes', () => {
       await sleep(5000);
       const three = await rateOver(s.sim, 10_000);
       const sessionsWithThree = s.sim.stats().sessions.length;
+      const killAt = Date.now();
       await p1.kill();
       const killed = await rateOver(s.sim, 10_000);
       const after = await rateOver(s.sim, 10_000);
       // A restart (SIGTERM, then a new process): the stopping one gives its slots back at once.
+      const restartAt = Date.now();
       const restartWindow = rateOver(s.sim, 10_000);
       await p2.stop();
       const p2again = await s.spawn('connector-2-again');
       const restarted = await restartWindow;
       await sleep(2000);
       const stats = s.sim.stats();
+      console.log(`[carrier-limits] per second after the SIGKILL: ${perSecond(s.sim, killAt, killAt + 12_000).join(' ')}; after the SIGTERM: ${perSecond(s.sim, restartAt, restartAt + 12_000).join(' ')}`);
       console.log(
         `[carrier-limits] accountTps ${ACCOUNT_TPS}: 1 process ${one.toFixed(1)}/s, 2 processes ${two.toFixed(1)}/s, 3 processes ${three.toFixed(1)}/s ` +
           `(${sessionsWithThree} sessions), first 10 s after SIGKILL of one ${killed.toFixed(1)}/s, next 10 s ${after.toFixed(1)}/s ` +
