@@ -2,6 +2,7 @@
 import { createLogger } from '../internal/log/logger.js';
 import { parseSimulatorArgs, SIMULATOR_USAGE } from '../tools/smsc-sim/cli-args.js';
 import { startSmscSimulator } from '../tools/smsc-sim/simulator.js';
+import { rateReport } from '../tools/smsc-sim/sim-report.js';
 
 const args = parseSimulatorArgs(process.argv.slice(2));
 if (args.kind === 'help') {
@@ -18,6 +19,8 @@ const log = createLogger({ name: 'smsc-sim', level: process.env.LOG_LEVEL ?? 'in
 try {
   const sim = await startSmscSimulator({ ...args.options, log });
   log.info({ port: sim.port, host: args.options.host }, 'smsc simulator listening');
+  const every = args.reportEveryS;
+  if (every !== undefined) setInterval(() => log.info(rateReport(sim.stats(), Date.now(), every), 'smsc simulator rates'), every * 1000).unref();
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -1,4 +1,5 @@
 /** The connector role: SMPP bind actors for every carrier, and the scheduler that releases held messages, on top of a Runtime. */
+import { bindTpsCap } from '../config/schema.js';
 import { join } from 'node:path';
 import { decodeMt, encodeEvent } from '../bus/codec.js';
 import { openKvStore } from '../bus/kv-store.js';
@@ -27,8 +28,9 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
     metrics,
     log: rt.log,
     isCanceled: (id) => canceled.has(id),
+    leaseReplicas: rt.config.nats.replicas,
   });
-  const limits = new Map(rt.config.carriers.map((c) => [c.id, { tps: c.tps, window: c.window }] as const));
+  const limits = new Map(rt.config.carriers.map((c) => [c.id, { tps: bindTpsCap(c), window: c.window }] as const));
   metrics.setBindSource(() => connector.binds().map((b) => ({ ...b, ...limits.get(b.carrier) })));
   const scheduler = startScheduler({
     source: await openPullConsumer<MtMessage>(rt.bus.js, {

@@ -23,6 +23,8 @@ export const Buckets = {
   clientRates: 'SMSMESH_CLIENT_RATES',
   /** Messages sent per client per UTC day (dailyQuota), leased by edges in blocks. */
   clientQuotas: 'SMSMESH_CLIENT_QUOTAS',
+  /** Bind-slot leases of carriers with accountTps/maxBinds, one key per carrier and slot (<carrier>.<slot>). */
+  carrierLeases: 'SMSMESH_CARRIER_LEASES',
 } as const;
 
 export const Subjects = {
@@ -44,6 +46,10 @@ export const Subjects = {
   dead: (original: string) => `sms.dead.${original}`,
   /** Core NATS request: every connector answers with the state of its binds (readiness, admin). */
   bindStatus: 'smsmesh.binds.status',
+  /** Core NATS: a bind of the carrier was throttled (0x58/0x14); every bind of that carrier in every process backs off. */
+  carrierThrottle: (carrier: string) => `smsmesh.carrier.throttle.${carrier}`,
+  /** Core NATS: a process took or gave up a bind slot of the carrier; the others read the lease bucket now. */
+  carrierLeases: (carrier: string) => `smsmesh.carrier.leases.${carrier}`,
 } as const;
 
 export const Durables = {

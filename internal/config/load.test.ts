@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, loadDatabaseUrl, parseFileConfig, readConfigFile } from './load.js';
+import { bindTpsCap, isCoordinated } from './schema.js';
 
 const carrier = { id: 'acme', prefixes: ['+4477'], smpp: { host: '127.0.0.1', port: 2775, systemId: 'user', password: 'secret' } };
 const client = { id: 'demo', apiKey: '0123456789abcdef0123' };
@@ -20,8 +21,26 @@ function problems(raw: unknown): string[] {
 describe('config validation', () => {
   it('fills defaults for a minimal config', () => {
     const c = parseFileConfig({ carriers: [carrier], clients: [client] });
-    expect(c.carriers[0]).toMatchObject({ binds: 1, tps: 100, window: 10, concat: 'udh8', smpp: { interfaceVersion: 0x34, bindMode: 'transceiver' } });
+    expect(c.carriers[0]).toMatchObject({ binds: 1, window: 10, concat: 'udh8', smpp: { interfaceVersion: 0x34, bindMode: 'transceiver' } });
+    expect(bindTpsCap(c.carriers[0]!)).toBe(100);
+    expect(c.carriers[0]).toMatchObject({ leaseTtlMs: 6000, senderTps: [] });
+    expect(isCoordinated(c.carriers[0]!)).toBe(false);
     expect(c.nats.replicas).toBe(1);
+  });
+
+  it('carrier-wide limits: accountTps needs maxBinds, binds per process fit in maxBinds, senderTps patterns compile', () => {
+    expect(problems({ carriers: [{ ...carrier, accountTps: 100 }], clients: [client] })[0]).toMatch(/^carriers\[0\]\.maxBinds: is needed with accountTps/);
+    expect(problems({ carriers: [{ ...carrier, binds: 3, receiverBinds: 1, maxBinds: 3 }], clients: [client] })[0]).toMatch(
+      /^carriers\[0\]\.binds: binds \+ receiverBinds \(4\) per process exceed maxBinds \(3\)/,
+    );
+    expect(problems({ carriers: [{ ...carrier, senderTps: [{ sender: '^(+1', tps: 1 }] }], clients: [client] })[0]).toMatch(
+      /^carriers\[0\]\.senderTps\[0\]\.sender: is not a valid regular expression/,
+    );
+    const c = parseFileConfig({ carriers: [{ ...carrier, binds: 2, accountTps: 300, maxBinds: 4, senderTps: [{ sender: 'LONG', tps: 1 }] }], clients: [client] });
+    expect(isCoordinated(c.carriers[0]!)).toBe(true);
+    // Without tps, a bind may go as fast as the whole account (its share is what limits it).
+    expect(bindTpsCap(c.carriers[0]!)).toBe(300);
+    expect(bindTpsCap({ ...c.carriers[0]!, tps: 50 })).toBe(50);
   });
 
   it('names each bad field with its path', () => {

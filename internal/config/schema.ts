@@ -41,8 +41,26 @@ export const carrierSchema = z.strictObject({
   binds: z.number().int().min(1).max(64).default(1),
   /** Extra bind_receiver sessions, for SMSCs that send receipts and MO only on a receiver bind (use with bindMode transmitter). */
   receiverBinds: z.number().int().min(0).max(16).default(0),
-  /** submit_sm per second, per bind. */
-  tps: z.number().positive().max(100_000).default(100),
+  /** submit_sm per second, per bind: a cap per session (default 100; with accountTps, the account's rate). */
+  tps: z.number().positive().max(100_000).optional(),
+  /** submit_sm per second for the whole account, across every connector process (split over the live binds). */
+  accountTps: z.number().positive().max(1_000_000).optional(),
+  /** Sessions the SMSC allows for the account, across every connector process (bind-slot leases in NATS KV). */
+  maxBinds: z.number().int().min(1).max(1024).optional(),
+  /** A bind-slot lease not renewed for this long is free for another process (renewed every quarter of it). */
+  leaseTtlMs: z.number().int().min(1000).max(300_000).default(6000),
+  /** Per-sender pacing: messages from a matching sender (exact, or a regular expression starting with "^") at most `tps`. */
+  senderTps: z
+    .array(
+      z.strictObject({
+        sender: z
+          .string()
+          .min(1)
+          .refine((v) => !v.startsWith('^') || isRegExp(v), 'is not a valid regular expression'),
+        tps: z.number().positive().max(100_000),
+      }),
+    )
+    .default([]),
   /** Max outstanding submit_sm per bind. */
   window: z.number().int().min(1).max(1000).default(10),
   /** Attempts before a retryable failure becomes a final `failed`. */
@@ -66,6 +84,13 @@ export const carrierSchema = z.strictObject({
   receiptIdFormat: z.enum(['as-is', 'hex-to-dec', 'dec-to-hex', 'auto']).default('as-is'),
   sourceTon: z.number().int().min(0).max(6).optional(),
   sourceNpi: z.number().int().min(0).max(18).optional(),
+}).superRefine((c, ctx) => {
+  if (c.accountTps !== undefined && c.maxBinds === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['maxBinds'], message: 'is needed with accountTps: a connector that cannot reach NATS falls back to accountTps / maxBinds per bind' });
+  }
+  if (c.maxBinds !== undefined && c.binds + c.receiverBinds > c.maxBinds) {
+    ctx.addIssue({ code: 'custom', path: ['binds'], message: `binds + receiverBinds (${c.binds + c.receiverBinds}) per process exceed maxBinds (${c.maxBinds}) for the account` });
+  }
 });
 
 /** A sender ID: an exact string, or a JavaScript regular expression written between slashes ("/^ACME[0-9]$/"). */
@@ -127,6 +152,24 @@ export const callbacksSchema = z
     parkAfterMs: z.number().int().min(1000).max(3_600_000).default(60_000),
   })
   .prefault({});
+function isRegExp(v: string): boolean {
+  try {
+    new RegExp(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The per-bind rate cap: `tps`, else the account's rate (a bind never needs more), else 100. */
+export function bindTpsCap(c: Pick<CarrierConfig, 'tps' | 'accountTps'>): number {
+  return c.tps ?? c.accountTps ?? 100;
+}
+
+/** Whether the carrier's limits are account-wide (bind-slot leases, shared rate and throttling). */
+export function isCoordinated(c: Pick<CarrierConfig, 'accountTps' | 'maxBinds'>): boolean {
+  return c.accountTps !== undefined || c.maxBinds !== undefined;
+}
 
 export const clientSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must match [A-Za-z0-9_.-]+').max(64),

@@ -10,6 +10,7 @@ import { BindRejectedError } from '../smpp/errors.js';
 import type { Pdu, ResponseFields } from '../smpp/pdu-types.js';
 import type { Session } from '../smpp/session.js';
 import type { BindCore } from './bind-actor-core.js';
+import type { BindSlot } from './carrier-coordinator.js';
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
@@ -19,6 +20,8 @@ const CREDENTIAL_STATUSES: ReadonlySet<number> = new Set([Status.ESME_RINVPASWD,
 
 export interface ReconnectLoopDeps {
   core: BindCore;
+  /** With account limits: no session is opened without a bind-slot lease, and the slot is given up when it ends. */
+  lease?: BindSlot | undefined;
   sendsMessages: boolean;
   connect: (onRequest: (pdu: Pdu) => Promise<ResponseFields>) => Promise<Session>;
   onPeerRequest: (pdu: Pdu) => Promise<ResponseFields>;
@@ -44,6 +47,7 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
   async function runSession(s: Session): Promise<void> {
     core.session = s;
     core.state = 'bound';
+    d.lease?.sending(true);
     metrics.bindsUp.inc(labels);
     log.info({}, 'bound');
     const closed = new Promise<void>((resolve) =>
@@ -60,6 +64,7 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
       signal();
     });
     await Promise.race([d.sendsMessages ? d.fetchLoop(s) : new Promise<void>(() => {}), closed]);
+    d.lease?.sending(false);
     if (!core.stopping) {
       s.close();
       d.failQueued();
@@ -73,10 +78,16 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
     let attempt = 0;
     while (!core.stopping) {
       core.state = 'connecting';
+      if (d.lease && !(await d.lease.acquire())) {
+        if (core.stopping) break;
+        await d.sleep(1000);
+        continue;
+      }
       let s: Session;
       try {
         s = await d.connect(d.onPeerRequest);
       } catch (err) {
+        await d.lease?.release();
         if (core.stopping) break;
         attempt++;
         metrics.reconnects.inc(bindLabels);
@@ -96,8 +107,15 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
         await s.unbind(2000).catch(() => s.close());
         break;
       }
+      if (d.lease && !d.lease.holds()) {
+        // The lease was lost while binding: this session may be one too many for the account.
+        await s.unbind(2000).catch(() => s.close());
+        continue;
+      }
       attempt = 0;
       await runSession(s);
+      // Given up between sessions, so a slot counts (in every process's share) only while a session uses it.
+      await d.lease?.release();
     }
   };
 }

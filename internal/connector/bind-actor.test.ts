@@ -10,10 +10,11 @@ import type { PduInit, SubmitSmPdu } from '../smpp/pdu-types.js';
 import type { MtMessage } from '../sms/message.js';
 import { startBindRig, testMt as mt, turns, type BindRig } from './test-bind-rig.js';
 import { shortMessageOf } from './test-session.js';
+import { createSenderPacer, type SenderPacer } from './sender-pacer.js';
 
 let rig: BindRig | undefined;
 
-function start(o: { tps: number; window: number; throttlePauseMs?: number; canceled?: ReadonlySet<string> }): BindRig {
+function start(o: { tps: number; window: number; throttlePauseMs?: number; canceled?: ReadonlySet<string>; pacer?: SenderPacer }): BindRig {
   rig = startBindRig(o);
   return rig;
 }
@@ -29,6 +30,37 @@ function settlementOf(d: FakeDelivery<MtMessage>) {
 }
 
 describe('bind actor', () => {
+  it('senderTps: holds a message whose turn is near, gives back one whose turn is far (delayed, its turn kept), and counts only real attempts', async () => {
+    const r = start({ tps: 1000, window: 10, pacer: createSenderPacer([{ sender: 'LONG', tps: 1 }]) });
+    const ds = [1, 2, 3, 4].map(() => r.source.push(mt('paced', { from: 'LONG' })));
+    const other = r.source.push(mt('free', { from: 'ACME' }));
+    await turns();
+    // The first LONG goes at once, and the other sender is not queued behind the paced ones.
+    expect(r.session().outstanding.map((x) => shortMessageOf(x.pdu as PduInit<SubmitSmPdu>))).toEqual(['paced', 'free']);
+    // Turns at +1 s and +2 s are held here; +3 s is past the hold and goes back to JetStream with that delay.
+    expect(settlementOf(ds[3]!)).toEqual({ kind: 'retry', delayMs: 3000 });
+    expect(settlementOf(ds[1]!)).toBeUndefined();
+    for (const x of [...r.session().outstanding]) x.respond(0, 'id');
+    await r.clock.advanceAsync(999, 1);
+    expect(r.session().outstanding).toHaveLength(0);
+    await r.clock.advanceAsync(1, 1);
+    await turns();
+    expect(r.session().outstanding).toHaveLength(1);
+    r.session().outstanding[0]!.respond(0, 'id');
+    await r.clock.advanceAsync(1000, 10);
+    await turns();
+    expect(r.session().outstanding).toHaveLength(1);
+    r.session().outstanding[0]!.respond(0, 'id');
+    await turns();
+    expect([ds[0], ds[1], ds[2], other].map((d) => settlementOf(d!))).toEqual([{ kind: 'ack' }, { kind: 'ack' }, { kind: 'ack' }, { kind: 'ack' }]);
+    // The delayed one comes back (delivery 2) at its turn: sent at once, and not counted as a resubmit.
+    await r.clock.advanceAsync(1000, 10);
+    r.source.push(ds[3]!.body, { deliveryCount: 2 });
+    await turns();
+    expect(r.session().outstanding).toHaveLength(1);
+    expect(await r.metric('smsmesh_resubmits_total')).toBe(0);
+  });
+
   it('never submits a canceled message or one past its validity, and records why; passes the time left as validity_period', async () => {
     const gone = mt();
     const r = start({ tps: 1000, window: 10, canceled: new Set([gone.id]) });

@@ -30,6 +30,8 @@ import { buildSubmitPdus, type SubmitOptions } from './submit-pdus.js';
 import type { EventSink } from './event-sink.js';
 import type { SpillJournal } from './spill-journal.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
+import type { BindSlot, CarrierCoordinator } from './carrier-coordinator.js';
+import type { SenderPacer } from './sender-pacer.js';
 
 export type { BindState } from './bind-actor-core.js';
 
@@ -66,7 +68,17 @@ export interface BindActorOptions {
   throttlePauseMs?: number;
   /** Whether the client canceled this message (answered from memory: a watched key-value bucket). */
   isCanceled?: (id: string) => boolean;
+  /**
+   * The carrier's account limits (accountTps/maxBinds): the bind holds a bind-slot lease before it binds, takes its
+   * rate from the coordinator, and shares throttling with every bind of the carrier.
+   */
+  coordinator?: CarrierCoordinator | undefined;
+  /** The carrier's senderTps rules, shared by its binds in this process. */
+  pacer?: SenderPacer | undefined;
 }
+
+/** A message waiting for its sender's turn is held in the bind up to this long; longer waits go back to JetStream. */
+const HOLD_MAX_MS = 2000;
 
 export interface BindActor {
   start(): void;
@@ -96,6 +108,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
   o.metrics.reconnects.inc(bindLabels, 0);
   o.metrics.bindLosses.inc(bindLabels, 0);
   o.metrics.resubmits.inc(labels, 0);
+  const paced = labelled(o.metrics.senderPaced, labels, 'how');
   const onPeerRequest = createPeerRequestHandler({
     carrier: o.carrier,
     receiptIdFormat: o.receiptIdFormat,
@@ -127,7 +140,15 @@ export function createBindActor(o: BindActorOptions): BindActor {
     signal,
   });
   const { record } = settler;
+  const slot: BindSlot | undefined = o.coordinator?.register({
+    bindNo: o.bindNo,
+    sends: o.sendsMessages,
+    onRate: (r) => bucket.setTarget(r),
+    onLost: () => core.session?.close(),
+    onThrottle: onCarrierThrottle,
+  });
   const run = createReconnectLoop({
+    lease: slot,
     core,
     sendsMessages: o.sendsMessages,
     connect: o.connect,
@@ -225,6 +246,9 @@ export function createBindActor(o: BindActorOptions): BindActor {
             bucket.throttled(throttlePauseMs);
             throttleCut.inc();
             sendsAtLastCut = sends;
+            lastCarrierCut = clock.now();
+            // The account is what the SMSC limits: every bind of the carrier, in every process, backs off too.
+            slot?.throttled(throttlePauseMs);
           }
           seg.job.delivery.inProgress();
           requeue(seg);
@@ -262,6 +286,15 @@ export function createBindActor(o: BindActorOptions): BindActor {
     congestionCut.inc();
   }
 
+  /** Another bind of the carrier was throttled: one cut per episode, however many binds report it. */
+  let lastCarrierCut = -Infinity;
+  function onCarrierThrottle(pauseMs: number): void {
+    const now = clock.now();
+    if (now - lastCarrierCut < Math.max(pauseMs, 1000)) return;
+    lastCarrierCut = now;
+    bucket.throttled(pauseMs);
+  }
+
   function onSubmitError(seg: Segment, err: unknown): void {
     if (err instanceof ResponseTimeoutError || err instanceof MalformedResponseError) {
       // Either way the SMSC may have taken the message: "outcome unknown", bounded retries.
@@ -297,6 +330,12 @@ export function createBindActor(o: BindActorOptions): BindActor {
       settler.fail(d, 'expired', 'the validity period ended before it could be submitted');
       return;
     }
+    if (o.pacer) {
+      if (waitForTurn(d, o.pacer, now)) return;
+      // Deliveries that only waited for the sender's turn are not attempts (retry limits, resubmit counts).
+      const waits = o.pacer.waits(mt.id);
+      if (waits > 0) d = withAttempts(d, Math.max(1, d.deliveryCount - waits));
+    }
     if (d.deliveryCount > 1) o.metrics.resubmits.inc(labels);
     let pdus: PduInit<SubmitSmPdu>[];
     try {
@@ -310,6 +349,33 @@ export function createBindActor(o: BindActorOptions): BindActor {
     if (debug) log.debug({ messageId: mt.id, parts: pdus.length, deliveryCount: d.deliveryCount, traceparent: d.traceparent }, 'submitting');
     for (let i = 0; i < pdus.length; i++) queue.push({ job, index: i, sentNo: 0 });
     pump();
+  }
+
+  /** Messages held for their sender's turn (a short wait), with the timer that lets each go. */
+  const held = new Map<Delivery<MtMessage>, Cancel>();
+  const maxHeld = Math.max(20, 2 * o.window);
+
+  /** True when the message must wait for its sender's turn: held here for a short wait, else given back delayed. */
+  function waitForTurn(d: Delivery<MtMessage>, pacer: SenderPacer, now: number): boolean {
+    const wait = pacer.admit(d.body.from, d.body.id, now);
+    if (wait <= 0) return false;
+    if (wait <= HOLD_MAX_MS && held.size < maxHeld) {
+      paced('held').inc();
+      // Held, not forgotten: JetStream's ack timer starts again, so it does not hand the message to another bind.
+      d.inProgress();
+      held.set(
+        d,
+        clock.setTimer(wait, () => {
+          held.delete(d);
+          onDelivery(d);
+        }),
+      );
+      return true;
+    }
+    paced('delayed').inc();
+    pacer.delayed(d.body.id);
+    settler.giveBack(d, wait, "waiting for its sender's turn");
+    return true;
   }
 
   /**
@@ -363,6 +429,15 @@ export function createBindActor(o: BindActorOptions): BindActor {
       core.stopping = true;
       core.state = 'draining';
       void fetching?.close();
+      // Still waiting for a bind slot: stop waiting (a held slot is given up once the session is closed). Draining
+      // sends nothing new: the other binds of the account may take this one's share now.
+      slot?.cancelWait();
+      slot?.sending(false);
+      for (const [d, cancel] of held) {
+        cancel();
+        d.settle({ kind: 'retry', delayMs: 0 });
+      }
+      held.clear();
       if (backoffTimer) {
         backoffTimer.cancel();
         backoffTimer.resolve();
@@ -379,10 +454,24 @@ export function createBindActor(o: BindActorOptions): BindActor {
       }
       pumpTimer?.();
       await running;
+      await slot?.release();
       core.state = 'closed';
       log.info({}, 'bind closed');
     },
     state: () => core.state,
     info: () => ({ carrier: o.carrier, bindNo: o.bindNo, state: core.state, inFlight: core.session?.inFlight() ?? 0, rate: bucket.rate() }),
+  };
+}
+
+/** The same delivery, counting `attempts` deliveries (those that only waited for a sender's turn left out). */
+function withAttempts(d: Delivery<MtMessage>, attempts: number): Delivery<MtMessage> {
+  return {
+    body: d.body,
+    subject: d.subject,
+    seq: d.seq,
+    deliveryCount: attempts,
+    lastAttempt: d.lastAttempt,
+    settle: (s) => d.settle(s),
+    inProgress: () => d.inProgress(),
   };
 }

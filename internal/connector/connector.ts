@@ -1,19 +1,24 @@
 /** The connector role: one bind actor per configured bind of every carrier, and the bind-status responder. */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { Subscription } from '@nats-io/transport-node';
 import { decodeMt } from '../bus/codec.js';
 import type { Bus } from '../bus/connection.js';
 import type { DeadLetterSink } from '../bus/dead-letters.js';
 import type { Publisher } from '../bus/publisher.js';
 import { openPullConsumer } from '../bus/pull-consumer.js';
-import { Durables, Streams, Subjects } from '../bus/subjects.js';
-import type { CarrierConfig } from '../config/schema.js';
+import { Buckets, Durables, Streams, Subjects } from '../bus/subjects.js';
+import { ensureBucket, openKvStore, type KvStore } from '../bus/kv-store.js';
+import { bindTpsCap, isCoordinated, type CarrierConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { MtMessage } from '../sms/message.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { bindSession, type BindOptions } from '../smpp/client.js';
 import { createBindActor, type BindActor } from './bind-actor.js';
 import { createEventSink } from './event-sink.js';
+import { startCarrierCoordinator, type CarrierCoordinator } from './carrier-coordinator.js';
+import { createSenderPacer, type SenderPacer } from './sender-pacer.js';
 import { checkJournalDir, createSpillJournal, type SpillJournal } from './spill-journal.js';
 
 export interface BindStatus {
@@ -55,8 +60,21 @@ export async function startConnector(deps: {
   journal?: { dir: string; maxBytes: number };
   /** Whether a message was canceled by its client (checked before every submit). */
   isCanceled?: (id: string) => boolean;
+  /** Replicas of the bind-slot lease bucket (created when a carrier has accountTps or maxBinds; default 1). */
+  leaseReplicas?: number;
 }): Promise<Connector> {
   const actors: BindActor[] = [];
+  const coordinators: CarrierCoordinator[] = [];
+  const holder = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let leases: KvStore | undefined;
+  async function leaseBucket(): Promise<KvStore> {
+    if (leases) return leases;
+    // Kept a day at most: liveness is judged by revisions changing, not by the bucket's age limit, which only
+    // clears slots of carriers no longer configured.
+    await ensureBucket(deps.bus, { name: Buckets.carrierLeases, ttlMs: 86_400_000, storage: 'file', replicas: deps.leaseReplicas ?? 1 });
+    leases = await openKvStore(deps.bus, Buckets.carrierLeases, 1000);
+    return leases;
+  }
   const receiptHoldMs = deps.receiptHoldMs ?? 5000;
   let journal: SpillJournal | undefined;
   if (deps.journal) {
@@ -77,6 +95,29 @@ export async function startConnector(deps: {
       log: deps.log,
     });
     const events = createEventSink({ carrier: c.id, publisher: deps.publisher, deadlineMs: 20_000, receiptDeadlineMs: receiptHoldMs });
+    const pacer: SenderPacer | undefined = c.senderTps.length > 0 ? createSenderPacer(c.senderTps) : undefined;
+    const cap = bindTpsCap(c);
+    let coordinator: CarrierCoordinator | undefined;
+    let tps = cap;
+    if (isCoordinated(c)) {
+      const maxBinds = c.maxBinds ?? c.binds + c.receiverBinds;
+      coordinator = startCarrierCoordinator({
+        carrier: c.id,
+        accountTps: c.accountTps,
+        maxBinds,
+        bindCap: cap,
+        ttlMs: c.leaseTtlMs,
+        kv: await leaseBucket(),
+        nc: deps.bus.nc,
+        holder,
+        metrics: deps.metrics,
+        log: deps.log,
+        onShare: (share) => pacer?.setShare(share),
+      });
+      coordinators.push(coordinator);
+      // Until the coordinator says otherwise, the share that is safe whatever the other processes do.
+      if (c.accountTps !== undefined) tps = Math.min(cap, c.accountTps / maxBinds);
+    }
     const total = c.binds + c.receiverBinds;
     for (let n = 1; n <= total; n++) {
       const receiver = n > c.binds;
@@ -86,7 +127,7 @@ export async function startConnector(deps: {
           carrier: c.id,
           bindNo: n,
           sendsMessages: !receiver && c.smpp.bindMode !== 'receiver',
-          tps: c.tps,
+          tps,
           window: c.window,
           submit: {
             concat: c.concat,
@@ -129,6 +170,8 @@ export async function startConnector(deps: {
           log: deps.log,
           ...(deps.random ? { random: deps.random } : {}),
           ...(deps.isCanceled ? { isCanceled: deps.isCanceled } : {}),
+          coordinator,
+          pacer,
         }),
       );
     }
@@ -166,6 +209,7 @@ export async function startConnector(deps: {
     async stop(timeoutMs) {
       sub.unsubscribe();
       await Promise.all(actors.map((a) => a.stop(timeoutMs)));
+      await Promise.all(coordinators.map((c) => c.stop()));
       clearTimeout(replayTimer);
       await journal?.close();
     },

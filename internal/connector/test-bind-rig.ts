@@ -15,6 +15,7 @@ import { createBindActor, type BindActor } from './bind-actor.js';
 import type { EventSink } from './event-sink.js';
 import { defaultRetryPolicy } from './outcome.js';
 import { fakeSession, type FakeSession } from './test-session.js';
+import type { SenderPacer } from './sender-pacer.js';
 
 export interface BindRig {
   clock: FakeClock;
@@ -33,6 +34,8 @@ export interface BindRig {
   refuseWith: number | undefined;
   /** Stops the actor, answering whatever is outstanding. */
   stop(): Promise<void>;
+  /** A counter's total over its labels (0 when never counted). */
+  metric(name: string): Promise<number>;
 }
 
 export interface BindRigOptions {
@@ -43,6 +46,8 @@ export interface BindRigOptions {
   random?: () => number;
   /** Ids canceled by their clients. */
   canceled?: ReadonlySet<string>;
+  /** The carrier's senderTps pacing. */
+  pacer?: SenderPacer;
 }
 
 const unusedPublisher: Publisher = {
@@ -79,6 +84,7 @@ export function startBindRig(o: BindRigOptions): BindRig {
   const submitted: SubmittedEvent[] = [];
   const failed: FailedEvent[] = [];
   const connects: number[] = [];
+  const registry = new Registry();
   const events: EventSink = {
     async submitted(evs) {
       submitted.push(...evs);
@@ -105,6 +111,10 @@ export function startBindRig(o: BindRigOptions): BindRig {
       await clock.advanceAsync(3000, 50);
       await stopping;
     },
+    async metric(name) {
+      const m = await registry.getSingleMetric(name)?.get();
+      return m ? m.values.reduce((a, v) => a + v.value, 0) : 0;
+    },
   };
   rig.actor = createBindActor({
     carrier: 'acme',
@@ -129,13 +139,14 @@ export function startBindRig(o: BindRigOptions): BindRig {
     source,
     publisher: unusedPublisher,
     events,
-    metrics: createConnectorMetrics(new Registry()),
+    metrics: createConnectorMetrics(registry),
     log: noopLogger,
     clock,
     random: o.random ?? (() => 0.5),
     fetchExpiresMs: 2000,
     ...(o.throttlePauseMs !== undefined ? { throttlePauseMs: o.throttlePauseMs } : {}),
     ...(o.canceled ? { isCanceled: (id: string) => o.canceled!.has(id) } : {}),
+    pacer: o.pacer,
   });
   rig.actor.start();
   return rig;

@@ -100,4 +100,29 @@ describe('token bucket: the rule at its edges', () => {
     clock.advance(20);
     expect(b.available()).toBe(1);
   });
+
+  it('setTarget moves a bind at its configured rate to the new rate at once', () => {
+    const clock = fakeClock(1000);
+    const b = createTokenBucket({ rate: 300 }, clock);
+    b.setTarget(100);
+    expect(b.rate()).toBe(100);
+    const sent = sendFor(10_000, 5, b, clock);
+    // 10 s at 100/s, plus at most the burst held before the change (a tenth of a second at 300/s).
+    expect(sent).toBeGreaterThanOrEqual(990);
+    expect(sent).toBeLessThanOrEqual(1031);
+  });
+
+  it('setTarget leaves a throttled bind at its cut rate, recovering towards the new target', () => {
+    const clock = fakeClock(0);
+    const b = createTokenBucket({ rate: 100 }, clock);
+    b.throttled(0);
+    expect(b.rate()).toBe(50);
+    b.setTarget(200);
+    expect(b.rate()).toBe(50);
+    clock.advance(1000);
+    // 5 % of the new target per second.
+    expect(b.rate()).toBeCloseTo(60, 5);
+    b.setTarget(40);
+    expect(b.rate()).toBe(40);
+  });
 });

@@ -16,6 +16,11 @@ export interface TokenBucket {
   throttled(pauseMs: number): void;
   /** Current effective rate (per second). */
   rate(): number;
+  /**
+   * A new configured rate (the carrier's account rate was split again). A bind sending at its configured rate moves
+   * to the new one at once; one slowed by a throttle keeps its lower rate and recovers towards the new target.
+   */
+  setTarget(rate: number): void;
 }
 
 export interface TokenBucketOptions {
@@ -30,10 +35,10 @@ export interface TokenBucketOptions {
 }
 
 export function createTokenBucket(opts: TokenBucketOptions, clock: Clock): TokenBucket {
-  const target = opts.rate;
+  let target = opts.rate;
   const decrease = opts.decrease ?? 0.5;
-  const recover = (opts.recoverPerSecond ?? 0.05) * target;
-  const minRate = opts.minRate ?? Math.min(target, 1);
+  let recover = (opts.recoverPerSecond ?? 0.05) * target;
+  let minRate = opts.minRate ?? Math.min(target, 1);
   const burstFor = (r: number) => opts.burst ?? Math.max(1, Math.ceil(r / 10));
   let rate = target;
   let burst = burstFor(rate);
@@ -84,6 +89,16 @@ export function createTokenBucket(opts: TokenBucketOptions, clock: Clock): Token
     rate() {
       refill();
       return rate;
+    },
+    setTarget(next) {
+      refill();
+      const atTarget = rate >= target;
+      target = next;
+      recover = (opts.recoverPerSecond ?? 0.05) * target;
+      minRate = opts.minRate ?? Math.min(target, 1);
+      if (atTarget || rate > target) rate = target;
+      burst = burstFor(rate);
+      tokens = Math.min(tokens, burst);
     },
   };
 }

@@ -169,6 +169,37 @@ export function createConnectorMetrics(registry: Registry) {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    // Carrier-wide limits (issue 14): bind-slot leases and throttle signals shared by every connector process.
+    leasesHeld: new Gauge({
+      name: 'smsmesh_carrier_leases_held',
+      help: 'Bind-slot leases this process holds, by carrier (at most maxBinds across all connector processes).',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+    leasesLost: new Counter({
+      name: 'smsmesh_carrier_leases_lost_total',
+      help: 'Bind-slot leases this process could no longer prove (bucket out of reach) or found taken; the bind was closed.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+    bindTps: new Gauge({
+      name: 'smsmesh_carrier_bind_tps',
+      help: 'The rate each sending bind of this process is given: accountTps split over the live leases, or the safe share.',
+      labelNames: ['carrier'] as const,
+      registers: [registry],
+    }),
+    throttleSignals: new Counter({
+      name: 'smsmesh_carrier_throttle_signals_total',
+      help: 'Carrier-wide throttle signals: sent (a bind of this process was throttled) and received (applied to the binds here).',
+      labelNames: ['carrier', 'direction'] as const,
+      registers: [registry],
+    }),
+    senderPaced: new Counter({
+      name: 'smsmesh_sender_paced_total',
+      help: 'Messages held back by a senderTps rule: held (in the bind, a short wait) or delayed (given back to JetStream with a delay).',
+      labelNames: ['carrier', 'how'] as const,
+      registers: [registry],
+    }),
   };
 }
 export type ConnectorMetrics = ReturnType<typeof createConnectorMetrics>;

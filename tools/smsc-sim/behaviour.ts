@@ -21,6 +21,8 @@ export interface Behaviour {
   receiptBeforeResp: boolean;
   /** SMPP 5.0 congestion_state (0..100) put in every submit_sm_resp; undefined = no such TLV. */
   congestionState: number | undefined;
+  /** Sessions (by id) whose every submit is answered ESME_RTHROTTLED: an SMSC throttling one bind of an account. */
+  throttleSessions: readonly number[];
 }
 
 /** A change to the behaviour: undefined leaves a field as it is; `congestionState: null` removes the TLV. */
@@ -37,6 +39,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   silentShare: 0,
   receiptBeforeResp: false,
   congestionState: undefined,
+  throttleSessions: [],
 };
 
 export class InvalidBehaviourError extends AppError {
@@ -71,6 +74,7 @@ export function applyBehaviour(base: Behaviour, patch: BehaviourChange): Behavio
   if (patch.respondDelayMs !== undefined) b.respondDelayMs = nonNegative('respondDelayMs', patch.respondDelayMs);
   if (patch.silentShare !== undefined) b.silentShare = share('silentShare', patch.silentShare);
   if (patch.receiptBeforeResp !== undefined) b.receiptBeforeResp = patch.receiptBeforeResp;
+  if (patch.throttleSessions !== undefined) b.throttleSessions = [...patch.throttleSessions];
   if (patch.congestionState === null) b.congestionState = undefined;
   else if (patch.congestionState !== undefined) {
     const v = patch.congestionState;

@@ -36,6 +36,11 @@ describe('smsc-sim flags', () => {
     }
   });
 
+  it('reports rates every n seconds when asked', () => {
+    expect(parseSimulatorArgs(['--report-every-s', '10'])).toEqual(expect.objectContaining({ kind: 'run', reportEveryS: 10 }));
+    expect(parseSimulatorArgs(['--report-every-s', '0']).kind).toBe('error');
+  });
+
   it('help', () => {
     expect(parseSimulatorArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseSimulatorArgs(['-h'])).toEqual({ kind: 'help' });

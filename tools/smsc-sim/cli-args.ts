@@ -27,12 +27,13 @@ Options:
   --congestion-state <0..100>   put SMPP 5.0 congestion_state in every submit_sm_resp
   --message-id-format <fmt>     hex or decimal (default hex)
   --window-size <n>             our window for deliver_sm (default 256)
+  --report-every-s <n>          every n seconds, log accepted submits per second and the open sessions
   -h, --help                    print this help
 `;
 
 export type SimulatorArgs =
   | { kind: 'help' }
-  | { kind: 'run'; options: SimulatorOptions & { host: string; port: number } }
+  | { kind: 'run'; options: SimulatorOptions & { host: string; port: number }; reportEveryS?: number | undefined }
   | { kind: 'error'; message: string };
 
 export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
@@ -58,6 +59,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
         'congestion-state': { type: 'string' },
         'message-id-format': { type: 'string' },
         'window-size': { type: 'string' },
+        'report-every-s': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -91,6 +93,7 @@ export function parseSimulatorArgs(argv: string[]): SimulatorArgs {
         messageIdFormat: format,
         windowSize: optionalNumberFlag('window-size', values['window-size'], (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
       },
+      reportEveryS: optionalNumberFlag('report-every-s', values['report-every-s'], (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
     };
   } catch (err) {
     // parseArgs reports unknown flags and missing values as TypeErrors with a readable message.

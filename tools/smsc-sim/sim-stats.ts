@@ -15,6 +15,8 @@ export interface SimStats {
   countSecond(now: number): SecondCount;
   /** Raises the all-sessions maximum of outstanding submits to n when n is higher. */
   raiseMaxOutstanding(n: number): void;
+  /** Raises the most sessions ever bound at once to n when n is higher. */
+  raiseMaxSessions(n: number): void;
   snapshot(sessions: Iterable<SimSession>, receiptsQueued: number): SimulatorStats;
 }
 
@@ -25,6 +27,7 @@ export function createSimStats(): SimStats {
   const counters: SimCounters = { binds: 0, unbinds: 0, submits: 0, attempts: 0, receiptsSent: 0, throttled: 0, rejected: 0, silent: 0, receiptsDropped: 0, receiptsRefused: 0 };
   const perSecond = new Map<number, SecondCount>();
   let maxOutstanding = 0;
+  let maxSessions = 0;
 
   return {
     counters,
@@ -41,10 +44,14 @@ export function createSimStats(): SimStats {
     raiseMaxOutstanding(n) {
       if (n > maxOutstanding) maxOutstanding = n;
     },
+    raiseMaxSessions(n) {
+      if (n > maxSessions) maxSessions = n;
+    },
     snapshot: (sessions, receiptsQueued) => ({
       ...counters,
       receiptsQueued,
       maxOutstanding,
+      maxSessions,
       sessions: [...sessions].map((s) => ({ id: s.id, systemId: s.systemId, outstanding: s.outstanding, maxOutstanding: s.maxOutstanding })),
       submitsPerSecond: [...perSecond.values()].map((c) => ({ ...c })),
     }),

@@ -35,6 +35,8 @@ export interface SimulatorOptions {
   receiptBeforeResp?: boolean;
   /** SMPP 5.0 congestion_state TLV (0x0428, 0..100) in every submit_sm_resp; unset = none. */
   congestionState?: number;
+  /** Sessions (by id) whose every submit is answered ESME_RTHROTTLED (one bind of an account throttled). */
+  throttleSessions?: number[];
   /** Our window for deliver_sm (receipts, MO); default 256. */
   windowSize?: number;
   /** Receipts held at most before new ones are dropped; default 1,000,000. */
@@ -75,7 +77,16 @@ export interface SubmitAttempt extends Omit<SimulatedSubmit, 'smscMessageId'> {
 export type BehaviourPatch = Partial<
   Pick<
     SimulatorOptions,
-    'receipts' | 'receiptDelayMs' | 'receiptStat' | 'throttleShare' | 'rejectShare' | 'maxTps' | 'respondDelayMs' | 'silentShare' | 'receiptBeforeResp'
+    | 'receipts'
+    | 'receiptDelayMs'
+    | 'receiptStat'
+    | 'throttleShare'
+    | 'rejectShare'
+    | 'maxTps'
+    | 'respondDelayMs'
+    | 'silentShare'
+    | 'receiptBeforeResp'
+    | 'throttleSessions'
   >
 > & { congestionState?: number | null };
 
@@ -115,6 +126,8 @@ export interface SimulatorStats {
   receiptsRefused: number;
   /** The most submit_sm ever outstanding (received, not yet answered) on any one session. */
   maxOutstanding: number;
+  /** The most sessions ever bound at once (an SMSC's limit on an account's binds is on this). */
+  maxSessions: number;
   /** Live sessions. */
   sessions: SessionStats[];
   /** Per wall-clock second, oldest first (the last hour at most). */

@@ -49,6 +49,7 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
     silentShare: opts.silentShare,
     receiptBeforeResp: opts.receiptBeforeResp,
     congestionState: opts.congestionState,
+    throttleSessions: opts.throttleSessions,
   });
   const submitListeners: Array<(s: SimulatedSubmit) => void> = [];
   const attemptListeners: Array<(s: SubmitAttempt) => void> = [];
@@ -104,6 +105,7 @@ export async function startSmscSimulator(opts: SimulatorOptions = {}): Promise<S
     };
     counters.binds++;
     sessions.add(sim);
+    book.raiseMaxSessions([...sessions.all()].length);
     session.onRequest((pdu) => onRequest(sim, pdu));
     session.onClose((reason) => {
       if (reason === 'peer_unbind') counters.unbinds++;

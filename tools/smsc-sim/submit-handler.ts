@@ -66,7 +66,7 @@ export function createSubmitHandler(deps: SubmitHandlerDeps): SubmitHandler {
       return new Promise<ResponseFields>(() => {});
     }
     const tlvs: TlvMap | undefined = b.congestionState !== undefined ? new Map([[Tlv.congestion_state, u8Value(b.congestionState)]]) : undefined;
-    const status = judgeSubmit(b, sim.bucket, now);
+    const status = b.throttleSessions.includes(sim.id) ? Status.ESME_RTHROTTLED : judgeSubmit(b, sim.bucket, now);
     let fields: ResponseFields;
     let receiptFirst: Promise<void> | undefined;
     if (status !== Status.ESME_ROK) {
