@@ -21,7 +21,9 @@ function problems(raw: Record<string, unknown>): string[] {
 describe('client limits and routes in the config', () => {
   it('defaults to no quota, no sender list, no routes', () => {
     const c = parseFileConfig({ carriers, clients: [client] });
-    expect(c.clients[0]).toEqual({ ...client, rateLimit: 0, dailyQuota: 0 });
+    expect(c.clients[0]).toMatchObject({ ...client, rateLimit: 0, dailyQuota: 0 });
+    expect(c.clients[0]!.allowedSenders).toBeUndefined();
+    expect(c.clients[0]!.rateBurst).toBeUndefined();
     expect(c.routes).toEqual([]);
     expect(c.routing).toEqual({ downAfterS: 10, maxBacklog: 10_000, pollMs: 2000 });
   });
