@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { AuthResult } from '../frontdoor/client-auth.js';
 import type { FrontDoor } from '../frontdoor/front-door.js';
+import type { InboundDoor } from '../frontdoor/inbound-door.js';
 import { internalProblem } from '../frontdoor/front-door.js';
 import type { Logger } from '../log/logger.js';
 import type { EdgeMetrics } from '../metrics/edge.js';
@@ -12,6 +13,7 @@ import { buildOpenApiDocument, type OpenApiLimits } from './openapi.js';
 import { problem, reply } from './problem.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.js';
+import { inboundRoutes } from './routes/inbound.js';
 import { messageRoutes } from './routes/messages.js';
 
 export interface AppDeps {
@@ -23,6 +25,8 @@ export interface AppDeps {
   metrics: EdgeMetrics;
   log: Logger;
   limits: OpenApiLimits;
+  /** GET /v1/inbound and /v1/opt-outs; absent in apps built without them (those routes then answer 404). */
+  inboundDoor?: InboundDoor;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -39,6 +43,7 @@ export function createApp(deps: AppDeps): Hono {
     '/messages',
     messageRoutes({ frontDoor: deps.frontDoor, maxBodyBytes: deps.limits.maxBodyBytes, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes }),
   );
+  if (deps.inboundDoor) v1.route('/', inboundRoutes(deps.inboundDoor, deps.limits.maxBodyBytes));
   app.route('/v1', v1);
 
   app.notFound((c) => problem(c, 'notFound', `No route ${c.req.method} ${c.req.path}; see /openapi.json.`));

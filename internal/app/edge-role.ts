@@ -8,6 +8,10 @@ import { startBacklogGuard } from '../bus/backlog-guard.js';
 import { Buckets, Streams, Subjects } from '../bus/subjects.js';
 import { createClientAuth } from '../frontdoor/client-auth.js';
 import { createFrontDoor } from '../frontdoor/front-door.js';
+import { createInboundDoor } from '../frontdoor/inbound-door.js';
+import { createPgInboundReader } from '../inbound/inbound-reader.js';
+import { createOptOutWriter, watchOptOuts } from '../inbound/opt-outs.js';
+import { createTextCipher } from '../inbound/text-cipher.js';
 import { createRateLimiter } from '../frontdoor/rate-limiter.js';
 import { createAcceptor } from '../ingest/accept-message.js';
 import { createAcceptedRecords } from '../ingest/accepted-records.js';
@@ -41,6 +45,9 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     log: rt.log,
     onDropped: (n) => metrics.acceptedRecordsDropped.inc(n),
   });
+  // Loaded before the edge serves: a send it accepted must never be one its opt-out list would have refused.
+  const optOutKv = await openKvStore(rt.bus, Buckets.optOuts);
+  const optOuts = await watchOptOuts(optOutKv, { log: rt.log });
   const acceptor = createAcceptor({
     publisher,
     routes: createRouteTable(routesFromCarriers(config.carriers)),
@@ -54,6 +61,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     backlogFull: () => backlog.full(),
     onStored: (bytes) => backlog.stored(bytes),
     onRecorded: (mt, scheduled) => records.record(mt, scheduled),
+    optedOut: (client, to, from) => optOuts.isOptedOut(client, to, from),
   });
   const log = rt.log.child({ component: 'api' });
   const authenticate = createClientAuth(config.clients);
@@ -68,6 +76,14 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     logCause: createCauseLog(log, 'answering 503'),
     maxBatchSize: config.api.maxBatchSize,
     retryAfterS: 1,
+  });
+  const inboundDoor = createInboundDoor({
+    reader: rt.database && createPgInboundReader(rt.database, createTextCipher(config.textKeys)),
+    optOuts,
+    optOutWriter: createOptOutWriter(optOutKv),
+    logCause: createCauseLog(log, 'answering 503'),
+    retryAfterS: 1,
+    readTimeoutMs: config.api.statusReadTimeoutMs,
   });
   let draining = false;
   const limits = {
@@ -86,6 +102,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     metrics,
     log: rt.log.child({ component: 'http' }),
     limits,
+    inboundDoor,
   });
   const service = startSmsService({
     nc: rt.bus.nc,
@@ -95,6 +112,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     maxBatchBodyBytes: limits.maxBatchBodyBytes,
     log: rt.log,
     observe: (endpoint, status, seconds) => metrics.natsRequestDuration.observe({ endpoint, status: String(status) }, seconds),
+    inboundDoor,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -113,6 +131,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
       }
       await service.stop();
       backlog.stop();
+      optOuts.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // keep-alive connections would hold close() open; in-flight requests finish first

@@ -1,8 +1,15 @@
 /** The status writer role on top of a Runtime (which must have a database): message states and inbound messages. */
+import { openKvStore } from '../bus/kv-store.js';
 import { openPullConsumer } from '../bus/pull-consumer.js';
-import { Durables, Streams } from '../bus/subjects.js';
+import { Buckets, Durables, Streams, Subjects } from '../bus/subjects.js';
+import { createInboundEffects } from '../inbound/inbound-effects.js';
 import { decodeInboundPart, startMoWriter } from '../inbound/mo-writer.js';
+import { createOptOutWriter } from '../inbound/opt-outs.js';
 import { createPgInboundStore } from '../inbound/pg-inbound-store.js';
+import { createTextCipher } from '../inbound/text-cipher.js';
+import { createInboundRouter } from '../routing/inbound-route.js';
+import { createOptOutClassifier, type OptOutAction } from '../sms/opt-out-keywords.js';
+import { startRetention } from '../status/retention.js';
 import { createStatusMetrics } from '../metrics/status.js';
 import type { InboundPart } from '../sms/inbound.js';
 import { startReceiptTimeoutSweeper } from '../status/receipt-timeout.js';
@@ -12,6 +19,9 @@ import type { Runtime } from './runtime.js';
 
 export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
   if (!rt.store || !rt.database) throw new Error('the status writer needs a database');
+  const { config } = rt;
+  const classifiers = new Map(config.clients.map((c) => [c.id, createOptOutClassifier(c.optOut)] as const));
+  const enc = new TextEncoder();
   const mo = await startMoWriter({
     source: await openPullConsumer<InboundPart>(rt.bus.js, {
       stream: Streams.mo,
@@ -20,8 +30,17 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
       deadLetters: rt.deadLetters,
       log: rt.log,
     }),
-    store: createPgInboundStore(rt.database),
+    store: createPgInboundStore(rt.database, createTextCipher(config.textKeys)),
     log: rt.log,
+    route: createInboundRouter(config.inbound),
+    afterStore: createInboundEffects({
+      optOuts: createOptOutWriter(await openKvStore(rt.bus, Buckets.optOuts)),
+      actionOf: (client, text): OptOutAction => classifiers.get(client)?.(text) ?? { kind: 'none' },
+      // Published for every routed MO, whether or not the client takes callbacks: the callback worker decides.
+      publishChange: async (change, msgId) => {
+        await rt.publisher.publish(Subjects.inboundChanges, enc.encode(JSON.stringify(change)), { msgID: msgId, deadlineMs: config.nats.publishTimeoutMs });
+      },
+    }),
   });
   const metrics = createStatusMetrics(rt.registry);
   const status = await startStatusWriter({
@@ -36,8 +55,10 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
     log: rt.log,
     onTimedOut: (carrier, n) => metrics.receiptTimeouts.inc({ carrier }, n),
   });
+  const retention = startRetention({ db: rt.database.db, config: config.retention, log: rt.log });
   return {
     async stop() {
+      await retention.stop();
       await timeouts.stop();
       await mo.stop();
       await status.stop();

@@ -14,4 +14,6 @@ export interface BucketsOptions {
 export async function ensureBuckets(bus: Pick<Bus, 'js' | 'jsm'>, o: BucketsOptions): Promise<void> {
   await ensureBucket(bus, { name: Buckets.idempotency, ttlMs: o.idempotencyTtlMs, storage: o.idempotencyStorage, replicas: o.replicas });
   await ensureBucket(bus, { name: Buckets.canceled, ttlMs: o.maxAheadMs + 24 * 3600_000, storage: 'file', replicas: o.replicas });
+  // An opt-out holds until lifted: no expiry.
+  await ensureBucket(bus, { name: Buckets.optOuts, ttlMs: 0, storage: 'file', replicas: o.replicas });
 }

@@ -16,6 +16,8 @@ export const Buckets = {
   idempotency: 'SMSMESH_IDEMPOTENCY',
   /** Message ids canceled by their client; watched by connectors and schedulers. */
   canceled: 'SMSMESH_CANCELED',
+  /** Numbers opted out of a client's messages (MO keywords, the API); watched by edges. */
+  optOuts: 'SMSMESH_OPTOUTS',
 } as const;
 
 export const Subjects = {
@@ -27,7 +29,9 @@ export const Subjects = {
   /** Accepted records, published by edges in batches (ingest/accepted-records.ts). */
   accepted: 'sms.evt.accepted',
   /** Status events the status writer has committed, forwarded in batches. */
-  changes: 'sms.chg',
+  changes: 'sms.chg.status',
+  /** Inbound messages stored and routed to a client (message.inbound), one per MO, for the callback worker. */
+  inboundChanges: 'sms.chg.inbound',
   mo: (carrier: string) => `sms.mo.${carrier}`,
   /** Where a message that no consumer could process is kept, under its original subject. */
   dead: (original: string) => `sms.dead.${original}`,
@@ -51,4 +55,6 @@ export const ApiSubjects = {
   get: 'sms.api.v1.get',
   list: 'sms.api.v1.list',
   cancel: 'sms.api.v1.cancel',
+  /** The client's inbound (MO) messages, like GET /v1/inbound. */
+  inbound: 'sms.api.v1.inbound',
 } as const;

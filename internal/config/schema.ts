@@ -68,11 +68,50 @@ export const carrierSchema = z.strictObject({
   sourceNpi: z.number().int().min(0).max(18).optional(),
 });
 
+const keyword = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be one word of letters and digits');
+
+/** MO keywords that put a number on the client's opt-out list or take it off (matched case-insensitively, whole text). */
+export const optOutSchema = z.strictObject({
+  keywords: z.array(keyword).default(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']),
+  /** Of `keywords`, those that opt the number out of every sender of the client, not only the number it was sent to. */
+  clientWideKeywords: z.array(keyword).default(['STOPALL']),
+  optInKeywords: z.array(keyword).default(['START', 'UNSTOP']),
+});
+
 export const clientSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must match [A-Za-z0-9_.-]+').max(64),
   apiKey: z.string().min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`'),
   /** Requests per second per edge process; 0 = unlimited. */
   rateLimit: z.number().min(0).default(0),
+  optOut: optOutSchema.prefault({}),
+});
+
+/** Which client an inbound (MO) message belongs to: the first route whose `to` and `keyword` match wins. */
+export const inboundSchema = z.strictObject({
+  routes: z
+    .array(
+      z.strictObject({
+        /** The number the MO was sent to, or a prefix of it, as received ("+" for international numbers). */
+        to: z.string().regex(/^\+?[0-9]+$/, 'must be a number or a prefix of one, e.g. "12345" or "+4477"'),
+        /** The first word of the text, matched case-insensitively. */
+        keyword: keyword.optional(),
+        client: z.string(),
+      }),
+    )
+    .default([]),
+  /** Where an MO no route matches goes; without it such an MO is stored without a client. */
+  defaultClient: z.string().optional(),
+});
+
+/** Deletion of old rows by the status writer, in small batches; absent ages keep rows for ever. */
+export const retentionSchema = z.strictObject({
+  messagesDays: z.number().positive().optional(),
+  inboundDays: z.number().positive().optional(),
+  /** Rows per DELETE: each statement holds its row locks only for these rows. */
+  batchSize: z.number().int().min(10).max(10_000).default(1000),
+  intervalMs: z.number().int().min(1000).default(600_000),
+  /** Pause between two batches of one sweep, so a large backlog of old rows never monopolises the database. */
+  pauseMs: z.number().int().min(0).max(60_000).default(100),
 });
 
 export const fileConfigSchema = z
@@ -140,8 +179,11 @@ export const fileConfigSchema = z
         recheckMs: z.number().int().min(1000).max(3600_000).default(600_000),
       })
       .prefault({}),
+    inbound: inboundSchema.prefault({}),
+    retention: retentionSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
+    checkInboundClients(cfg, ctx);
     const seen = new Map<string, string>();
     cfg.carriers.forEach((c, i) => {
       if (cfg.carriers.findIndex((o) => o.id === c.id) !== i) {
@@ -180,7 +222,19 @@ export const fileConfigSchema = z
     });
   });
 
+function checkInboundClients(cfg: { clients: { id: string }[]; inbound: z.output<typeof inboundSchema> }, ctx: z.RefinementCtx): void {
+  const ids = new Set(cfg.clients.map((c) => c.id));
+  cfg.inbound.routes.forEach((r, i) => {
+    if (!ids.has(r.client)) ctx.addIssue({ code: 'custom', path: ['inbound', 'routes', i, 'client'], message: `no client "${r.client}" is configured` });
+  });
+  const d = cfg.inbound.defaultClient;
+  if (d !== undefined && !ids.has(d)) ctx.addIssue({ code: 'custom', path: ['inbound', 'defaultClient'], message: `no client "${d}" is configured` });
+}
+
 export type FileConfig = z.output<typeof fileConfigSchema>;
 export type CarrierConfig = z.output<typeof carrierSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;
+export type OptOutConfig = z.output<typeof optOutSchema>;
+export type InboundConfig = z.output<typeof inboundSchema>;
+export type RetentionConfig = z.output<typeof retentionSchema>;
 export type SmppEndpointConfig = z.output<typeof smppEndpointSchema>;

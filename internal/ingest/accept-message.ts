@@ -26,6 +26,8 @@ export type AcceptResult =
   | { kind: 'dry_run'; status: 'accepted' | 'scheduled'; carrier: string; segments: number; encoding: ContentEncoding; sendAt?: number | undefined }
   | { kind: 'invalid'; problems: FieldProblem[] }
   | { kind: 'no_route'; to: string }
+  /** The destination opted out of this client's messages (from this sender, or from all of them). */
+  | { kind: 'opted_out'; to: string; from: string }
   /** The Idempotency-Key was used before with a different body. */
   | { kind: 'key_mismatch' }
   /** A request with this Idempotency-Key is still being stored. */
@@ -51,6 +53,8 @@ export interface AcceptorDeps {
   /** Keyed requests are remembered here; without it a key only deduplicates within JetStream's window. */
   idempotency?: IdempotencyStore;
   onAccepted?: (carrier: string) => void;
+  /** Is `to` on the client's opt-out list for this sender? Checked in memory on every send (inbound/opt-outs.ts). */
+  optedOut?: (clientId: string, to: string, from: string) => boolean;
   /** True while the MT backlog is at its bound (bus/backlog-guard.ts): immediate sends are refused before publishing. */
   backlogFull?: () => boolean;
   /** Told the size of every MT message stored, for the backlog guard's estimate between its readings. */
@@ -81,6 +85,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
 
   function prepare(clientId: string, input: SubmitInput, key: string | undefined, at: number): Prepared {
     const { to, from, text, clientRef } = input;
+    if (deps.optedOut?.(clientId, to, from)) return { kind: 'opted_out', to, from };
     const carrier = deps.routes.lookup(to);
     if (carrier === undefined) return { kind: 'no_route', to };
     const content = analyzeContent(text, input.encoding, deps.concatFor?.(carrier) ?? 'udh8');
