@@ -18,6 +18,7 @@ import { createAcceptedRecords } from '../ingest/accepted-records.js';
 import { createKvIdempotencyStore } from '../ingest/kv-idempotency-store.js';
 import { createCauseLog } from '../log/cause-log.js';
 import { createEdgeMetrics } from '../metrics/edge.js';
+import { registerOptOutGauge } from '../metrics/inbound.js';
 import { labelled } from '../metrics/labelled.js';
 import { startSmsService } from '../natsapi/sms-service.js';
 import { createRouteTable, routesFromCarriers } from '../routing/route-table.js';
@@ -48,6 +49,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   // Loaded before the edge serves: a send it accepted must never be one its opt-out list would have refused.
   const optOutKv = await openKvStore(rt.bus, Buckets.optOuts);
   const optOuts = await watchOptOuts(optOutKv, { log: rt.log });
+  registerOptOutGauge(rt.registry, () => optOuts.size);
   const acceptor = createAcceptor({
     publisher,
     routes: createRouteTable(routesFromCarriers(config.carriers)),

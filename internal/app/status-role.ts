@@ -10,6 +10,7 @@ import { createTextCipher } from '../inbound/text-cipher.js';
 import { createInboundRouter } from '../routing/inbound-route.js';
 import { createOptOutClassifier, type OptOutAction } from '../sms/opt-out-keywords.js';
 import { startRetention } from '../status/retention.js';
+import { createInboundMetrics } from '../metrics/inbound.js';
 import { createStatusMetrics } from '../metrics/status.js';
 import type { InboundPart } from '../sms/inbound.js';
 import { startReceiptTimeoutSweeper } from '../status/receipt-timeout.js';
@@ -22,6 +23,19 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
   const { config } = rt;
   const classifiers = new Map(config.clients.map((c) => [c.id, createOptOutClassifier(c.optOut)] as const));
   const enc = new TextEncoder();
+  const inboundMetrics = createInboundMetrics(rt.registry);
+  const effects = createInboundEffects({
+    optOuts: createOptOutWriter(await openKvStore(rt.bus, Buckets.optOuts)),
+    actionOf: (client, text): OptOutAction => {
+      const a = classifiers.get(client)?.(text) ?? { kind: 'none' };
+      if (a.kind !== 'none') inboundMetrics.optOutKeywords.inc({ action: a.kind === 'optIn' ? 'opt_in' : a.clientWide ? 'opt_out_all' : 'opt_out' });
+      return a;
+    },
+    // Published for every routed MO, whether or not the client takes callbacks: the callback worker decides.
+    publishChange: async (change, msgId) => {
+      await rt.publisher.publish(Subjects.inboundChanges, enc.encode(JSON.stringify(change)), { msgID: msgId, deadlineMs: config.nats.publishTimeoutMs });
+    },
+  });
   const mo = await startMoWriter({
     source: await openPullConsumer<InboundPart>(rt.bus.js, {
       stream: Streams.mo,
@@ -33,14 +47,10 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
     store: createPgInboundStore(rt.database, createTextCipher(config.textKeys)),
     log: rt.log,
     route: createInboundRouter(config.inbound),
-    afterStore: createInboundEffects({
-      optOuts: createOptOutWriter(await openKvStore(rt.bus, Buckets.optOuts)),
-      actionOf: (client, text): OptOutAction => classifiers.get(client)?.(text) ?? { kind: 'none' },
-      // Published for every routed MO, whether or not the client takes callbacks: the callback worker decides.
-      publishChange: async (change, msgId) => {
-        await rt.publisher.publish(Subjects.inboundChanges, enc.encode(JSON.stringify(change)), { msgID: msgId, deadlineMs: config.nats.publishTimeoutMs });
-      },
-    }),
+    afterStore: async (m) => {
+      await effects(m);
+      inboundMetrics.inbound.inc({ routed: String(m.clientId !== null) });
+    },
   });
   const metrics = createStatusMetrics(rt.registry);
   const status = await startStatusWriter({
@@ -55,7 +65,12 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
     log: rt.log,
     onTimedOut: (carrier, n) => metrics.receiptTimeouts.inc({ carrier }, n),
   });
-  const retention = startRetention({ db: rt.database.db, config: config.retention, log: rt.log });
+  const retention = startRetention({
+    db: rt.database.db,
+    config: config.retention,
+    log: rt.log,
+    onDeleted: (table, n) => inboundMetrics.retentionDeleted.inc({ table }, n),
+  });
   return {
     async stop() {
       await retention.stop();

@@ -34,7 +34,14 @@ export interface Retention {
 
 const DAY_MS = 86_400_000;
 
-export function startRetention(o: { db: Db; config: RetentionSettings; log: Logger; clock?: Clock; periodic?: boolean }): Retention {
+export function startRetention(o: {
+  db: Db;
+  config: RetentionSettings;
+  log: Logger;
+  clock?: Clock;
+  periodic?: boolean;
+  onDeleted?: (table: 'messages' | 'orphan_receipts' | 'inbound_messages', n: number) => void;
+}): Retention {
   const clock = o.clock ?? systemClock;
   const c = o.config;
   const log = o.log.child({ component: 'retention' });
@@ -73,6 +80,9 @@ export function startRetention(o: { db: Db; config: RetentionSettings; log: Logg
       log.warn({ err: errorMessage(err) }, 'retention sweep failed; will retry at the next interval');
     }
     if (out.messages + out.orphanReceipts + out.inbound > 0) log.info({ deleted: out }, 'old rows deleted');
+    o.onDeleted?.('messages', out.messages);
+    o.onDeleted?.('orphan_receipts', out.orphanReceipts);
+    o.onDeleted?.('inbound_messages', out.inbound);
     return out;
   }
 
