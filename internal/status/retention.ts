@@ -10,7 +10,7 @@ import { errorMessage } from '../core/errors.js';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/rows.js';
 import type { Logger } from '../log/logger.js';
-import { deleteOldInbound, deleteOldMessages, deleteOldOrphans } from './retention-sql.js';
+import { deleteOldInbound, deleteOldMessages, deleteOldOrphans, type DeletedRows } from './retention-sql.js';
 
 export interface RetentionSettings {
   messagesDays?: number | undefined;
@@ -51,13 +51,25 @@ export function startRetention(o: {
 
   const pause = () => new Promise<void>((r) => clock.setTimer(c.pauseMs, r, { unref: true }));
 
-  async function drain(statement: (limit: number) => SQL): Promise<number> {
+  /**
+   * Statements until one from the beginning deletes fewer than a batch. Each starts at the newest time the last one
+   * deleted, so the BRIN scan skips what earlier statements emptied; rows passed over that way (stored out of time
+   * order, like the oldest of a batch written late) are found by one more pass from the beginning once the range runs
+   * dry. Terminates: every full statement deletes a batch.
+   */
+  async function drain(statement: (fromMs: number, limit: number) => SQL): Promise<number> {
     let total = 0;
+    let from = 0;
     while (!stopped) {
-      const [row] = await queryRows<{ n: number }>(o.db, statement(c.batchSize));
+      const [row] = await queryRows<DeletedRows>(o.db, statement(from, c.batchSize));
       const n = Number(row?.n ?? 0);
       total += n;
-      if (n < c.batchSize) break;
+      if (n < c.batchSize) {
+        if (from === 0) break;
+        from = 0;
+      } else if (row?.upto !== null && row?.upto !== undefined) {
+        from = Number(row.upto);
+      }
       if (c.pauseMs > 0) await pause();
     }
     return total;
@@ -69,12 +81,12 @@ export function startRetention(o: {
     try {
       if (c.messagesDays !== undefined) {
         const before = now - c.messagesDays * DAY_MS;
-        out.messages = await drain((n) => deleteOldMessages(before, n));
-        out.orphanReceipts = await drain((n) => deleteOldOrphans(before, n));
+        out.messages = await drain((from, n) => deleteOldMessages(before, from, n));
+        out.orphanReceipts = await drain((from, n) => deleteOldOrphans(before, from, n));
       }
       if (c.inboundDays !== undefined) {
         const before = now - c.inboundDays * DAY_MS;
-        out.inbound = await drain((n) => deleteOldInbound(before, n));
+        out.inbound = await drain((from, n) => deleteOldInbound(before, from, n));
       }
     } catch (err) {
       log.warn({ err: errorMessage(err) }, 'retention sweep failed; will retry at the next interval');

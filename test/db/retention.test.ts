@@ -90,7 +90,8 @@ describe.each(backends)('retention on $name', (backend) => {
       clock: { now: () => NOW, setTimer: systemClock.setTimer },
       periodic: false,
     });
-    // 26 old messages at 10 per statement: three statements, the last one short.
+    // 26 old messages at 10 per statement, stored newest first (against time order): the statements that follow the
+    // newest time deleted pass the others over, and the pass from the beginning finds them within the same sweep.
     expect(await retention.sweep()).toEqual({ messages: 26, orphanReceipts: 3, inbound: 12 });
     const left = await db.select({ id: messages.id }).from(messages);
     expect(new Set(left.map((r) => r.id))).toEqual(keep);
