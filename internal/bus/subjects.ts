@@ -57,4 +57,8 @@ export const ApiSubjects = {
   cancel: 'sms.api.v1.cancel',
   /** The client's inbound (MO) messages, like GET /v1/inbound. */
   inbound: 'sms.api.v1.inbound',
+  /** The client's opt-out list: GET, POST /v1/opt-outs and DELETE /v1/opt-outs/{number}. */
+  optOuts: 'sms.api.v1.optouts',
+  optOutAdd: 'sms.api.v1.optouts.add',
+  optOutRemove: 'sms.api.v1.optouts.remove',
 } as const;

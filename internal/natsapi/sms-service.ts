@@ -80,14 +80,37 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       return toEndpointReply(a.ok ? await op(m, a.client) : a.reply);
     };
   const header = (m: Msg, k: string) => m.headers?.get(k) || undefined;
-  const inboundEndpoint = (door: InboundDoor) => ({
-    name: 'inbound',
-    subject: ApiSubjects.inbound,
-    handler: authed((m, c) => {
-      const q = queryOf(m);
-      return q.ok ? door.listInbound(c, q.query) : problemReply('invalidRequest', 'The body must be a JSON object of inbound parameters, e.g. {"since":"2026-12-01T00:00:00Z","limit":50}.');
-    }),
-  });
+  const inboundEndpoints = (door: InboundDoor) => [
+    {
+      name: 'inbound',
+      subject: ApiSubjects.inbound,
+      handler: authed((m, c) => {
+        const q = queryOf(m);
+        return q.ok ? door.listInbound(c, q.query) : problemReply('invalidRequest', 'The body must be a JSON object of inbound parameters, e.g. {"since":"2026-12-01T00:00:00Z","limit":50}.');
+      }),
+    },
+    { name: 'optouts', subject: ApiSubjects.optOuts, handler: authed((_m, c) => door.listOptOuts(c)) },
+    {
+      name: 'optouts-add',
+      subject: ApiSubjects.optOutAdd,
+      handler: authed((m, c) => (m.data.length > d.maxBodyBytes ? tooLarge(d.maxBodyBytes) : door.addOptOut(c, m.data))),
+    },
+    {
+      name: 'optouts-remove',
+      subject: ApiSubjects.optOutRemove,
+      handler: authed((m, c) => {
+        let number: unknown;
+        try {
+          number = (JSON.parse(dec.decode(m.data)) as { number?: unknown } | null)?.number;
+        } catch {
+          number = undefined;
+        }
+        return typeof number === 'string'
+          ? door.removeOptOut(c, number)
+          : problemReply('invalidRequest', 'The body must be a JSON object like {"number":"+447700900123"}.', { errors: [{ field: 'number', message: 'is required' }] });
+      }),
+    },
+  ];
   const tooLarge = (max: number) => problemReply('payloadTooLarge', `The body exceeds ${max} bytes.`);
 
   return startMicroService(d.nc, {
@@ -151,7 +174,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
           return id.ok ? fd.cancel(c, id.id) : id.reply;
         }),
       },
-      ...(d.inboundDoor ? [inboundEndpoint(d.inboundDoor)] : []),
+      ...(d.inboundDoor ? inboundEndpoints(d.inboundDoor) : []),
     ],
   });
 }

@@ -3,7 +3,7 @@
  * simulator routed to the right client by number and keyword, stored once (encrypted at rest under the configured
  * key), listed by GET /v1/inbound and sms.api.v1.inbound, and announced once on sms.chg.inbound; STOP from the handset
  * blocks the next send with 422 on HTTP and NATS (for that sender only; STOPALL for every sender) and START lifts it;
- * the opt-out API adds, lists and removes entries.
+ * the opt-out API adds, lists and removes entries, over HTTP and NATS.
  */
 import { randomBytes } from 'node:crypto';
 import { connect, headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
@@ -239,5 +239,21 @@ describe('inbound routing, listing and opt-outs', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['extra', 'number']);
     expect((await http('/v1/opt-outs', { body: { number: phone }, key: 'not-a-key-0123456789' })).status).toBe(401);
+  });
+
+  it('lists, adds and removes opt-outs over NATS as over HTTP', async () => {
+    const phone = '+447700900404';
+    const added = await viaNats('optouts.add', { number: phone });
+    expect(added).toMatchObject({ status: 201, body: { number: phone, sender: null, source: 'api' } });
+    await waitFor('the NATS opt-out to reach the edge', async () => (await send(phone, 'ACME')).status === 422, 20_000);
+    const listed = await viaNats('optouts', {});
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual((await http('/v1/opt-outs')).body);
+    expect(listed.body.optOuts).toContainEqual({ number: phone, sender: null, at: expect.any(String), source: 'api' });
+    expect(await viaNats('optouts.remove', { number: phone })).toMatchObject({ status: 200, body: { number: phone, removed: 1 } });
+    await waitFor('the NATS removal to reach the edge', async () => (await send(phone, 'ACME')).status === 202, 20_000);
+    expect(await viaNats('optouts.remove', { number: phone })).toMatchObject({ status: 404, errorCode: '404' });
+    expect(await viaNats('optouts.remove', {})).toMatchObject({ status: 400 });
+    expect(await viaNats('optouts.add', { number: 'nope' })).toMatchObject({ status: 400, errorCode: '400' });
   });
 });
