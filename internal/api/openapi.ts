@@ -142,7 +142,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
       version: '1',
       description:
         'Send SMS and read their status. A 202 answer means the message is durably stored in JetStream and will be delivered or end in a recorded final state. ' +
-        'The same operations are served over NATS (service "smsmesh", subjects sms.api.v1.send|batch|get|list|cancel) with the same bodies and problems.',
+        'The same operations are served over NATS (service "smsmesh", subjects sms.api.v1.send|batch|get|list|cancel|inbound|optouts|optouts.add|optouts.remove) with the same bodies and problems.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The API key of a configured client.' } },
