@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SmsmeshClient, SmsmeshError } from '../../client/index.js';
 import { connectBus, type Bus } from '../../internal/bus/connection.js';
 import { Durables, Streams, Subjects } from '../../internal/bus/subjects.js';
 import { noopLogger } from '../../internal/log/logger.js';
@@ -255,5 +256,22 @@ describe('inbound routing, listing and opt-outs', () => {
     expect(await viaNats('optouts.remove', { number: phone })).toMatchObject({ status: 404, errorCode: '404' });
     expect(await viaNats('optouts.remove', {})).toMatchObject({ status: 400 });
     expect(await viaNats('optouts.add', { number: 'nope' })).toMatchObject({ status: 400, errorCode: '400' });
+  });
+
+  it('serves the typed client the same over HTTP and NATS: inbound pages and the opt-out list', async () => {
+    for (const sms of [new SmsmeshClient({ apiKey: OTHER, http: { baseUrl: gw.baseUrl } }), new SmsmeshClient({ apiKey: OTHER, nats: { connection: nc } })]) {
+      const page = await sms.inbound({ limit: 1 });
+      expect(page.messages).toHaveLength(1);
+      expect(page.messages[0]!.text).toMatch(/^Pizza margherita/);
+      expect(page.nextCursor).toBeNull();
+      const phone = '+447700900405';
+      expect(await sms.addOptOut({ number: phone, sender: 'ACME' })).toMatchObject({ number: phone, sender: 'ACME', source: 'api' });
+      await waitFor('the client opt-out to reach the edge', async () => (await sms.optOuts()).some((e) => e.number === phone), 20_000);
+      expect(await sms.removeOptOut(phone)).toEqual({ number: phone, removed: 1 });
+      await waitFor('the client removal to reach the edge', async () => !(await sms.optOuts()).some((e) => e.number === phone), 20_000);
+      const gone = await sms.removeOptOut(phone).catch((err: unknown) => err);
+      expect(gone).toBeInstanceOf(SmsmeshError);
+      expect((gone as SmsmeshError).status).toBe(404);
+    }
   });
 });
