@@ -85,7 +85,6 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
 
   function prepare(clientId: string, input: SubmitInput, key: string | undefined, at: number): Prepared {
     const { to, from, text, clientRef } = input;
-    if (deps.optedOut?.(clientId, to, from)) return { kind: 'opted_out', to, from };
     const carrier = deps.routes.lookup(to);
     if (carrier === undefined) return { kind: 'no_route', to };
     const content = analyzeContent(text, input.encoding, deps.concatFor?.(carrier) ?? 'udh8');
@@ -118,12 +117,24 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     return { kind: 'unavailable', cause: full ? (scheduled ? 'schedule_full' : 'backlog_full') : 'bus', reason: errorMessage(err) };
   }
 
+  /** The opt-out refusal, when the destination is on the client's list for this sender (in memory, no I/O). */
+  function optedOut(p: Extract<Prepared, { kind: 'ready' }>): AcceptResult | undefined {
+    const { clientId, to, from } = p.mt;
+    return deps.optedOut?.(clientId, to, from) ? { kind: 'opted_out', to, from } : undefined;
+  }
+
   /** Publishes a prepared message; the unkeyed path is one publish and nothing else. */
   async function store(p: Extract<Prepared, { kind: 'ready' }>): Promise<AcceptResult> {
+    const idem = p.key !== undefined ? deps.idempotency : undefined;
+    // A keyed retry of a message accepted before the number opted out gets its first answer (below), not a 422 that
+    // would say it was never sent.
+    if (!idem) {
+      const refused = optedOut(p);
+      if (refused) return refused;
+    }
     if (p.status === 'accepted' && deps.backlogFull?.()) {
       return { kind: 'unavailable', cause: 'backlog_full', reason: 'the backlog is at its bound (nats.maxBacklogBytes)' };
     }
-    const idem = p.key !== undefined ? deps.idempotency : undefined;
     if (!idem) {
       try {
         const data = encodeMt(p.mt);
@@ -154,6 +165,11 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
       case 'owner':
         break;
     }
+    const refused = optedOut(p);
+    if (refused) {
+      await idem.release(key, claim.revision).catch(() => {});
+      return refused;
+    }
     let duplicate: boolean;
     try {
       const data = encodeMt(p.mt);
@@ -174,6 +190,8 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
   }
 
   function dryRun(p: Extract<Prepared, { kind: 'ready' }>): AcceptResult {
+    const refused = optedOut(p);
+    if (refused) return refused;
     const { carrier, segments, encoding, sendAt } = p.mt;
     return { kind: 'dry_run', status: p.status, carrier, segments, encoding, sendAt };
   }

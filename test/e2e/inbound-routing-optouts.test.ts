@@ -97,10 +97,10 @@ describe('inbound routing, listing and opt-outs', () => {
     }, 30_000);
   }
 
-  async function http(path: string, o: { method?: string; body?: unknown; key?: string } = {}) {
+  async function http(path: string, o: { method?: string; body?: unknown; key?: string; headers?: Record<string, string> } = {}) {
     const r = await fetch(`${gw.baseUrl}${path}`, {
       method: o.method ?? (o.body !== undefined ? 'POST' : 'GET'),
-      headers: { Authorization: `Bearer ${o.key ?? KEY}`, ...(o.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Authorization: `Bearer ${o.key ?? KEY}`, ...(o.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...o.headers },
       body: o.body === undefined ? undefined : JSON.stringify(o.body),
     });
     const text = await r.text();
@@ -193,7 +193,9 @@ describe('inbound routing, listing and opt-outs', () => {
 
   it('blocks sends after STOP with 422 on HTTP and NATS, for that sender only, and lifts it on START', async () => {
     const phone = '+447700900401';
-    expect((await send(phone, '12345')).status).toBe(202);
+    const keyed = { body: { to: phone, from: '12345', text: 'Your code is 1234' }, headers: { 'Idempotency-Key': 'before-stop-1' } };
+    const first = await http('/v1/messages', keyed);
+    expect(first.status).toBe(202);
     await smsc.sendMo({ from: phone, to: '12345', text: 'Stop' });
     const refused = await waitFor('the opt-out to reach the edge', async () => {
       const r = await send(phone, '12345');
@@ -201,6 +203,11 @@ describe('inbound routing, listing and opt-outs', () => {
     }, 20_000);
     expect(refused.type).toContain('application/problem+json');
     expect(refused.body).toMatchObject({ type: 'urn:smsmesh:problem:optedOut', status: 422, to: phone });
+    // A retry of what was accepted before the opt-out gets its first answer, not a 422 saying it was never sent.
+    const retried = await http('/v1/messages', keyed);
+    expect(retried).toMatchObject({ status: 202, body: { id: first.body.id } });
+    expect((await http('/v1/messages', { ...keyed, headers: { 'Idempotency-Key': 'after-stop-1' } })).status).toBe(422);
+    expect((await http('/v1/messages?dryRun=true', { body: keyed.body })).status).toBe(422);
     const nats = await viaNats('send', { to: phone, from: '12345', text: 'Your order has shipped' });
     expect(nats).toMatchObject({ status: 422, errorCode: '422', body: { type: 'urn:smsmesh:problem:optedOut' } });
     const batch = await http('/v1/messages/batch', { body: { messages: [{ to: phone, from: '12345', text: 'x' }, { to: phone, from: 'ACME', text: 'x' }] } });
