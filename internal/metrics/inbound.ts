@@ -25,7 +25,7 @@ export function createInboundMetrics(registry: Registry) {
 }
 export type InboundMetrics = ReturnType<typeof createInboundMetrics>;
 
-/** On edges: how many opt-out entries this edge holds in memory (about 200 bytes each). */
+/** On edges: how many opt-out entries this edge holds in memory (about 370 bytes each). */
 export function registerOptOutGauge(registry: Registry, size: () => number): void {
   new Gauge({
     name: 'smsmesh_opt_out_entries',
