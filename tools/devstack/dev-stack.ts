@@ -66,6 +66,8 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
           },
         ],
         clients: [{ id: 'demo', apiKey }],
+        // Every MO the simulator sends goes to the demo client: GET /v1/inbound lists it.
+        inbound: { defaultClient: 'demo' },
       },
       null,
       2,
