@@ -1,4 +1,4 @@
-/** The client over HTTP (fetch): POST/GET/DELETE on /v1/messages. */
+/** The client over HTTP (fetch): POST/GET/DELETE on /v1/messages, /v1/inbound and /v1/opt-outs. */
 import type { Answer, Call, Transport } from './transport.js';
 
 export interface HttpOptions {
@@ -34,7 +34,22 @@ export function httpTransport(o: HttpOptions): Transport {
           url += `/${encodeURIComponent((c.body as { id: string }).id)}`;
           if (c.op === 'cancel') method = 'DELETE';
           break;
+        case 'optouts':
+          url = `${base}/v1/opt-outs`;
+          break;
+        case 'optouts.add':
+          method = 'POST';
+          url = `${base}/v1/opt-outs`;
+          body = JSON.stringify(c.body);
+          headers['Content-Type'] = 'application/json';
+          break;
+        case 'optouts.remove':
+          method = 'DELETE';
+          url = `${base}/v1/opt-outs/${encodeURIComponent((c.body as { number: string }).number)}`;
+          break;
+        case 'inbound':
         case 'list': {
+          if (c.op === 'inbound') url = `${base}/v1/inbound`;
           const q = new URLSearchParams();
           for (const [k, v] of Object.entries(c.body as Record<string, unknown>)) if (v !== undefined) q.set(k, String(v));
           const s = q.toString();

@@ -1,12 +1,13 @@
 /**
- * The typed smsmesh client (`import { SmsmeshClient } from 'smsmesh/client'`): send, batch, get, list and cancel over
+ * The typed smsmesh client (`import { SmsmeshClient } from 'smsmesh/client'`): send, batch, get, list and cancel (and
+ * inbound messages and the opt-out list) over
  * HTTP or over NATS with the same calls and results; every error answer is thrown as a SmsmeshError with its problem.
  */
 import { SmsmeshError } from './errors.js';
 import { httpTransport, type HttpOptions } from './http-transport.js';
 import { natsTransport, type NatsOptions } from './nats-transport.js';
 import type { Call, Transport } from './transport.js';
-import type { Accepted, BatchItem, BatchResult, CancelResult, DryRun, ListQuery, MessagePage, MessageView, Problem, SendRequest } from './types.js';
+import type { Accepted, BatchItem, BatchResult, CancelResult, DryRun, InboundPage, InboundQuery, ListQuery, MessagePage, MessageView, OptOut, Problem, SendRequest } from './types.js';
 
 export { SmsmeshError } from './errors.js';
 export { isProblem } from './types.js';
@@ -64,5 +65,25 @@ export class SmsmeshClient {
   /** Cancels a message not yet submitted (a SmsmeshError with status 409 when it is too late). */
   cancel(id: string): Promise<CancelResult> {
     return this.#call({ op: 'cancel', body: { id } });
+  }
+
+  /** One page of your inbound (MO) messages, newest first; pass nextCursor back as cursor for the next. */
+  inbound(q: InboundQuery = {}): Promise<InboundPage> {
+    return this.#call({ op: 'inbound', body: { ...q, since: iso(q.since), until: iso(q.until) } });
+  }
+
+  /** Your opt-out list. */
+  async optOuts(): Promise<OptOut[]> {
+    return (await this.#call<{ optOuts: OptOut[] }>({ op: 'optouts', body: {} })).optOuts;
+  }
+
+  /** Puts a number on your opt-out list, for one sender or (without it) every sender. */
+  addOptOut(o: { number: string; sender?: string }): Promise<OptOut> {
+    return this.#call({ op: 'optouts.add', body: o });
+  }
+
+  /** Takes a number off your opt-out list (every sender); a SmsmeshError with status 404 when it is not on it. */
+  removeOptOut(number: string): Promise<{ number: string; removed: number }> {
+    return this.#call({ op: 'optouts.remove', body: { number } });
   }
 }

@@ -100,3 +100,37 @@ export type BatchResult = Accepted | DryRun | Problem;
 export function isProblem(r: BatchResult): r is Problem {
   return typeof (r as Problem).status === 'number';
 }
+
+/** An inbound (MO) message routed to you. */
+export interface InboundView {
+  id: string;
+  from: string;
+  to: string;
+  /** Null only when the key it was encrypted with is no longer configured (textError says which). */
+  text: string | null;
+  textError?: string;
+  encoding: 'gsm7' | 'latin1' | 'ucs2' | 'binary';
+  parts: number;
+  carrier: string;
+  receivedAt: string;
+}
+
+export interface InboundQuery {
+  since?: string | Date;
+  until?: string | Date;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface InboundPage {
+  messages: InboundView[];
+  nextCursor: string | null;
+}
+
+export interface OptOut {
+  number: string;
+  /** The sender it applies to (without "+"); null: every sender of yours. */
+  sender: string | null;
+  at: string;
+  source: 'keyword' | 'api';
+}

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { AuthResult } from '../frontdoor/client-auth.js';
 import type { FailedCallbacks } from '../frontdoor/failed-callbacks.js';
 import type { FrontDoor } from '../frontdoor/front-door.js';
+import type { InboundDoor } from '../frontdoor/inbound-door.js';
 import { internalProblem } from '../frontdoor/front-door.js';
 import type { Logger } from '../log/logger.js';
 import type { EdgeMetrics } from '../metrics/edge.js';
@@ -14,6 +15,7 @@ import { problem, reply } from './problem.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.js';
 import { callbackRoutes } from './routes/callbacks.js';
+import { inboundRoutes } from './routes/inbound.js';
 import { messageRoutes } from './routes/messages.js';
 
 export interface AppDeps {
@@ -27,6 +29,8 @@ export interface AppDeps {
   limits: OpenApiLimits;
   /** GET /v1/callbacks/failed and its replay; absent: those routes are not served. */
   failedCallbacks?: FailedCallbacks;
+  /** GET /v1/inbound and /v1/opt-outs; absent in apps built without them (those routes then answer 404). */
+  inboundDoor?: InboundDoor;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -44,6 +48,7 @@ export function createApp(deps: AppDeps): Hono {
     messageRoutes({ frontDoor: deps.frontDoor, maxBodyBytes: deps.limits.maxBodyBytes, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes }),
   );
   if (deps.failedCallbacks) v1.route('/callbacks', callbackRoutes({ failed: deps.failedCallbacks }));
+  if (deps.inboundDoor) v1.route('/', inboundRoutes(deps.inboundDoor, deps.limits.maxBodyBytes));
   app.route('/v1', v1);
 
   app.notFound((c) => problem(c, 'notFound', `No route ${c.req.method} ${c.req.path}; see /openapi.json.`));

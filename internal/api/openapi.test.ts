@@ -2,12 +2,14 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createClientAuth } from '../frontdoor/client-auth.js';
 import type { FrontDoor } from '../frontdoor/front-door.js';
+import type { InboundDoor } from '../frontdoor/inbound-door.js';
 import { noopLogger } from '../log/logger.js';
 import { createEdgeMetrics } from '../metrics/edge.js';
 import { createApp } from './app.js';
 
 const unused = () => Promise.reject(new Error('not in this test'));
 const frontDoor: FrontDoor = { send: unused, batch: unused, get: unused, list: unused, cancel: unused };
+const inboundDoor: InboundDoor = { listInbound: unused, listOptOuts: () => ({ status: 200, body: { optOuts: [] } }), addOptOut: unused, removeOptOut: unused };
 const limits = { maxTextLength: 900, maxBatchSize: 250, maxBodyBytes: 16384, maxBatchBodyBytes: 1 << 20, idempotencyTtlMs: 24 * 3600_000 };
 
 function app() {
@@ -21,6 +23,7 @@ function app() {
     log: noopLogger,
     limits,
     failedCallbacks: { list: unused, replay: unused },
+    inboundDoor,
   });
 }
 

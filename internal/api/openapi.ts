@@ -4,6 +4,8 @@
  * zod schemas too, written for the document. A test fails when a route of the app has no operation here.
  */
 import { z } from 'zod';
+import { optOutRequestSchema } from '../frontdoor/inbound-door.js';
+import { inboundQuerySchema } from '../frontdoor/inbound-query.js';
 import { listQuerySchema } from '../frontdoor/list-query.js';
 import { ProblemTypes } from '../frontdoor/problems.js';
 import { ENCODINGS, batchRequestSchema, submitRequestSchema } from '../sms/submit-request.js';
@@ -131,6 +133,26 @@ const failedCallback = z.object({
 });
 const failedCallbackList = z.object({ callbacks: z.array(failedCallback), nextCursor: nullable(z.string()).meta({ description: 'Pass as cursor for the next page; null on the last.' }) });
 const replayResult = z.object({ webhookId: z.string(), status: z.literal('replaying') });
+const inboundView = z.object({
+  id: z.uuid(),
+  from: z.string().meta({ description: 'The sender, as received ("+" for international numbers).' }),
+  to: z.string().meta({ description: 'The number or short code it was sent to.' }),
+  text: nullable(z.string()).meta({ description: 'The joined text; null only when the key it was encrypted with is no longer configured (textError).' }),
+  textError: z.string().optional(),
+  encoding: z.enum(['gsm7', 'latin1', 'ucs2', 'binary']).meta({ description: 'binary: text is hex.' }),
+  parts: z.int().min(1),
+  carrier: z.string(),
+  receivedAt: time,
+});
+const inboundList = z.object({ messages: z.array(inboundView), nextCursor: nullable(z.string()).meta({ description: 'Pass as cursor for the next page; null on the last.' }) });
+const optOutEntry = z.object({
+  number: z.string(),
+  sender: nullable(z.string()).meta({ description: 'The sender it applies to (without "+"); null: every sender of yours.' }),
+  at: time,
+  source: z.enum(['keyword', 'api']).meta({ description: 'keyword: the number sent an opt-out keyword (STOP…); api: added through this API.' }),
+});
+const optOutList = z.object({ optOuts: z.array(optOutEntry) });
+const optOutRemoved = z.object({ number: z.string(), removed: z.int().min(1) });
 
 function schema(t: z.ZodType): Record<string, unknown> {
   const { $schema: _drop, ...s } = z.toJSONSchema(t, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -182,6 +204,11 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
     schema: { type: 'boolean', default: false },
     description: 'Validate, route, pick the encoding and count segments without sending (answers 200).',
   };
+  const queryParams = (t: z.ZodType) =>
+    Object.entries((schema(t) as { properties: Record<string, Record<string, unknown>> }).properties).map(([name, s]) => {
+      const { description, ...rest } = s;
+      return { name, in: 'query', required: false, schema: rest, ...(description ? { description } : {}) };
+    });
   const traceparentParam = {
     name: 'traceparent',
     in: 'header',
@@ -189,11 +216,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
     schema: { type: 'string' },
     description: 'W3C Trace Context: each message continues this trace (with a span of its own) and its traceparent is in every log line about it; without a valid one, each message starts a new trace.',
   };
-  const listSchema = schema(listQuerySchema) as { properties: Record<string, Record<string, unknown>> };
-  const listParams = Object.entries(listSchema.properties).map(([name, s]) => {
-    const { description, ...rest } = s;
-    return { name, in: 'query', required: false, schema: rest, ...(description ? { description } : {}) };
-  });
+  const listParams = queryParams(listQuerySchema);
   return {
     openapi: '3.1.0',
     info: {
@@ -201,7 +224,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
       version: '1',
       description:
         'Send SMS and read their status. A 202 answer means the message is durably stored in JetStream and will be delivered or end in a recorded final state. ' +
-        'The same operations are served over NATS (service "smsmesh", subjects sms.api.v1.send|batch|get|list|cancel) with the same bodies and problems.',
+        'The same operations are served over NATS (service "smsmesh", subjects sms.api.v1.send|batch|get|list|cancel|inbound|optouts|optouts.add|optouts.remove) with the same bodies and problems.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The API key of a configured client.' } },
@@ -214,6 +237,11 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
         MessageStatus: schema(messageView),
         MessageList: schema(messageList),
         CancelResult: schema(cancelResult),
+        InboundList: schema(inboundList),
+        OptOutRequest: schema(optOutRequestSchema),
+        OptOut: schema(optOutEntry),
+        OptOutList: schema(optOutList),
+        OptOutRemoved: schema(optOutRemoved),
         Problem: schema(problem),
         StatusCallback: schema(statusCallback),
         InboundCallback: schema(inboundCallback),
@@ -323,6 +351,41 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
           security,
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The webhookId.' }],
           responses: { '202': { description: 'Queued for delivery', content: json('ReplayResult') }, ...problems(401, 404, 503) },
+        },
+      },
+      '/v1/inbound': {
+        get: {
+          operationId: 'listInbound',
+          summary: 'Inbound (MO) messages routed to you, newest first (cursor pagination)',
+          description: 'Messages sent to your numbers, routed to you by the inbound routes of the config, joined when they came in parts. Also over NATS: sms.api.v1.inbound with the parameters as a JSON body.',
+          security,
+          parameters: queryParams(inboundQuerySchema),
+          responses: { '200': { description: 'One page', content: json('InboundList') }, ...problems(400, 401, 503) },
+        },
+      },
+      '/v1/opt-outs': {
+        get: {
+          operationId: 'listOptOuts',
+          summary: 'Numbers that opted out of your messages',
+          description: 'A send to a number on this list (for its sender, or for every sender) answers 422 optedOut. Numbers get on it by sending an opt-out keyword (STOP, …; STOPALL for every sender) and off it by sending START or UNSTOP.',
+          security,
+          responses: { '200': { description: 'The list', content: json('OptOutList') }, ...problems(401) },
+        },
+        post: {
+          operationId: 'addOptOut',
+          summary: 'Put a number on your opt-out list',
+          security,
+          requestBody: { required: true, content: json('OptOutRequest') },
+          responses: { '201': { description: 'Recorded; every edge refuses sends to it within moments', content: json('OptOut') }, ...problems(400, 401, 413, 415, 503) },
+        },
+      },
+      '/v1/opt-outs/{number}': {
+        delete: {
+          operationId: 'removeOptOut',
+          summary: 'Take a number off your opt-out list (every sender)',
+          security,
+          parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string', examples: ['+447700900123'] }, description: 'E.164; the "+" URL-encoded as %2B or as it is.' }],
+          responses: { '200': { description: 'Removed', content: json('OptOutRemoved') }, ...problems(400, 401, 404, 503) },
         },
       },
       '/openapi.json': { get: { operationId: 'openApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },

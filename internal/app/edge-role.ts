@@ -12,11 +12,16 @@ import { startBacklogGuard } from '../bus/backlog-guard.js';
 import { Buckets, Streams, Subjects } from '../bus/subjects.js';
 import { countRejections } from '../frontdoor/client-usage.js';
 import { createFrontDoor } from '../frontdoor/front-door.js';
+import { createInboundDoor } from '../frontdoor/inbound-door.js';
+import { createPgInboundReader } from '../inbound/inbound-reader.js';
+import { createOptOutWriter, watchOptOuts } from '../inbound/opt-outs.js';
+import { createTextCipher } from '../inbound/text-cipher.js';
 import { createAcceptor } from '../ingest/accept-message.js';
 import { createAcceptedRecords } from '../ingest/accepted-records.js';
 import { createKvIdempotencyStore } from '../ingest/kv-idempotency-store.js';
 import { createCauseLog } from '../log/cause-log.js';
 import { createEdgeMetrics } from '../metrics/edge.js';
+import { createOptOutMetrics } from '../metrics/inbound.js';
 import { labelled } from '../metrics/labelled.js';
 import { startSmsService } from '../natsapi/sms-service.js';
 import { createCancelWriter } from '../schedule/cancellations.js';
@@ -53,6 +58,10 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     onDropped: (n) => metrics.acceptedRecordsDropped.inc(n),
   });
   const policy = await createEdgePolicy(rt);
+  // Loaded before the edge serves: a send it accepted must never be one its opt-out list would have refused.
+  const optOutKv = await openKvStore(rt.bus, Buckets.optOuts);
+  const optOuts = await watchOptOuts(optOutKv, { log: rt.log });
+  createOptOutMetrics(rt.registry, () => optOuts.size);
   const acceptor = createAcceptor({
     publisher,
     routes: policy.router,
@@ -72,6 +81,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     onRecorded: (mt, scheduled, traceparent) => records.record(mt, scheduled, traceparent),
     log: rt.log,
     callbacksEnabled: callbacksEnabled(config),
+    optedOut: (client, to, from) => optOuts.isOptedOut(client, to, from),
   });
   const log = rt.log.child({ component: 'api' });
   const authenticate = policy.authenticate;
@@ -87,6 +97,14 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     maxBatchSize: config.api.maxBatchSize,
     retryAfterS: 1,
   }), (client, reason) => metrics.clientRejected.inc({ client, reason }));
+  const inboundDoor = createInboundDoor({
+    reader: rt.database && createPgInboundReader(rt.database, createTextCipher(config.textKeys)),
+    optOuts,
+    optOutWriter: createOptOutWriter(optOutKv),
+    logCause: createCauseLog(log, 'answering 503'),
+    retryAfterS: 1,
+    readTimeoutMs: config.api.statusReadTimeoutMs,
+  });
   let draining = false;
   const limits = {
     maxTextLength: config.api.maxTextLength,
@@ -111,6 +129,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
       },
       logCause: createCauseLog(log, 'answering 503'),
     }),
+    inboundDoor,
   });
   const service = startSmsService({
     nc: rt.bus.nc,
@@ -120,6 +139,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     maxBatchBodyBytes: limits.maxBatchBodyBytes,
     log: rt.log,
     observe: (endpoint, status, seconds) => metrics.natsRequestDuration.observe({ endpoint, status: String(status) }, seconds),
+    inboundDoor,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -140,6 +160,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
       await service.stop();
       backlog.stop();
       queues.stop();
+      optOuts.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // keep-alive connections would hold close() open; in-flight requests finish first

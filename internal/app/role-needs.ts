@@ -27,10 +27,11 @@ const COMMON: readonly EnvVar[] = ['SMSMESH_CONFIG', 'NATS_URL', 'LOG_LEVEL', 'S
 
 export const ROLE_NEEDS: Readonly<Record<Command, RoleNeeds>> = {
   // DATABASE_URL: GET /v1/messages/{id} reads the status database; without it that route answers 503.
-  edge: { env: [...COMMON, 'PORT', 'HOST', 'DATABASE_URL'], secrets: ['apiKeys'], database: 'optional' },
+  // SMSMESH_TEXT_KEYS: inbound texts are encrypted at rest by the status writer and decrypted by the edge's GET /v1/inbound.
+  edge: { env: [...COMMON, 'PORT', 'HOST', 'DATABASE_URL', 'SMSMESH_TEXT_KEYS'], secrets: ['apiKeys'], database: 'optional' },
   // SMSMESH_DATA_DIR: the journal that keeps receipts and MO while NATS is away (connector.receiptHoldMs).
   connector: { env: [...COMMON, 'METRICS_PORT', 'HOST', 'SMSMESH_DATA_DIR'], secrets: ['smppPasswords'], database: 'none', metricsPort: 9101 },
-  'status-writer': { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL'], secrets: [], database: 'required', metricsPort: 9102 },
+  'status-writer': { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL', 'SMSMESH_TEXT_KEYS'], secrets: [], database: 'required', metricsPort: 9102 },
   // DATABASE_URL: the messages that changes are about, and failed callbacks (GET /v1/callbacks/failed).
   callbacks: { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL'], secrets: [], database: 'required', metricsPort: 9103 },
   migrate: { env: ['DATABASE_URL'], secrets: [], database: 'required' },

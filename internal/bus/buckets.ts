@@ -18,4 +18,6 @@ export async function ensureBuckets(bus: Pick<Bus, 'js' | 'jsm'>, o: BucketsOpti
   await ensureBucket(bus, { name: Buckets.clientRates, ttlMs: 3600_000, storage: 'memory', replicas: o.replicas });
   // Quotas must survive restarts (of edges and of NATS): file storage, kept past the end of their UTC day.
   await ensureBucket(bus, { name: Buckets.clientQuotas, ttlMs: 2 * 24 * 3600_000, storage: 'file', replicas: o.replicas });
+  // An opt-out holds until lifted: no expiry.
+  await ensureBucket(bus, { name: Buckets.optOuts, ttlMs: 0, storage: 'file', replicas: o.replicas });
 }

@@ -30,8 +30,12 @@ export interface KvStore {
   get(key: string): Promise<KvRecord | null>;
   /** Deletes if the key's revision is still `revision` (a delete marker, so a later create works). */
   delete(key: string, revision: number): Promise<void>;
+  /** Deletes whatever the key holds (a delete marker, so a later create works). */
+  erase(key: string): Promise<void>;
   /** Every key's latest value, then each change as it happens; `value` null for a delete. */
-  watch(onEntry: (key: string, value: Uint8Array | null) => void): Promise<{ stop(): void }>;
+  watch(onEntry: (key: string, value: Uint8Array | null, revision: number) => void): Promise<{ stop(): void }>;
+  /** The bucket's latest revision (0 when it never held anything): a watch has seen every earlier write once it reaches it. */
+  lastRevision(): Promise<number>;
 }
 
 export interface BucketOptions {
@@ -94,12 +98,18 @@ export async function openKvStore(bus: Pick<Bus, 'js' | 'pubAcks'>, bucket: stri
     async delete(key, revision) {
       await write(key, new Uint8Array(0), { 'KV-Operation': 'DEL', 'Nats-Expected-Last-Subject-Sequence': String(revision) });
     },
+    async erase(key) {
+      await write(key, new Uint8Array(0), { 'KV-Operation': 'DEL' });
+    },
     async watch(onEntry) {
       const iter = await kv.watch({ key: '>' });
       void (async () => {
-        for await (const e of iter) onEntry(e.key, e.operation === 'PUT' ? e.value : null);
+        for await (const e of iter) onEntry(e.key, e.operation === 'PUT' ? e.value : null, e.revision);
       })();
       return { stop: () => iter.stop() };
+    },
+    async lastRevision() {
+      return (await kv.status()).streamInfo.state.last_seq;
     },
   };
 }

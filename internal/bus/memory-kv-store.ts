@@ -58,9 +58,18 @@ export function createMemoryKvBucket(): MemoryKvBucket {
           write(key, new Uint8Array(0), revision);
           keys.get(key)!.deleted = true;
         },
+        async erase(key) {
+          check();
+          write(key, new Uint8Array(0), undefined);
+          keys.get(key)!.deleted = true;
+        },
         async watch() {
           check();
           throw new Error('watch is not simulated');
+        },
+        async lastRevision() {
+          check();
+          return seq;
         },
       };
       function check(): void {

@@ -25,6 +25,8 @@ export const Buckets = {
   clientQuotas: 'SMSMESH_CLIENT_QUOTAS',
   /** Bind-slot leases of carriers with accountTps/maxBinds, one key per carrier and slot (<carrier>.<slot>). */
   carrierLeases: 'SMSMESH_CARRIER_LEASES',
+  /** Numbers opted out of a client's messages (MO keywords, the API); watched by edges. */
+  optOuts: 'SMSMESH_OPTOUTS',
 } as const;
 
 export const Subjects = {
@@ -70,4 +72,10 @@ export const ApiSubjects = {
   get: 'sms.api.v1.get',
   list: 'sms.api.v1.list',
   cancel: 'sms.api.v1.cancel',
+  /** The client's inbound (MO) messages, like GET /v1/inbound. */
+  inbound: 'sms.api.v1.inbound',
+  /** The client's opt-out list: GET, POST /v1/opt-outs and DELETE /v1/opt-outs/{number}. */
+  optOuts: 'sms.api.v1.optouts',
+  optOutAdd: 'sms.api.v1.optouts.add',
+  optOutRemove: 'sms.api.v1.optouts.remove',
 } as const;

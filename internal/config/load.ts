@@ -19,6 +19,29 @@ export interface Config extends FileConfig {
   configPath: string;
   /** Scheduling niceness the process sets on itself at start; undefined leaves it as started. */
   nice: number | undefined;
+  /** AES-256 keys for inbound texts at rest (SMSMESH_TEXT_KEYS), base64; the last one encrypts, every one decrypts. */
+  textKeys: readonly TextKey[];
+}
+
+export interface TextKey {
+  id: string;
+  /** 32 bytes, base64. */
+  key: string;
+}
+
+/** `id:base64key,…`: each key 32 bytes (AES-256), ids unique. */
+export function parseTextKeys(raw: string | undefined): { ok: true; keys: TextKey[] } | { ok: false; problem: string } {
+  const keys: TextKey[] = [];
+  if (raw === undefined || raw.trim() === '') return { ok: true, keys };
+  for (const item of raw.split(',')) {
+    const m = /^\s*([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=_-]+)\s*$/.exec(item);
+    if (!m) return { ok: false, problem: 'each key must be id:base64key (id: 1 to 32 of A-Z a-z 0-9 _ -), separated by commas' };
+    const [, id, b64] = m as unknown as [string, string, string];
+    if (Buffer.from(b64, 'base64').length !== 32) return { ok: false, problem: `key "${id}" must be 32 bytes in base64 (openssl rand -base64 32)` };
+    if (keys.some((k) => k.id === id)) return { ok: false, problem: `key id "${id}" is given twice` };
+    keys.push({ id, key: b64 });
+  }
+  return { ok: true, keys };
 }
 
 export class ConfigError extends AppError {
@@ -43,6 +66,13 @@ const envSchema = z.object({
   SMSMESH_CONFIG: z.string().default('smsmesh.yaml'),
   SMSMESH_DATA_DIR: z.string().default('.data'),
   SMSMESH_NICE: z.coerce.number().int().min(-20).max(19).optional().or(z.literal('').transform(() => undefined)),
+  SMSMESH_TEXT_KEYS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const r = parseTextKeys(v);
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.problem });
+    }),
 });
 
 export type EnvVar = keyof typeof envSchema.shape;
@@ -132,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     logLevel: e.LOG_LEVEL,
     configPath,
     nice: e.SMSMESH_NICE,
+    textKeys: (parseTextKeys(e.SMSMESH_TEXT_KEYS) as { keys: TextKey[] }).keys,
   });
 }
 

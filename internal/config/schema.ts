@@ -170,6 +170,15 @@ export function bindTpsCap(c: Pick<CarrierConfig, 'tps' | 'accountTps'>): number
 export function isCoordinated(c: Pick<CarrierConfig, 'accountTps' | 'maxBinds'>): boolean {
   return c.accountTps !== undefined || c.maxBinds !== undefined;
 }
+const keyword = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be one word of letters and digits');
+
+/** MO keywords that put a number on the client's opt-out list or take it off (matched case-insensitively, whole text). */
+export const optOutSchema = z.strictObject({
+  keywords: z.array(keyword).default(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']),
+  /** Of `keywords`, those that opt the number out of every sender of the client, not only the number it was sent to. */
+  clientWideKeywords: z.array(keyword).default(['STOPALL']),
+  optInKeywords: z.array(keyword).default(['START', 'UNSTOP']),
+});
 
 export const clientSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must match [A-Za-z0-9_.-]+').max(64),
@@ -188,6 +197,35 @@ export const clientSchema = z.strictObject({
   callbackEvents: z.enum(['final', 'all']).default('final'),
   /** Standard Webhooks secrets (whsec_ + base64); every one signs each callback, so secrets can be rotated. */
   webhookSecrets: z.array(webhookSecretSchema).max(10).default([]),
+  optOut: optOutSchema.prefault({}),
+});
+
+/** Which client an inbound (MO) message belongs to: the first route whose `to` and `keyword` match wins. */
+export const inboundSchema = z.strictObject({
+  routes: z
+    .array(
+      z.strictObject({
+        /** The number the MO was sent to, or a prefix of it, as received ("+" for international numbers). */
+        to: z.string().regex(/^\+?[0-9]+$/, 'must be a number or a prefix of one, e.g. "12345" or "+4477"'),
+        /** The first word of the text, matched case-insensitively. */
+        keyword: keyword.optional(),
+        client: z.string(),
+      }),
+    )
+    .default([]),
+  /** Where an MO no route matches goes; without it such an MO is stored without a client. */
+  defaultClient: z.string().optional(),
+});
+
+/** Deletion of old rows by the status writer, in small batches; absent ages keep rows for ever. */
+export const retentionSchema = z.strictObject({
+  messagesDays: z.number().positive().optional(),
+  inboundDays: z.number().positive().optional(),
+  /** Rows per DELETE: each statement holds its row locks only for these rows. */
+  batchSize: z.number().int().min(10).max(10_000).default(1000),
+  intervalMs: z.number().int().min(1000).default(600_000),
+  /** Pause between two batches of one sweep, so a large backlog of old rows never monopolises the database. */
+  pauseMs: z.number().int().min(0).max(60_000).default(100),
 });
 
 const HOURS = /^(?:[01][0-9]|2[0-3]):[0-5][0-9]-(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
@@ -296,8 +334,11 @@ export const fileConfigSchema = z
       })
       .prefault({}),
     callbacks: callbacksSchema,
+    inbound: inboundSchema.prefault({}),
+    retention: retentionSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
+    checkInboundClients(cfg, ctx);
     const seen = new Map<string, string>();
     cfg.carriers.forEach((c, i) => {
       if (cfg.carriers.findIndex((o) => o.id === c.id) !== i) {
@@ -350,9 +391,21 @@ export const fileConfigSchema = z
     });
   });
 
+function checkInboundClients(cfg: { clients: { id: string }[]; inbound: z.output<typeof inboundSchema> }, ctx: z.RefinementCtx): void {
+  const ids = new Set(cfg.clients.map((c) => c.id));
+  cfg.inbound.routes.forEach((r, i) => {
+    if (!ids.has(r.client)) ctx.addIssue({ code: 'custom', path: ['inbound', 'routes', i, 'client'], message: `no client "${r.client}" is configured` });
+  });
+  const d = cfg.inbound.defaultClient;
+  if (d !== undefined && !ids.has(d)) ctx.addIssue({ code: 'custom', path: ['inbound', 'defaultClient'], message: `no client "${d}" is configured` });
+}
+
 export type FileConfig = z.output<typeof fileConfigSchema>;
 export type CarrierConfig = z.output<typeof carrierSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
+export type OptOutConfig = z.output<typeof optOutSchema>;
+export type InboundConfig = z.output<typeof inboundSchema>;
+export type RetentionConfig = z.output<typeof retentionSchema>;
 export type SmppEndpointConfig = z.output<typeof smppEndpointSchema>;
 export type CallbacksConfig = z.output<typeof callbacksSchema>;

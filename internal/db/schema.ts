@@ -61,6 +61,8 @@ export const messages = pgTable(
     // the index is a few pages and costs next to nothing per insert (a b-tree here would be one more index write
     // per message).
     index('messages_submitted_brin').using('brin', t.submittedAt),
+    // How retention finds old messages across clients: BRIN for the same reason (rows arrive in acceptance order).
+    index('messages_accepted_brin').using('brin', t.acceptedAt),
   ],
 );
 
@@ -101,7 +103,7 @@ export const orphanReceipts = pgTable(
     receivedAt: tstz('received_at').notNull(),
   },
   // Keyed by what identifies a receipt, so recording the same orphan twice is a no-op.
-  (t) => [primaryKey({ columns: [t.carrier, t.smscMessageId, t.stat] })],
+  (t) => [primaryKey({ columns: [t.carrier, t.smscMessageId, t.stat] }), index('orphan_receipts_received_brin').using('brin', t.receivedAt)],
 );
 
 /** How far each periodic sweep has got (e.g. the receipt timeout per carrier), so a restart resumes, never rescans. */
@@ -158,13 +160,25 @@ export const callbackEndpoints = pgTable('callback_endpoints', {
   reason: text('reason').notNull(),
 });
 
-export const inboundMessages = pgTable('inbound_messages', {
-  id: text('id').primaryKey(),
-  carrier: text('carrier').notNull(),
-  from: text('from').notNull(),
-  to: text('to').notNull(),
-  text: text('text').notNull(),
-  dataCoding: smallint('data_coding').notNull(),
-  receivedAt: tstz('received_at').notNull(),
-  parts: smallint('parts').notNull().default(1),
-});
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: text('id').primaryKey(),
+    carrier: text('carrier').notNull(),
+    from: text('from').notNull(),
+    to: text('to').notNull(),
+    // The text, or with text_key_id set its AES-256-GCM ciphertext (base64 of nonce, ciphertext and tag).
+    text: text('text').notNull(),
+    dataCoding: smallint('data_coding').notNull(),
+    receivedAt: tstz('received_at').notNull(),
+    parts: smallint('parts').notNull().default(1),
+    // The client the inbound routes gave it; null when no route matched (stored, never listed).
+    clientId: text('client_id'),
+    textKeyId: text('text_key_id'),
+  },
+  (t) => [
+    // GET /v1/inbound: a client's inbound messages newest first, keyset pages on (received_at, id).
+    index('inbound_client_received_idx').on(t.clientId, t.receivedAt, t.id),
+    index('inbound_received_brin').using('brin', t.receivedAt),
+  ],
+);

@@ -106,6 +106,8 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
         });
       case 'no_route':
         return problemReply('noRoute', `No carrier is configured for destination ${r.to}; check the carriers' prefixes.`);
+      case 'opted_out':
+        return problemReply('optedOut', `${r.to} has opted out of your messages from ${JSON.stringify(r.from)} (an opt-out keyword such as STOP, or your own opt-out list); it is lifted when the number sends START, or through DELETE /v1/opt-outs/{number}.`, { to: r.to });
       case 'key_mismatch':
         return problemReply('idempotencyKeyReused', 'This Idempotency-Key was used with a different request body; use a new key for a new message.');
       case 'key_in_flight':

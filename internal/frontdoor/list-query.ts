@@ -37,7 +37,7 @@ export function encodeCursor(p: { at: number; id: string }): string {
   return Buffer.from(JSON.stringify([p.at, p.id])).toString('base64url');
 }
 
-function decodeCursor(s: string): { at: number; id: string } | undefined {
+export function decodeCursor(s: string): { at: number; id: string } | undefined {
   try {
     const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === 'string' && v[1].length <= 64) return { at: v[0] as number, id: v[1] };

@@ -13,6 +13,7 @@ export const ProblemTypes = {
   payloadTooLarge: { status: 413, title: 'Payload too large' },
   unsupportedMediaType: { status: 415, title: 'Unsupported media type' },
   noRoute: { status: 422, title: 'No route for destination' },
+  optedOut: { status: 422, title: 'Recipient opted out' },
   idempotencyKeyReused: { status: 422, title: 'Idempotency-Key reused with a different body' },
   senderNotAllowed: { status: 422, title: 'Sender ID not allowed for this client' },
   rateLimited: { status: 429, title: 'Rate limit exceeded' },

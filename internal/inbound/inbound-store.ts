@@ -10,6 +10,8 @@ export interface InboundMessage {
   /** Parts joined into this message (fewer than announced when a group expired incomplete). */
   parts: number;
   receivedAt: number;
+  /** The client the inbound routes gave it; null when none matched. */
+  clientId: string | null;
 }
 
 export interface InboundStore {

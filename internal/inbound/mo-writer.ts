@@ -3,7 +3,9 @@
  * duplicates ignored), decodes the joined bytes once (so a character split across parts survives),
  * and stores whole messages. Parts are acked only after their message is stored, so a crash loses
  * nothing: JetStream redelivers the held parts. A group still incomplete after `ttlMs` is stored with
- * the parts that came, and logged.
+ * the parts that came, and logged. Each whole message is given its client by the inbound routes before it is stored,
+ * and `afterStore` (opt-out keywords, the message.inbound change) runs before the parts are acked: a failure there
+ * retries the whole message, which storing again leaves as it is.
  */
 import type { JsMsg } from '@nats-io/jetstream';
 import { CodecError } from '../bus/codec.js';
@@ -55,6 +57,7 @@ export function assemble(parts: readonly InboundPart[], received: number): Inbou
     dataCoding: first.dataCoding,
     parts: received,
     receivedAt: Math.max(...sorted.map((p) => p.at)),
+    clientId: null,
   };
 }
 
@@ -62,6 +65,10 @@ export async function startMoWriter(o: {
   source: WorkSource<InboundPart>;
   store: InboundStore;
   log: Logger;
+  /** The client of a whole message (inbound routes); none: stored without a client. */
+  route?: (mo: { to: string; text: string }) => string | undefined;
+  /** Runs once the message is stored and before its parts are acked; must be idempotent (it may run again). */
+  afterStore?: (msg: InboundMessage) => Promise<void>;
   ttlMs?: number;
   clock?: Clock;
 }): Promise<MoWriter> {
@@ -71,9 +78,11 @@ export async function startMoWriter(o: {
   const reassembler = createReassembler({ ttlMs, maxPending: 10_000 });
   const held = new Map<string, Held>();
 
-  async function store(msg: InboundMessage, msgs: Delivery<InboundPart>[]): Promise<void> {
+  async function store(joined: InboundMessage, msgs: Delivery<InboundPart>[]): Promise<void> {
+    const msg: InboundMessage = { ...joined, clientId: o.route?.(joined) ?? null };
     try {
       await o.store.record([msg]);
+      await o.afterStore?.(msg);
       for (const m of msgs) m.settle({ kind: 'ack' });
     } catch (err) {
       log.error({ err: errorMessage(err), moId: msg.id }, 'could not store inbound message; will retry');

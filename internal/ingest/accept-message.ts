@@ -30,6 +30,8 @@ export type AcceptResult =
   | { kind: 'no_route'; to: string }
   /** The client may not send from this sender ID (its allowedSenders). */
   | { kind: 'sender_not_allowed'; from: string }
+  /** The destination opted out of this client's messages (from this sender, or from all of them). */
+  | { kind: 'opted_out'; to: string; from: string }
   /** The Idempotency-Key was used before with a different body. */
   | { kind: 'key_mismatch' }
   /** A request with this Idempotency-Key is still being stored. */
@@ -61,6 +63,8 @@ export interface AcceptorDeps {
   idempotency?: IdempotencyStore;
   /** Told every message newly stored (not a JetStream duplicate or an idempotent replay). */
   onAccepted?: (carrier: string, clientId: string) => void;
+  /** Is `to` on the client's opt-out list for this sender? Checked in memory on every send (inbound/opt-outs.ts). */
+  optedOut?: (clientId: string, to: string, from: string) => boolean;
   /** True while the MT backlog is at its bound (bus/backlog-guard.ts): immediate sends are refused before publishing. */
   backlogFull?: () => boolean;
   /** Told the size of every MT message stored, for the backlog guard's estimate between its readings. */
@@ -150,12 +154,24 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     return { kind: 'unavailable', cause: full ? (scheduled ? 'schedule_full' : 'backlog_full') : 'bus', reason: errorMessage(err) };
   }
 
+  /** The opt-out refusal, when the destination is on the client's list for this sender (in memory, no I/O). */
+  function optedOut(p: Extract<Prepared, { kind: 'ready' }>): AcceptResult | undefined {
+    const { clientId, to, from } = p.mt;
+    return deps.optedOut?.(clientId, to, from) ? { kind: 'opted_out', to, from } : undefined;
+  }
+
   /** Publishes a prepared message; the unkeyed path is one publish and nothing else. */
   async function store(p: Extract<Prepared, { kind: 'ready' }>): Promise<AcceptResult> {
+    const idem = p.key !== undefined ? deps.idempotency : undefined;
+    // A keyed retry of a message accepted before the number opted out gets its first answer (below), not a 422 that
+    // would say it was never sent.
+    if (!idem) {
+      const refused = optedOut(p);
+      if (refused) return refused;
+    }
     if (p.status === 'accepted' && deps.backlogFull?.()) {
       return { kind: 'unavailable', cause: 'backlog_full', reason: 'the backlog is at its bound (nats.maxBacklogBytes)' };
     }
-    const idem = p.key !== undefined ? deps.idempotency : undefined;
     if (!idem) {
       try {
         const data = encodeMt(p.mt);
@@ -187,6 +203,11 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
       case 'owner':
         break;
     }
+    const refused = optedOut(p);
+    if (refused) {
+      await idem.release(key, claim.revision).catch(() => {});
+      return refused;
+    }
     let duplicate: boolean;
     try {
       const data = encodeMt(p.mt);
@@ -208,6 +229,8 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
   }
 
   function dryRun(p: Extract<Prepared, { kind: 'ready' }>): AcceptResult {
+    const refused = optedOut(p);
+    if (refused) return refused;
     const { carrier, segments, encoding, sendAt } = p.mt;
     return { kind: 'dry_run', status: p.status, carrier, segments, encoding, sendAt };
   }

@@ -9,6 +9,7 @@ import { ApiSubjects } from '../bus/subjects.js';
 import { TRACEPARENT } from '../core/trace-context.js';
 import type { AuthResult } from '../frontdoor/client-auth.js';
 import { internalProblem, type FrontDoor } from '../frontdoor/front-door.js';
+import type { InboundDoor } from '../frontdoor/inbound-door.js';
 import { problemReply, type Reply } from '../frontdoor/reply.js';
 import type { Problem } from '../frontdoor/problems.js';
 import type { Logger } from '../log/logger.js';
@@ -29,6 +30,8 @@ export interface SmsServiceDeps {
   maxBatchBodyBytes: number;
   log: Logger;
   observe?: (endpoint: string, status: number, seconds: number) => void;
+  /** sms.api.v1.inbound; absent: not served. */
+  inboundDoor?: InboundDoor;
 }
 
 const enc = new TextEncoder();
@@ -52,6 +55,22 @@ function idOf(m: Msg): { ok: true; id: string } | { ok: false; reply: Reply } {
   return { ok: false, reply: problemReply('invalidRequest', 'The body must be a JSON object like {"id":"0190…"}.', { errors: [{ field: 'id', message: 'is required' }] }) };
 }
 
+/** list and inbound take their query parameters as a JSON object (or an empty body). */
+function queryOf(m: Msg): { ok: true; query: Record<string, string | undefined> } | { ok: false } {
+  let q: unknown = {};
+  if (m.data.length > 0) {
+    try {
+      q = JSON.parse(dec.decode(m.data));
+    } catch {
+      q = null;
+    }
+  }
+  if (!q || typeof q !== 'object' || Array.isArray(q)) return { ok: false };
+  const query: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(q)) query[k] = v === undefined || v === null ? undefined : String(v);
+  return { ok: true, query };
+}
+
 export function startSmsService(d: SmsServiceDeps): MicroService {
   const fd = d.frontDoor;
 
@@ -62,6 +81,37 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       return toEndpointReply(a.ok ? await op(m, a.client) : a.reply);
     };
   const header = (m: Msg, k: string) => m.headers?.get(k) || undefined;
+  const inboundEndpoints = (door: InboundDoor) => [
+    {
+      name: 'inbound',
+      subject: ApiSubjects.inbound,
+      handler: authed((m, c) => {
+        const q = queryOf(m);
+        return q.ok ? door.listInbound(c, q.query) : problemReply('invalidRequest', 'The body must be a JSON object of inbound parameters, e.g. {"since":"2026-12-01T00:00:00Z","limit":50}.');
+      }),
+    },
+    { name: 'optouts', subject: ApiSubjects.optOuts, handler: authed((_m, c) => door.listOptOuts(c)) },
+    {
+      name: 'optouts-add',
+      subject: ApiSubjects.optOutAdd,
+      handler: authed((m, c) => (m.data.length > d.maxBodyBytes ? tooLarge(d.maxBodyBytes) : door.addOptOut(c, m.data))),
+    },
+    {
+      name: 'optouts-remove',
+      subject: ApiSubjects.optOutRemove,
+      handler: authed((m, c) => {
+        let number: unknown;
+        try {
+          number = (JSON.parse(dec.decode(m.data)) as { number?: unknown } | null)?.number;
+        } catch {
+          number = undefined;
+        }
+        return typeof number === 'string'
+          ? door.removeOptOut(c, number)
+          : problemReply('invalidRequest', 'The body must be a JSON object like {"number":"+447700900123"}.', { errors: [{ field: 'number', message: 'is required' }] });
+      }),
+    },
+  ];
   const tooLarge = (max: number) => problemReply('payloadTooLarge', `The body exceeds ${max} bytes.`);
 
   return startMicroService(d.nc, {
@@ -125,6 +175,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
           return id.ok ? fd.cancel(c, id.id) : id.reply;
         }),
       },
+      ...(d.inboundDoor ? inboundEndpoints(d.inboundDoor) : []),
     ],
   });
 }

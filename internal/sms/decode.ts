@@ -15,3 +15,18 @@ export function decodeByDataCoding(bytes: Buffer, dataCoding: number): string {
       return bytes.toString('hex');
   }
 }
+
+/** The API's name for what decodeByDataCoding made of a data_coding ("binary": the text is hex). */
+export function encodingOfDataCoding(dataCoding: number): 'gsm7' | 'latin1' | 'ucs2' | 'binary' {
+  switch (dataCoding) {
+    case 0:
+    case 1:
+      return 'gsm7';
+    case 3:
+      return 'latin1';
+    case 8:
+      return 'ucs2';
+    default:
+      return 'binary';
+  }
+}

@@ -129,7 +129,7 @@ describe('front doors', () => {
         endpoints: { name: string; subject: string; queue_group: string }[];
       };
       expect(info.type).toBe('io.nats.micro.v1.info_response');
-      expect(info.endpoints.map((e) => e.subject).sort()).toEqual(['sms.api.v1.batch', 'sms.api.v1.cancel', 'sms.api.v1.get', 'sms.api.v1.list', 'sms.api.v1.send']);
+      expect(info.endpoints.map((e) => e.subject).sort()).toEqual(['sms.api.v1.batch', 'sms.api.v1.cancel', 'sms.api.v1.get', 'sms.api.v1.inbound', 'sms.api.v1.list', 'sms.api.v1.optouts', 'sms.api.v1.optouts.add', 'sms.api.v1.optouts.remove', 'sms.api.v1.send']);
       expect(new Set(info.endpoints.map((e) => e.queue_group))).toEqual(new Set(['smsmesh']));
       await viaNats('send', JSON.stringify({ to: '+447700900001', from: 'ACME', text: 'stats' }));
       await viaNats('send', '{');

@@ -81,6 +81,8 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
         ],
         clients: [{ id: 'demo', apiKey, callbackUrl: receiver.url, callbackEvents: 'all', webhookSecrets: [secret] }],
         callbacks: { allowPrivateTargets: true },
+        // Every MO the simulator sends goes to the demo client: GET /v1/inbound lists it.
+        inbound: { defaultClient: 'demo' },
       },
       null,
       2,
