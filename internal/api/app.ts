@@ -1,6 +1,7 @@
 /** The edge's HTTP application: composes middleware and routes over the front door; no I/O of its own. */
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
+import type { AdminService } from '../admin/admin-service.js';
 import type { AuthResult } from '../frontdoor/client-auth.js';
 import type { FrontDoor } from '../frontdoor/front-door.js';
 import { internalProblem } from '../frontdoor/front-door.js';
@@ -13,6 +14,8 @@ import { problem, reply } from './problem.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type ReadinessReport } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { adminRoutes } from './routes/admin.js';
+import { consoleRoutes } from './routes/console.js';
 
 export interface AppDeps {
   frontDoor: FrontDoor;
@@ -23,6 +26,10 @@ export interface AppDeps {
   metrics: EdgeMetrics;
   log: Logger;
   limits: OpenApiLimits;
+  /** The admin API (/v1/admin/*, `admin` scope); absent, those routes answer 404. */
+  admin?: AdminService;
+  /** Where the console's built files are (default dist/console under the package root). */
+  consoleDir?: string;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -32,6 +39,7 @@ export function createApp(deps: AppDeps): Hono {
   const openApi = JSON.stringify(buildOpenApiDocument(deps.limits));
   app.get('/openapi.json', (c) => c.body(openApi, 200, { 'Content-Type': 'application/json' }));
   app.route('/', docsRoutes());
+  app.route('/', consoleRoutes(deps.consoleDir ? { dir: deps.consoleDir } : {}));
 
   const v1 = new Hono<AuthEnv>();
   v1.use(apiKeyAuth(deps.authenticate));
@@ -39,6 +47,7 @@ export function createApp(deps: AppDeps): Hono {
     '/messages',
     messageRoutes({ frontDoor: deps.frontDoor, maxBodyBytes: deps.limits.maxBodyBytes, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes }),
   );
+  if (deps.admin) v1.route('/admin', adminRoutes(deps.admin));
   app.route('/v1', v1);
 
   app.notFound((c) => problem(c, 'notFound', `No route ${c.req.method} ${c.req.path}; see /openapi.json.`));

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import type { AdminService } from '../admin/admin-service.js';
 import { createClientAuth } from '../frontdoor/client-auth.js';
 import type { FrontDoor } from '../frontdoor/front-door.js';
 import { noopLogger } from '../log/logger.js';
@@ -8,6 +9,7 @@ import { createApp } from './app.js';
 
 const unused = () => Promise.reject(new Error('not in this test'));
 const frontDoor: FrontDoor = { send: unused, batch: unused, get: unused, list: unused, cancel: unused };
+const admin: AdminService = { carriers: unused, setCarrierState: unused, clients: unused, deadLetters: unused, audit: unused, summary: unused, message: unused, messages: unused };
 const limits = { maxTextLength: 900, maxBatchSize: 250, maxBodyBytes: 16384, maxBatchBodyBytes: 1 << 20, idempotencyTtlMs: 24 * 3600_000 };
 
 function app() {
@@ -20,6 +22,7 @@ function app() {
     metrics: createEdgeMetrics(new Registry()),
     log: noopLogger,
     limits,
+    admin,
   });
 }
 

@@ -4,6 +4,7 @@ import { decodeMt, encodeEvent } from '../bus/codec.js';
 import { openKvStore } from '../bus/kv-store.js';
 import { openPullConsumer } from '../bus/pull-consumer.js';
 import { Buckets, Durables, Streams, Subjects } from '../bus/subjects.js';
+import { openCarrierControl, startDrainCompleter, watchCarrierControl } from '../admin/carrier-control.js';
 import { startConnector, type Connector } from '../connector/connector.js';
 import { createConnectorMetrics } from '../metrics/connector.js';
 import { watchCancellations } from '../schedule/cancellations.js';
@@ -17,6 +18,16 @@ const MAX_CANCELLATIONS = 1_000_000;
 export async function startConnectorRole(rt: Runtime): Promise<Connector> {
   const metrics = createConnectorMetrics(rt.registry);
   const canceled = await watchCancellations(await openKvStore(rt.bus, Buckets.canceled), { maxEntries: MAX_CANCELLATIONS, log: rt.log });
+  const control = await watchCarrierControl(rt.bus, rt.log.child({ component: 'carrier-control' }));
+  const drains = startDrainCompleter({
+    control: await openCarrierControl(rt.bus),
+    draining: () => control.draining().filter((c) => rt.config.carriers.some((k) => k.id === c)),
+    backlog: async (carrier) => {
+      const info = await rt.bus.jsm.consumers.info(Streams.mt, Durables.connector(carrier));
+      return info.num_pending + info.num_ack_pending;
+    },
+    log: rt.log,
+  });
   const connector = await startConnector({
     bus: rt.bus,
     publisher: rt.publisher,
@@ -27,6 +38,7 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
     metrics,
     log: rt.log,
     isCanceled: (id) => canceled.has(id),
+    isPaused: (carrier) => control.state(carrier) === 'paused',
   });
   metrics.setInflightSource(() => connector.binds());
   const scheduler = startScheduler({
@@ -55,8 +67,10 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
     binds: () => connector.binds(),
     async stop(timeoutMs) {
       await scheduler.stop();
+      drains.stop();
       await connector.stop(timeoutMs);
       canceled.stop();
+      control.stop();
     },
   };
 }

@@ -6,7 +6,6 @@ import { openKvStore } from '../bus/kv-store.js';
 import { createPublisher } from '../bus/publisher.js';
 import { startBacklogGuard } from '../bus/backlog-guard.js';
 import { Buckets, Streams, Subjects } from '../bus/subjects.js';
-import { createClientAuth } from '../frontdoor/client-auth.js';
 import { createFrontDoor } from '../frontdoor/front-door.js';
 import { createRateLimiter } from '../frontdoor/rate-limiter.js';
 import { createAcceptor } from '../ingest/accept-message.js';
@@ -19,6 +18,7 @@ import { startSmsService } from '../natsapi/sms-service.js';
 import { createRouteTable, routesFromCarriers } from '../routing/route-table.js';
 import { createCancelWriter } from '../schedule/cancellations.js';
 import { withReadDeadline } from '../status/read-deadline.js';
+import { startEdgeAdmin } from './edge-admin.js';
 import { createCarrierReport, createEdgeReadiness } from './readiness.js';
 import type { Runtime } from './runtime.js';
 
@@ -56,8 +56,9 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     onRecorded: (mt, scheduled) => records.record(mt, scheduled),
   });
   const log = rt.log.child({ component: 'api' });
-  const authenticate = createClientAuth(config.clients);
-  const frontDoor = createFrontDoor({
+  const operators = await startEdgeAdmin(rt);
+  const authenticate = operators.authenticate;
+  const frontDoor = operators.counted(createFrontDoor({
     acceptor,
     limiter: createRateLimiter(),
     store: rt.store && withReadDeadline(rt.store, config.api.statusReadTimeoutMs),
@@ -68,7 +69,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     logCause: createCauseLog(log, 'answering 503'),
     maxBatchSize: config.api.maxBatchSize,
     retryAfterS: 1,
-  });
+  }));
   let draining = false;
   const limits = {
     maxTextLength: config.api.maxTextLength,
@@ -86,6 +87,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     metrics,
     log: rt.log.child({ component: 'http' }),
     limits,
+    admin: await operators.service(frontDoor),
   });
   const service = startSmsService({
     nc: rt.bus.nc,
@@ -112,6 +114,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
         await new Promise((r) => setTimeout(r, config.api.drainDelayMs));
       }
       await service.stop();
+      operators.stop();
       backlog.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -14,4 +14,7 @@ export interface BucketsOptions {
 export async function ensureBuckets(bus: Pick<Bus, 'js' | 'jsm'>, o: BucketsOptions): Promise<void> {
   await ensureBucket(bus, { name: Buckets.idempotency, ttlMs: o.idempotencyTtlMs, storage: o.idempotencyStorage, replicas: o.replicas });
   await ensureBucket(bus, { name: Buckets.canceled, ttlMs: o.maxAheadMs + 24 * 3600_000, storage: 'file', replicas: o.replicas });
+  // Kept until changed: a key lives until revoked, a pause until resumed (ttl 0 = no expiry).
+  await ensureBucket(bus, { name: Buckets.apiKeys, ttlMs: 0, storage: 'file', replicas: o.replicas });
+  await ensureBucket(bus, { name: Buckets.carrierControl, ttlMs: 0, storage: 'file', replicas: o.replicas });
 }

@@ -8,6 +8,8 @@ export const Streams = {
   scheduled: 'SMS_SCHEDULED',
   /** Status events as committed by the status writer, for the callback worker (sms.chg). */
   changes: 'SMS_CHANGES',
+  /** Admin actions and key changes (smsmesh.audit): who, what, when, result. */
+  audit: 'SMS_AUDIT',
 } as const;
 
 /** Key-value buckets (JetStream streams KV_<name>). */
@@ -16,6 +18,10 @@ export const Buckets = {
   idempotency: 'SMSMESH_IDEMPOTENCY',
   /** Message ids canceled by their client; watched by connectors and schedulers. */
   canceled: 'SMSMESH_CANCELED',
+  /** Run-time API keys by id, as hashes (smsmesh keys create); watched by edges. */
+  apiKeys: 'SMSMESH_API_KEYS',
+  /** Carriers paused or draining by an operator, by carrier id; watched by connectors. */
+  carrierControl: 'SMSMESH_CARRIER_CONTROL',
 } as const;
 
 export const Subjects = {
@@ -33,6 +39,10 @@ export const Subjects = {
   dead: (original: string) => `sms.dead.${original}`,
   /** Core NATS request: every connector answers with the state of its binds (readiness, admin). */
   bindStatus: 'smsmesh.binds.status',
+  /** Core NATS request: every edge answers with its per-client usage counts and accept latency histogram (admin). */
+  edgeUsage: 'smsmesh.edges.usage',
+  /** The audit log (stream SMS_AUDIT). */
+  audit: 'smsmesh.audit',
 } as const;
 
 export const Durables = {

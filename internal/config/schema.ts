@@ -68,12 +68,24 @@ export const carrierSchema = z.strictObject({
   sourceNpi: z.number().int().min(0).max(18).optional(),
 });
 
-export const clientSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must match [A-Za-z0-9_.-]+').max(64),
-  apiKey: z.string().min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`'),
-  /** Requests per second per edge process; 0 = unlimited. */
-  rateLimit: z.number().min(0).default(0),
-});
+export const SCOPES = ['send', 'read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const clientSchema = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must match [A-Za-z0-9_.-]+').max(64),
+    apiKey: z.string().min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`').optional(),
+    /** The key's hash instead of the key: `sha256:<64 hex>` or `scrypt:<salt hex>:<64 hex>` (internal/frontdoor/api-key-hash.ts). */
+    apiKeyHash: z
+      .string()
+      .regex(/^(sha256:[0-9a-f]{64}|scrypt:[0-9a-f]{16,64}:[0-9a-f]{64})$/, 'must be "sha256:<64 hex digits>" or "scrypt:<salt hex>:<64 hex digits>"')
+      .optional(),
+    /** What the client's keys may do: send (send, batch, cancel), read (get, list), admin (/v1/admin/*, the console). */
+    scopes: z.array(z.enum(SCOPES)).min(1).default(['send', 'read']),
+    /** Requests per second per edge process; 0 = unlimited. */
+    rateLimit: z.number().min(0).default(0),
+  })
+  .refine((c) => !(c.apiKey !== undefined && c.apiKeyHash !== undefined), { message: 'give either apiKey or apiKeyHash, not both', path: ['apiKeyHash'] });
 
 export const fileConfigSchema = z
   .strictObject({
@@ -173,10 +185,12 @@ export const fileConfigSchema = z
       if (cfg.clients.findIndex((o) => o.id === c.id) !== i) {
         ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: `duplicate client id "${c.id}"` });
       }
-      if (keys.has(c.apiKey)) {
-        ctx.addIssue({ code: 'custom', path: ['clients', i, 'apiKey'], message: 'apiKey is used by another client' });
+      const key = c.apiKey ?? c.apiKeyHash;
+      if (key !== undefined && keys.has(key)) {
+        const field = c.apiKey !== undefined ? 'apiKey' : 'apiKeyHash';
+        ctx.addIssue({ code: 'custom', path: ['clients', i, field], message: `${field} is used by another client` });
       }
-      keys.add(c.apiKey);
+      if (key !== undefined) keys.add(key);
     });
   });
 

@@ -66,13 +66,35 @@ export interface BindActorOptions {
   throttlePauseMs?: number;
   /** Whether the client canceled this message (answered from memory: a watched key-value bucket). */
   isCanceled?: (id: string) => boolean;
+  /** Whether an operator paused the carrier: the bind then fetches nothing (answered from memory: a watched bucket). */
+  isPaused?: () => boolean;
+}
+
+/** What a bind reports about itself (bind-status requests: readiness, the admin API, the console). */
+export interface BindInfo {
+  carrier: string;
+  bindNo: number;
+  state: BindState;
+  inFlight: number;
+  /** submit_sm per second allowed now (lower than configured after throttling). */
+  rate: number;
+  /** The configured window and TPS. */
+  window: number;
+  tps: number;
+  /** The carrier is paused: this bind fetches nothing. */
+  paused: boolean;
+  /** Throttling episodes (ESME_RTHROTTLED / ESME_RMSGQFUL answered, rate cut) since start. */
+  throttles: number;
+  /** Segments the SMSC accepted (submit_sm_resp OK), and delivery receipts saying DELIVRD, since start. */
+  submitted: number;
+  delivered: number;
 }
 
 export interface BindActor {
   start(): void;
   stop(timeoutMs: number): Promise<void>;
   state(): BindState;
-  info(): { carrier: string; bindNo: number; state: BindState; inFlight: number; rate: number };
+  info(): BindInfo;
 }
 
 
@@ -94,9 +116,15 @@ export function createBindActor(o: BindActorOptions): BindActor {
     clock,
     holdMs: o.receiptHoldMs ?? 5000,
     journal: o.journal,
+    onReceipt: (stat) => {
+      if (stat === 'DELIVRD') delivered++;
+    },
   });
 
   const core: BindCore = { state: 'connecting', stopping: false, session: undefined };
+  let throttles = 0;
+  let submittedSegments = 0;
+  let delivered = 0;
   let fetching: Pull | undefined;
   const queue: Segment[] = [];
   const jobs = new Set<Job>();
@@ -190,6 +218,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     const status = resp.status;
     if (status === 0 && resp.command === 'submit_sm_resp' && resp.messageId) {
       outcome('ok').inc();
+      submittedSegments++;
       onCongestion(resp.tlvs.get(Tlv.congestion_state));
       record(seg, { kind: 'ok', smscMessageId: normalizeSmscId(resp.messageId, o.receiptIdFormat) });
     } else {
@@ -202,6 +231,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
           // One cut per throttling episode: answers to segments that were already in flight when we last cut
           // report the same episode, and halving again for each would collapse the rate to minRate.
           if (seg.sentNo > sendsAtLastCut) {
+            throttles++;
             bucket.throttled(throttlePauseMs);
             sendsAtLastCut = sends;
           }
@@ -264,6 +294,13 @@ export function createBindActor(o: BindActorOptions): BindActor {
       settler.giveBack(d, fetchExpiresMs, 'bind lost before sending');
       return;
     }
+    if (o.isPaused?.()) {
+      // Paused while this pull was open: nothing more reaches the SMSC. Back to JetStream at once (a paused carrier
+      // keeps its queue there), and the pull ends now rather than at its expiry.
+      settler.giveBack(d, 0, 'carrier paused');
+      void fetching?.close();
+      return;
+    }
     const mt = d.body;
     // Checked on every delivery, retries included: past these points the message must never reach the SMSC.
     if (o.isCanceled?.(mt.id)) {
@@ -301,6 +338,15 @@ export function createBindActor(o: BindActorOptions): BindActor {
   async function fetchLoop(s: Session): Promise<void> {
     const threshold = Math.max(1, Math.floor(Math.min(o.window, Math.ceil(o.tps / 10)) / 2));
     while (!core.stopping && s.state !== 'closed') {
+      if (o.isPaused?.()) {
+        // Paused by an operator: fetch nothing; what is queued in JetStream waits there for the resume.
+        if (queue.length > 0) pump();
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          clock.setTimer(200, signal);
+        });
+        continue;
+      }
       const r = room(s);
       if (r < threshold && !(r > 0 && jobs.size === 0)) {
         // Queued segments hold the room; if nothing else is pumping them (as happened to segments fetched
@@ -360,6 +406,18 @@ export function createBindActor(o: BindActorOptions): BindActor {
       log.info({}, 'bind closed');
     },
     state: () => core.state,
-    info: () => ({ carrier: o.carrier, bindNo: o.bindNo, state: core.state, inFlight: core.session?.inFlight() ?? 0, rate: bucket.rate() }),
+    info: () => ({
+      carrier: o.carrier,
+      bindNo: o.bindNo,
+      state: core.state,
+      inFlight: core.session?.inFlight() ?? 0,
+      rate: bucket.rate(),
+      window: o.window,
+      tps: o.tps,
+      paused: o.isPaused?.() ?? false,
+      throttles,
+      submitted: submittedSegments,
+      delivered,
+    }),
   };
 }

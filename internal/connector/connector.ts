@@ -1,5 +1,6 @@
 /** The connector role: one bind actor per configured bind of every carrier, and the bind-status responder. */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { Subscription } from '@nats-io/transport-node';
 import { decodeMt } from '../bus/codec.js';
 import type { Bus } from '../bus/connection.js';
@@ -12,16 +13,13 @@ import type { Logger } from '../log/logger.js';
 import type { MtMessage } from '../sms/message.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { bindSession, type BindOptions } from '../smpp/client.js';
-import { createBindActor, type BindActor } from './bind-actor.js';
+import { createBindActor, type BindActor, type BindInfo } from './bind-actor.js';
 import { createEventSink } from './event-sink.js';
 import { checkJournalDir, createSpillJournal, type SpillJournal } from './spill-journal.js';
 
-export interface BindStatus {
-  carrier: string;
-  bindNo: number;
-  state: string;
-  inFlight: number;
-  rate: number;
+/** One bind as a connector reports it, with the process it runs in (several connectors answer one request). */
+export interface BindStatus extends BindInfo {
+  connector: string;
 }
 
 export interface Connector {
@@ -55,6 +53,10 @@ export async function startConnector(deps: {
   journal?: { dir: string; maxBytes: number };
   /** Whether a message was canceled by its client (checked before every submit). */
   isCanceled?: (id: string) => boolean;
+  /** Whether an operator paused a carrier (checked before every fetch). */
+  isPaused?: (carrier: string) => boolean;
+  /** Names this process in bind reports (default host:pid). */
+  name?: string;
 }): Promise<Connector> {
   const actors: BindActor[] = [];
   const receiptHoldMs = deps.receiptHoldMs ?? 5000;
@@ -129,6 +131,7 @@ export async function startConnector(deps: {
           log: deps.log,
           ...(deps.random ? { random: deps.random } : {}),
           ...(deps.isCanceled ? { isCanceled: deps.isCanceled } : {}),
+          ...(deps.isPaused ? { isPaused: () => deps.isPaused!(c.id) } : {}),
         }),
       );
     }
@@ -154,7 +157,8 @@ export async function startConnector(deps: {
   };
   if (journal) replayLoop();
 
-  const binds = (): BindStatus[] => actors.map((a) => a.info());
+  const name = deps.name ?? `${hostname()}:${process.pid}`;
+  const binds = (): BindStatus[] => actors.map((a) => ({ ...a.info(), connector: name }));
   const sub: Subscription = deps.bus.nc.subscribe(Subjects.bindStatus, {
     callback: (_err, m) => {
       m.respond(new TextEncoder().encode(JSON.stringify(binds())));

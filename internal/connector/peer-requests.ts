@@ -34,6 +34,8 @@ export interface PeerRequestDeps {
   /** How long an MO waits for NATS to come back before it is journaled (receipts: the event sink's deadline). */
   holdMs: number;
   journal?: SpillJournal | undefined;
+  /** Told the stat of each receipt stored (the bind's own counts for the admin API). */
+  onReceipt?: (stat: string) => void;
 }
 
 export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Promise<ResponseFields> {
@@ -76,6 +78,7 @@ export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Prom
         if (r.status !== 0) return r;
       }
       receiptsBy(ev.stat).inc();
+      d.onReceipt?.(ev.stat);
       return { status: 0 };
     }
     const mo = inboundFromPdu(p, d.carrier, d.clock.now());

@@ -7,6 +7,7 @@ export const ProblemTypes = {
   malformedJson: { status: 400, title: 'Malformed JSON' },
   invalidUtf8: { status: 400, title: 'Body is not UTF-8' },
   unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
   notFound: { status: 404, title: 'Not found' },
   idempotencyKeyInFlight: { status: 409, title: 'A request with this Idempotency-Key is in progress' },
   tooLateToCancel: { status: 409, title: 'Too late to cancel' },

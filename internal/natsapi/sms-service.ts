@@ -6,7 +6,8 @@
  */
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { ApiSubjects } from '../bus/subjects.js';
-import type { AuthResult } from '../frontdoor/client-auth.js';
+import type { Scope } from '../config/schema.js';
+import { missingScope, type AuthResult } from '../frontdoor/client-auth.js';
 import { internalProblem, type FrontDoor } from '../frontdoor/front-door.js';
 import { problemReply, type Reply } from '../frontdoor/reply.js';
 import type { Problem } from '../frontdoor/problems.js';
@@ -55,10 +56,11 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
   const fd = d.frontDoor;
 
   const authed =
-    (op: (m: Msg, client: Parameters<FrontDoor['get']>[0]) => Promise<Reply> | Reply) =>
+    (scope: Scope, op: (m: Msg, client: Parameters<FrontDoor['get']>[0]) => Promise<Reply> | Reply) =>
     async (m: Msg): Promise<EndpointReply> => {
       const a = d.authenticate(m.headers?.get('Authorization') || undefined);
-      return toEndpointReply(a.ok ? await op(m, a.client) : a.reply);
+      if (!a.ok) return toEndpointReply(a.reply);
+      return toEndpointReply(missingScope(a.client, scope) ?? (await op(m, a.client)));
     };
   const header = (m: Msg, k: string) => m.headers?.get(k) || undefined;
   const tooLarge = (max: number) => problemReply('payloadTooLarge', `The body exceeds ${max} bytes.`);
@@ -75,7 +77,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'send',
         subject: ApiSubjects.send,
-        handler: authed((m, c) =>
+        handler: authed('send', (m, c) =>
           m.data.length > d.maxBodyBytes
             ? tooLarge(d.maxBodyBytes)
             : fd.send(c, { body: m.data, idempotencyKey: header(m, 'Idempotency-Key'), dryRun: header(m, DRY_RUN_HEADER) }),
@@ -84,7 +86,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'batch',
         subject: ApiSubjects.batch,
-        handler: authed((m, c) =>
+        handler: authed('send', (m, c) =>
           m.data.length > d.maxBatchBodyBytes
             ? tooLarge(d.maxBatchBodyBytes)
             : fd.batch(c, { body: m.data, idempotencyKey: header(m, 'Idempotency-Key'), dryRun: header(m, DRY_RUN_HEADER) }),
@@ -93,7 +95,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'get',
         subject: ApiSubjects.get,
-        handler: authed((m, c) => {
+        handler: authed('read', (m, c) => {
           const id = idOf(m);
           return id.ok ? fd.get(c, id.id) : id.reply;
         }),
@@ -101,7 +103,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'list',
         subject: ApiSubjects.list,
-        handler: authed((m, c) => {
+        handler: authed('read', (m, c) => {
           let q: unknown = {};
           if (m.data.length > 0) {
             try {
@@ -119,7 +121,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'cancel',
         subject: ApiSubjects.cancel,
-        handler: authed((m, c) => {
+        handler: authed('send', (m, c) => {
           const id = idOf(m);
           return id.ok ? fd.cancel(c, id.id) : id.reply;
         }),

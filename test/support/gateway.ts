@@ -27,7 +27,7 @@ export interface StackConfig {
   ackWaitMs?: number;
   publishTimeoutMs?: number;
   /** Clients besides test-client and other-client. */
-  moreClients?: { id: string; apiKey: string; rateLimit?: number }[];
+  moreClients?: { id: string; apiKey?: string; apiKeyHash?: string; rateLimit?: number; scopes?: string[] }[];
   /** Top-level config sections (api, scheduling, idempotency …). */
   sections?: Record<string, unknown>;
 }
