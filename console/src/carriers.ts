@@ -29,7 +29,7 @@ export function carriersPage(el: HTMLElement): () => void {
         h('span', { class: 'id' }, c.id),
         badge(c.state),
         h('span', {}, 'backlog ', h('strong', { 'data-testid': 'backlog' }, num(c.backlog))),
-        h('span', {}, 'in flight ', h('strong', { 'data-testid': 'ack-pending' }, num(c.ackPending))),
+        h('span', { title: 'fetched by binds and not yet settled, or handed back and waiting for redelivery' }, 'unacked ', h('strong', { 'data-testid': 'ack-pending' }, num(c.ackPending))),
         h('span', {}, `binds up ${c.bindsUp} / ${c.binds.length}`),
         c.stateSince ? h('span', { class: 'muted' }, `since ${new Date(c.stateSince).toLocaleTimeString()} by ${c.stateBy ?? '?'}`) : null,
         h(

@@ -11,12 +11,14 @@ interface Reading {
   s: Summary;
 }
 
+// Kept while the console is open, so that coming back to the overview shows the last minutes, not an empty chart.
+const readings: Reading[] = [];
+const rates = { accepted: [] as number[], submitted: [] as number[], delivered: [] as number[], rejected: [] as number[] };
+const p50: number[] = [];
+const p99: number[] = [];
+const backlog = new Map<string, number[]>();
+
 export function overviewPage(el: HTMLElement): () => void {
-  const readings: Reading[] = [];
-  const rates = { accepted: [] as number[], submitted: [] as number[], delivered: [] as number[], rejected: [] as number[] };
-  const p50: number[] = [];
-  const p99: number[] = [];
-  const backlog = new Map<string, number[]>();
   let error: unknown;
   let stopped = false;
 
@@ -67,7 +69,7 @@ export function overviewPage(el: HTMLElement): () => void {
         h(
           'table',
           {},
-          h('thead', {}, h('tr', {}, h('th', {}, 'carrier'), h('th', {}, 'state'), h('th', {}, 'backlog'), h('th', {}, 'in flight'), h('th', {}, 'binds up'))),
+          h('thead', {}, h('tr', {}, h('th', {}, 'carrier'), h('th', {}, 'state'), h('th', {}, 'backlog'), h('th', {}, 'unacked'), h('th', {}, 'binds up'))),
           h(
             'tbody',
             {},
@@ -85,6 +87,8 @@ export function overviewPage(el: HTMLElement): () => void {
       const s = await api<Summary>('GET', '/v1/admin/summary');
       const now = Date.now();
       const r = { t: now, s };
+      // Back after a while on another page: rates start again from this reading, not averaged over the gap.
+      if (readings.length > 0 && now - readings[readings.length - 1]!.t > 5000) readings.length = 0;
       const prev = readings[readings.length - 1];
       readings.push(r);
       if (readings.length > 6) readings.shift();

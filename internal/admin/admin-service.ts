@@ -12,6 +12,8 @@ import { errorMessage } from '../core/errors.js';
 import type { ApiClient, RuntimeKeyRecord } from '../frontdoor/client-auth.js';
 import { problemReply, type Reply } from '../frontdoor/reply.js';
 import type { AuditLog } from './audit-log.js';
+import type { MoveResult } from './backlog-move.js';
+import { carrierBacklogs } from './carrier-backlog.js';
 import type { CarrierControl, CarrierState } from './carrier-control.js';
 import { ACCEPT_BUCKETS_S, gatherBinds, gatherEdgeUsage, type ClientUsage, type EdgeUsage } from './edge-usage.js';
 import { readNewestFirst } from './stream-pages.js';
@@ -61,6 +63,8 @@ export interface AdminDeps {
   timeline: ((id: string) => Promise<MessageTimeline | null>) | undefined;
   /** The front door's list, as if asked by `clientId` (the same filters, paging and problems as GET /v1/messages). */
   listAs: (clientId: string, query: Readonly<Record<string, string | undefined>>) => Promise<Reply>;
+  /** Moves a carrier's queued messages to another (admin/backlog-move.ts). */
+  move: (from: string, to: string) => Promise<MoveResult>;
   /** How long scatter-gather requests (binds, edge usage) collect replies. */
   gatherMs?: number;
 }
@@ -68,6 +72,7 @@ export interface AdminDeps {
 export interface AdminService {
   carriers(): Promise<Reply>;
   setCarrierState(who: ApiClient, carrier: string, action: 'pause' | 'resume' | 'drain'): Promise<Reply>;
+  moveBacklog(who: ApiClient, carrier: string, body: unknown): Promise<Reply>;
   clients(): Promise<Reply>;
   deadLetters(query: Readonly<Record<string, string | undefined>>): Promise<Reply>;
   audit(query: Readonly<Record<string, string | undefined>>): Promise<Reply>;
@@ -102,19 +107,21 @@ export function createAdminService(d: AdminDeps): AdminService {
   const gatherMs = d.gatherMs ?? 300;
   const known = new Set(d.carriers.map((c) => c.id));
 
-  async function queue(carrier: string): Promise<{ backlog: number; ackPending: number; redelivered: number } | null> {
+  /** The carrier's consumer: `waiting` never delivered, `ackPending` delivered and not yet settled. */
+  async function consumer(carrier: string): Promise<{ waiting: number; ackPending: number; redelivered: number } | null> {
     try {
       const i = await d.jsm.consumers.info(Streams.mt, Durables.connector(carrier));
-      return { backlog: i.num_pending, ackPending: i.num_ack_pending, redelivered: i.num_redelivered };
+      return { waiting: i.num_pending, ackPending: i.num_ack_pending, redelivered: i.num_redelivered };
     } catch {
       return null;
     }
   }
 
   async function carrierList() {
-    const [binds, queues, states] = await Promise.all([
+    const [binds, backlogOf, queues, states] = await Promise.all([
       safely(gatherBinds<ReportedBind>(d.nc, gatherMs), []),
-      Promise.all(d.carriers.map((c) => queue(c.id))),
+      safely(carrierBacklogs(d.jsm), undefined),
+      Promise.all(d.carriers.map((c) => consumer(c.id))),
       Promise.all(d.carriers.map((c) => safely(d.control.get(c.id), { state: 'active' as CarrierState }))),
     ]);
     return d.carriers.map((c, i) => {
@@ -127,7 +134,8 @@ export function createAdminService(d: AdminDeps): AdminService {
         stateSince: 'record' in st && st.record ? st.record.at : null,
         stateBy: 'record' in st && st.record ? st.record.by : null,
         paused: st.state === 'paused',
-        backlog: q ? q.backlog : null,
+        backlog: backlogOf ? backlogOf(c.id) : null,
+        waiting: q ? q.waiting : null,
         ackPending: q ? q.ackPending : null,
         redelivered: q ? q.redelivered : null,
         bindsUp: mine.filter((b) => b.state === 'bound').length,
@@ -171,6 +179,39 @@ export function createAdminService(d: AdminDeps): AdminService {
         return { status: 200, body: { id: carrier, state, auditRecorded: false, auditError: errorMessage(err) } };
       }
       return { status: 200, body: { id: carrier, state, auditRecorded: true } };
+    },
+
+    async moveBacklog(who, carrier, body) {
+      if (!known.has(carrier)) return problemReply('notFound', `No carrier "${carrier.slice(0, 64)}"; see GET /v1/admin/carriers.`);
+      const to = (body as { to?: unknown } | null)?.to;
+      if (typeof to !== 'string' || !known.has(to) || to === carrier) {
+        return problemReply('invalidRequest', `The body must be {"to": "<carrier>"} naming another configured carrier (${[...known].filter((c) => c !== carrier).join(', ') || 'none'}).`, {
+          errors: [{ field: 'to', message: typeof to !== 'string' ? 'is required' : to === carrier ? 'must differ from the source carrier' : 'is not a configured carrier' }],
+        });
+      }
+      let current: CarrierState;
+      try {
+        current = (await d.control.get(carrier)).state;
+      } catch (err) {
+        return unavailable('The carrier control bucket', err);
+      }
+      if (current !== 'paused') {
+        return problemReply('carrierNotPaused', `Carrier ${carrier} is ${current}: pause it first (POST /v1/admin/carriers/${carrier}/pause), so that no bind takes a message while it moves.`);
+      }
+      const entry = { who: { client: who.id, keyId: who.keyId }, action: 'carrier.move', target: `${carrier} -> ${to}` };
+      let r: MoveResult;
+      try {
+        r = await d.move(carrier, to);
+      } catch (err) {
+        await d.audit.append({ ...entry, result: 'failed', detail: errorMessage(err) }).catch(() => {});
+        return unavailable('Moving the backlog', err);
+      }
+      const detail = `moved ${r.moved}, kept ${r.kept} (delivered before), ${r.remaining} still queued${r.error ? `; stopped: ${r.error}` : ''}`;
+      const recorded = await d.audit.append({ ...entry, result: r.error ? 'failed' : 'ok', detail }).then(
+        () => true,
+        () => false,
+      );
+      return { status: 200, body: { from: carrier, to, ...r, auditRecorded: recorded } };
     },
 
     async clients() {

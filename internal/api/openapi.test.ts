@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 
 const unused = () => Promise.reject(new Error('not in this test'));
 const frontDoor: FrontDoor = { send: unused, batch: unused, get: unused, list: unused, cancel: unused };
-const admin: AdminService = { carriers: unused, setCarrierState: unused, clients: unused, deadLetters: unused, audit: unused, summary: unused, message: unused, messages: unused };
+const admin: AdminService = { carriers: unused, setCarrierState: unused, moveBacklog: unused, clients: unused, deadLetters: unused, audit: unused, summary: unused, message: unused, messages: unused };
 const limits = { maxTextLength: 900, maxBatchSize: 250, maxBodyBytes: 16384, maxBatchBodyBytes: 1 << 20, idempotencyTtlMs: 24 * 3600_000 };
 
 function app() {

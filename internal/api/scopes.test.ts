@@ -10,7 +10,7 @@ import { createApp } from './app.js';
 
 const ok = async () => ({ status: 200, body: { ok: true } });
 const frontDoor: FrontDoor = { send: ok, batch: ok, get: ok, list: ok, cancel: ok };
-const admin: AdminService = { carriers: ok, setCarrierState: ok, clients: ok, deadLetters: ok, audit: ok, summary: ok, message: ok, messages: ok };
+const admin: AdminService = { carriers: ok, setCarrierState: ok, moveBacklog: ok, clients: ok, deadLetters: ok, audit: ok, summary: ok, message: ok, messages: ok };
 const KEYS = { send: 'send-only-key-0123456789', read: 'read-only-key-0123456789', admin: 'admin-only-key-0123456789', all: 'all-scopes-key-0123456789' };
 
 const app = createApp({
@@ -41,6 +41,7 @@ const ROUTES: { method: string; path: string; scope: 'send' | 'read' | 'admin' }
   { method: 'POST', path: '/v1/admin/carriers/sim/pause', scope: 'admin' },
   { method: 'POST', path: '/v1/admin/carriers/sim/resume', scope: 'admin' },
   { method: 'POST', path: '/v1/admin/carriers/sim/drain', scope: 'admin' },
+  { method: 'POST', path: '/v1/admin/carriers/sim/move', scope: 'admin' },
   { method: 'GET', path: '/v1/admin/clients', scope: 'admin' },
   { method: 'GET', path: '/v1/admin/dead-letters', scope: 'admin' },
   { method: 'GET', path: '/v1/admin/audit', scope: 'admin' },

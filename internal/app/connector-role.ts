@@ -4,6 +4,7 @@ import { decodeMt, encodeEvent } from '../bus/codec.js';
 import { openKvStore } from '../bus/kv-store.js';
 import { openPullConsumer } from '../bus/pull-consumer.js';
 import { Buckets, Durables, Streams, Subjects } from '../bus/subjects.js';
+import { carrierBacklogs } from '../admin/carrier-backlog.js';
 import { openCarrierControl, startDrainCompleter, watchCarrierControl } from '../admin/carrier-control.js';
 import { startConnector, type Connector } from '../connector/connector.js';
 import { createConnectorMetrics } from '../metrics/connector.js';
@@ -22,10 +23,7 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
   const drains = startDrainCompleter({
     control: await openCarrierControl(rt.bus),
     draining: () => control.draining().filter((c) => rt.config.carriers.some((k) => k.id === c)),
-    backlog: async (carrier) => {
-      const info = await rt.bus.jsm.consumers.info(Streams.mt, Durables.connector(carrier));
-      return info.num_pending + info.num_ack_pending;
-    },
+    backlog: async (carrier) => (await carrierBacklogs(rt.bus.jsm))(carrier),
     log: rt.log,
   });
   const connector = await startConnector({

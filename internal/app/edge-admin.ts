@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { createAdminService, type AdminService } from '../admin/admin-service.js';
 import { openApiKeyStore, watchApiKeys } from '../admin/api-key-store.js';
 import { createAuditLog } from '../admin/audit-log.js';
+import { moveBacklog } from '../admin/backlog-move.js';
 import { openCarrierControl } from '../admin/carrier-control.js';
 import { createUsageCounter, serveEdgeUsage } from '../admin/edge-usage.js';
 import { createClientAuth, DEFAULT_SCOPES, type Authenticate } from '../frontdoor/client-auth.js';
@@ -48,6 +49,11 @@ export async function startEdgeAdmin(rt: Runtime): Promise<EdgeAdmin> {
         timeline: db ? (id) => readMessageTimeline(db, id) : undefined,
         // Listing as the owner: the same filters, paging and problems as the client's own GET /v1/messages.
         listAs: (clientId, q) => fd.list({ id: clientId, rateLimit: 0, scopes: ['read'], keyId: 'admin' }, q),
+        move: (from, to) =>
+          moveBacklog(
+            { bus: rt.bus, publisher: rt.publisher, deadLetters: rt.deadLetters, publishDeadlineMs: config.nats.publishTimeoutMs, log: rt.log.child({ component: 'admin' }) },
+            { from, to },
+          ),
       });
     },
     stop() {

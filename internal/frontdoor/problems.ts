@@ -11,6 +11,7 @@ export const ProblemTypes = {
   notFound: { status: 404, title: 'Not found' },
   idempotencyKeyInFlight: { status: 409, title: 'A request with this Idempotency-Key is in progress' },
   tooLateToCancel: { status: 409, title: 'Too late to cancel' },
+  carrierNotPaused: { status: 409, title: 'Carrier is not paused' },
   payloadTooLarge: { status: 413, title: 'Payload too large' },
   unsupportedMediaType: { status: 415, title: 'Unsupported media type' },
   noRoute: { status: 422, title: 'No route for destination' },

@@ -2,7 +2,8 @@
  * The admin API and scoped keys on real parts — the built gateway (all roles), a private nats-server, PostgreSQL and
  * the SMSC simulator over TCP: keys created, used and revoked at run time through `smsmesh keys` without a restart;
  * 403 for a key without the scope (HTTP and NATS); carriers with live binds; a paused carrier that keeps accepting,
- * submits nothing and drains after resume; drain; dead letters; clients' usage; a message's timeline; the audit log.
+ * submits nothing and drains after resume; drain; moving a paused carrier's backlog to another carrier (never a message
+ * its SMSC may have taken); dead letters; clients' usage; a message's timeline; the audit log.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ interface Carrier {
 describe('admin API and scoped keys', () => {
   let nats: TestNats;
   let smsc: SmscSimulator;
+  let other: SmscSimulator;
+  const otherSubmitted = new Map<string, number>();
   let gw: GatewayProcess;
   let nc: NatsConnection;
   let dir: ReturnType<typeof tempDir>;
@@ -72,10 +75,15 @@ describe('admin API and scoped keys', () => {
     nats = await startTestNats();
     smsc = await startSmscSimulator({ port: 0, receiptDelayMs: 20 });
     smsc.onSubmit((s) => submitted.set(s.shortMessage.toString('latin1'), (submitted.get(s.shortMessage.toString('latin1')) ?? 0) + 1));
+    other = await startSmscSimulator({ port: 0, receiptDelayMs: 20 });
+    other.onSubmit((s) => otherSubmitted.set(s.shortMessage.toString('latin1'), (otherSubmitted.get(s.shortMessage.toString('latin1')) ?? 0) + 1));
     db = await createTestDatabase();
     configPath = writeConfig(dir.path, {
       apiKey: API_KEY,
-      carriers: [{ id: 'sim', prefixes: ['+44'], port: smsc.port, binds: 2, window: 20 }],
+      carriers: [
+        { id: 'sim', prefixes: ['+44'], port: smsc.port, binds: 2, window: 20 },
+        { id: 'other', prefixes: ['+33'], port: other.port, binds: 1, window: 20 },
+      ],
       moreClients: [
         { id: 'ops', apiKey: OPS_KEY, scopes: ['send', 'read', 'admin'] },
         { id: 'reader', apiKey: READ_KEY, scopes: ['read'] },
@@ -90,6 +98,7 @@ describe('admin API and scoped keys', () => {
     await nc?.close();
     await gw?.stop();
     await smsc?.close();
+    await other?.close();
     await nats?.destroy();
     await db?.drop();
     dir?.remove();
@@ -223,5 +232,36 @@ describe('admin API and scoped keys', () => {
     expect(s.body.totals.submitted).toBeGreaterThanOrEqual(250);
     expect(s.body.totals.deadLetters).toBeGreaterThanOrEqual(1);
     expect(s.body.acceptLatency.counts.reduce((a, b) => a + b, 0)).toBe(250);
+  });
+
+  it("moves a paused carrier's queued messages to another carrier: none lost, none twice, none its SMSC may have taken", async () => {
+    expect((await post('/v1/admin/carriers/sim/move', OPS_KEY, { to: 'other' })).status).toBe(409);
+    await post('/v1/admin/carriers/sim/pause');
+    await waitFor('binds to report paused', async () => (await carrier()).binds.every((b) => b.paused), 10_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    await sendMany(100, 'moved');
+    await waitFor('the backlog to hold them', async () => (await carrier()).backlog === 100, 15_000);
+    // A bind that took one and lost it (a response timeout, a dropped bind): the SMSC may have it, so it must stay.
+    const js = jetstream(nc);
+    const taken = await (await js.consumers.get('SMS_MT', 'connector-sim')).next({ expires: 5000 });
+    expect(taken).not.toBeNull();
+    const takenText = (JSON.parse(new TextDecoder().decode(taken!.data)) as { text: string }).text;
+    taken!.nak();
+
+    expect((await post('/v1/admin/carriers/sim/move', OPS_KEY, { to: 'sim' })).status).toBe(400);
+    expect((await post('/v1/admin/carriers/sim/move', OPS_KEY, { to: 'nowhere' })).status).toBe(400);
+    const moved = await post<{ moved: number; kept: number; remaining: number; auditRecorded: boolean }>('/v1/admin/carriers/sim/move', OPS_KEY, { to: 'other' });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ moved: 99, kept: 1, remaining: 0, auditRecorded: true });
+
+    const texts = Array.from({ length: 100 }, (_, i) => `moved ${i}`);
+    await waitFor('99 submitted to the other carrier', async () => texts.filter((t) => otherSubmitted.get(t) === 1).length === 99, 30_000);
+    expect(otherSubmitted.get(takenText)).toBeUndefined();
+    await post('/v1/admin/carriers/sim/resume');
+    await waitFor('the kept one submitted by its own carrier', async () => submitted.get(takenText) === 1, 60_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const t of texts) expect((submitted.get(t) ?? 0) + (otherSubmitted.get(t) ?? 0), t).toBe(1);
+    const audit = await get<{ entries: { action: string; target: string; detail: string }[] }>('/v1/admin/audit?limit=5');
+    expect(audit.body.entries.find((e) => e.action === 'carrier.move')).toMatchObject({ target: 'sim -> other', detail: expect.stringContaining('moved 99, kept 1') });
   });
 });
