@@ -295,10 +295,11 @@ export function createBindActor(o: BindActorOptions): BindActor {
       return;
     }
     if (o.isPaused?.()) {
-      // Paused while this pull was open: nothing more reaches the SMSC. Back to JetStream at once (a paused carrier
-      // keeps its queue there), and the pull ends now rather than at its expiry.
-      settler.giveBack(d, 0, 'carrier paused');
-      void fetching?.close();
+      // Paused while this pull was open: nothing more reaches the SMSC; back to JetStream, where a paused carrier
+      // keeps its queue. The delay outlives the open pulls (at most fetchExpiresMs), which would otherwise take it
+      // straight back; closing the pull instead lost what the server had already sent it (redelivered only after
+      // ack_wait), and one such message was seen submitted twice after a drain.
+      settler.giveBack(d, fetchExpiresMs, 'carrier paused');
       return;
     }
     const mt = d.body;

@@ -121,6 +121,9 @@ describe('admin API and scoped keys', () => {
   });
 
   it('creates, lists and revokes run-time keys without a restart; only the hash is stored', async () => {
+    const help = await keysCommand(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('smsmesh keys create --client');
     const created = await keysCommand(['create', '--client', 'test-client', '--scope', 'read']);
     expect(created.code, created.stderr).toBe(0);
     const key = created.stdout.trim();
@@ -203,7 +206,10 @@ describe('admin API and scoped keys', () => {
       return x.state === 'paused' ? x : undefined;
     }, 30_000);
     expect(c.backlog).toBe(0);
-    await waitFor('all 50 submitted', async () => Array.from({ length: 50 }, (_, i) => submitted.get(`drained ${i}`)).every((n) => n === 1), 10_000);
+    await waitFor('all 50 submitted once', async () => Array.from({ length: 50 }, (_, i) => submitted.get(`drained ${i}`)).every((n) => n === 1), 10_000);
+    // and none twice, a while later
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(Array.from({ length: 50 }, (_, i) => submitted.get(`drained ${i}`))).toEqual(new Array(50).fill(1));
     await post('/v1/admin/carriers/sim/resume');
     const audit = await get<{ entries: { action: string; target: string; who: { client: string; keyId: string } }[] }>('/v1/admin/audit?limit=10');
     expect(audit.body.entries[0]).toMatchObject({ action: 'carrier.resume', target: 'sim', who: { client: 'ops', keyId: 'config:ops' } });
