@@ -17,6 +17,8 @@ const rates = { accepted: [] as number[], submitted: [] as number[], delivered: 
 const p50: number[] = [];
 const p99: number[] = [];
 const backlog = new Map<string, number[]>();
+/** The tile says "—" while nothing was accepted in the window (the chart draws 0). */
+let latencyNow: { p50: number | null; p99: number | null } = { p50: null, p99: null };
 
 export function overviewPage(el: HTMLElement): () => void {
   let error: unknown;
@@ -43,7 +45,7 @@ export function overviewPage(el: HTMLElement): () => void {
         tile('submitted / s (segments)', num(lastOf(rates.submitted), 1), 'rate-submitted'),
         tile('delivered / s', num(lastOf(rates.delivered), 1), 'rate-delivered'),
         tile('errors / s (answered with a problem)', num(lastOf(rates.rejected), 1), 'rate-errors'),
-        tile('accept p50 / p99 (ms)', `${num(lastOf(p50), 1)} / ${num(lastOf(p99), 1)}`, 'accept-latency'),
+        tile('accept p50 / p99 (ms)', `${num(latencyNow.p50, 1)} / ${num(latencyNow.p99, 1)}`, 'accept-latency'),
         tile('dead letters', num(last?.s.totals.deadLetters), 'dead-letters'),
         tile('edges / connectors', last ? `${last.s.edges} / ${last.s.connectors}` : '—', 'processes'),
       ),
@@ -102,8 +104,9 @@ export function overviewPage(el: HTMLElement): () => void {
         const delta = s.acceptLatency.counts.map((c, i) => Math.max(0, c - (base.s.acceptLatency.counts[i] ?? 0)));
         const q50 = quantile(0.5, s.acceptLatency.bucketsS, delta);
         const q99 = quantile(0.99, s.acceptLatency.bucketsS, delta);
-        push(p50, q50 === null ? 0 : q50 * 1000);
-        push(p99, q99 === null ? 0 : q99 * 1000);
+        latencyNow = { p50: q50 === null ? null : q50 * 1000, p99: q99 === null ? null : q99 * 1000 };
+        push(p50, latencyNow.p50 ?? 0);
+        push(p99, latencyNow.p99 ?? 0);
       }
       for (const c of s.carriers) {
         const arr = backlog.get(c.id) ?? [];
