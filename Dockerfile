@@ -19,6 +19,9 @@ COPY cmd ./cmd
 COPY internal ./internal
 # The typed client (smsmesh/client) is part of the package build; it stands alone and the roles never load it.
 COPY client ./client
+# The operator console (/console): bundled by esbuild into dist/console during the build.
+COPY console ./console
+COPY scripts/build-console.mjs ./scripts/build-console.mjs
 RUN npm run build
 
 # Compiles the tools; only the dev image takes something from here (the SMSC simulator).

@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['internal/**/*.test.ts', 'tools/**/*.test.ts', 'cmd/**/*.test.ts'],
+          include: ['internal/**/*.test.ts', 'tools/**/*.test.ts', 'cmd/**/*.test.ts', 'console/**/*.test.ts'],
         },
       },
       {

@@ -2,7 +2,7 @@
 # What the test suite needs on this machine: nats-server, PostgreSQL (running, on 127.0.0.1:5432 unless
 # TEST_DATABASE_URL says otherwise), openssl (TLS tests), Net::SMPP (the foreign SMSC in interop tests),
 # haproxy (the VM load balancer config), promtool (alert rule tests; Debian's prometheus package, whose server
-# must not keep running here) and kubectl (renders k8s/; no Debian package, so only checked).
+# must not keep running here), chromium (the console's browser test) and kubectl (renders k8s/; no Debian package, so only checked).
 # Installs missing Debian packages with apt-get (as root, or with sudo) and starts PostgreSQL when it is down.
 set -euo pipefail
 export PATH="/usr/sbin:$PATH"
@@ -15,6 +15,8 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v psql >/dev/null || need+=(postgresql-client)
 perl -MNet::SMPP -e 1 2>/dev/null || need+=(libnet-smpp-perl)
 command -v haproxy >/dev/null || need+=(haproxy)
+# The console's browser test (test/console/) drives Debian's chromium with playwright-core.
+command -v chromium >/dev/null || need+=(chromium)
 if [ -z "${TEST_DATABASE_URL:-}" ] && ! command -v pg_ctlcluster >/dev/null; then need+=(postgresql); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing with apt-get: ${need[*]}"

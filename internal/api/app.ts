@@ -1,6 +1,7 @@
 /** The edge's HTTP application: composes middleware and routes over the front door; no I/O of its own. */
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
+import type { AdminService } from '../admin/admin-service.js';
 import type { AuthResult } from '../frontdoor/client-auth.js';
 import type { FailedCallbacks } from '../frontdoor/failed-callbacks.js';
 import type { FrontDoor } from '../frontdoor/front-door.js';
@@ -17,6 +18,8 @@ import { healthRoutes, type ReadinessReport } from './routes/health.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { messageRoutes } from './routes/messages.js';
+import { adminRoutes } from './routes/admin.js';
+import { consoleRoutes } from './routes/console.js';
 
 export interface AppDeps {
   frontDoor: FrontDoor;
@@ -31,6 +34,10 @@ export interface AppDeps {
   failedCallbacks?: FailedCallbacks;
   /** GET /v1/inbound and /v1/opt-outs; absent in apps built without them (those routes then answer 404). */
   inboundDoor?: InboundDoor;
+  /** The admin API (/v1/admin/*, `admin` scope); absent, those routes answer 404. */
+  admin?: AdminService;
+  /** Where the console's built files are (default dist/console under the package root). */
+  consoleDir?: string;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -40,6 +47,7 @@ export function createApp(deps: AppDeps): Hono {
   const openApi = JSON.stringify(buildOpenApiDocument(deps.limits));
   app.get('/openapi.json', (c) => c.body(openApi, 200, { 'Content-Type': 'application/json' }));
   app.route('/', docsRoutes());
+  app.route('/', consoleRoutes(deps.consoleDir ? { dir: deps.consoleDir } : {}));
 
   const v1 = new Hono<AuthEnv>();
   v1.use(apiKeyAuth(deps.authenticate));
@@ -49,6 +57,7 @@ export function createApp(deps: AppDeps): Hono {
   );
   if (deps.failedCallbacks) v1.route('/callbacks', callbackRoutes({ failed: deps.failedCallbacks }));
   if (deps.inboundDoor) v1.route('/', inboundRoutes(deps.inboundDoor, deps.limits.maxBodyBytes));
+  if (deps.admin) v1.route('/admin', adminRoutes(deps.admin));
   app.route('/v1', v1);
 
   app.notFound((c) => problem(c, 'notFound', `No route ${c.req.method} ${c.req.path}; see /openapi.json.`));

@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import type { AdminService } from '../admin/admin-service.js';
 import { createClientAuth } from '../frontdoor/client-auth.js';
 import type { FrontDoor } from '../frontdoor/front-door.js';
 import type { InboundDoor } from '../frontdoor/inbound-door.js';
@@ -10,6 +11,7 @@ import { createApp } from './app.js';
 const unused = () => Promise.reject(new Error('not in this test'));
 const frontDoor: FrontDoor = { send: unused, batch: unused, get: unused, list: unused, cancel: unused };
 const inboundDoor: InboundDoor = { listInbound: unused, listOptOuts: () => ({ status: 200, body: { optOuts: [] } }), addOptOut: unused, removeOptOut: unused };
+const admin: AdminService = { carriers: unused, setCarrierState: unused, moveBacklog: unused, clients: unused, deadLetters: unused, audit: unused, summary: unused, message: unused, messages: unused };
 const limits = { maxTextLength: 900, maxBatchSize: 250, maxBodyBytes: 16384, maxBatchBodyBytes: 1 << 20, idempotencyTtlMs: 24 * 3600_000 };
 
 function app() {
@@ -24,6 +26,7 @@ function app() {
     limits,
     failedCallbacks: { list: unused, replay: unused },
     inboundDoor,
+    admin,
   });
 }
 

@@ -8,6 +8,7 @@ import { optOutRequestSchema } from '../frontdoor/inbound-door.js';
 import { inboundQuerySchema } from '../frontdoor/inbound-query.js';
 import { listQuerySchema } from '../frontdoor/list-query.js';
 import { ProblemTypes } from '../frontdoor/problems.js';
+import { adminPaths, adminSchemas } from './openapi-admin.js';
 import { ENCODINGS, batchRequestSchema, submitRequestSchema } from '../sms/submit-request.js';
 import { MESSAGE_STATUSES, STATUS_MEANING } from '../sms/status.js';
 
@@ -247,6 +248,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
         InboundCallback: schema(inboundCallback),
         FailedCallbackList: schema(failedCallbackList),
         ReplayResult: schema(replayResult),
+        ...Object.fromEntries(Object.entries(adminSchemas).map(([k, v]) => [k, schema(v)])),
       },
     },
     webhooks: {
@@ -288,7 +290,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
           responses: {
             '202': { description: 'Durably accepted (or scheduled)', content: json('Accepted') },
             '200': { description: 'Dry run: what would be sent', content: json('DryRun') },
-            ...problems(400, 401, 409, 413, 415, 503),
+            ...problems(400, 401, 403, 409, 413, 415, 503),
             ...unprocessable,
             ...limited,
           },
@@ -298,7 +300,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
           summary: 'Your messages, newest first (cursor pagination)',
           security,
           parameters: listParams,
-          responses: { '200': { description: 'One page', content: json('MessageList') }, ...problems(400, 401, 503) },
+          responses: { '200': { description: 'One page', content: json('MessageList') }, ...problems(400, 401, 403, 503) },
         },
       },
       '/v1/messages/batch': {
@@ -309,7 +311,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
           security,
           parameters: [dryRunParam, traceparentParam],
           requestBody: { required: true, description: `At most ${l.maxBatchBodyBytes} bytes of UTF-8 JSON.`, content: json('BatchRequest') },
-          responses: { '200': { description: 'Per-message results, in request order', content: json('BatchResults') }, ...problems(400, 401, 413, 415), ...limited },
+          responses: { '200': { description: 'Per-message results, in request order', content: json('BatchResults') }, ...problems(400, 401, 403, 413, 415), ...limited },
         },
       },
       '/v1/messages/{id}': {
@@ -318,7 +320,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
           summary: 'Status of a message you sent',
           security,
           parameters: [idParam],
-          responses: { '200': { description: 'Status', content: json('MessageStatus') }, ...problems(401, 404, 503) },
+          responses: { '200': { description: 'Status', content: json('MessageStatus') }, ...problems(401, 403, 404, 503) },
         },
         delete: {
           operationId: 'cancelMessage',
@@ -328,7 +330,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
           responses: {
             '200': { description: 'Canceled: it will never be sent', content: json('CancelResult') },
             '202': { description: 'Cancellation recorded for a queued message; GET tells the outcome', content: json('CancelResult') },
-            ...problems(401, 404, 409, 503),
+            ...problems(401, 403, 404, 409, 503),
           },
         },
       },
@@ -414,6 +416,7 @@ export function buildOpenApiDocument(l: OpenApiLimits): Record<string, unknown> 
         },
       },
       '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format' } } } },
+      ...adminPaths(json, problems, listParams),
     },
   };
 }

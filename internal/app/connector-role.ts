@@ -5,6 +5,8 @@ import { decodeMt, encodeEvent } from '../bus/codec.js';
 import { openKvStore } from '../bus/kv-store.js';
 import { openPullConsumer } from '../bus/pull-consumer.js';
 import { Buckets, Durables, Streams, Subjects } from '../bus/subjects.js';
+import { carrierBacklogs } from '../admin/carrier-backlog.js';
+import { openCarrierControl, startDrainCompleter, watchCarrierControl } from '../admin/carrier-control.js';
 import { startConnector, type Connector } from '../connector/connector.js';
 import { createConnectorMetrics } from '../metrics/connector.js';
 import { watchCancellations } from '../schedule/cancellations.js';
@@ -18,6 +20,13 @@ const MAX_CANCELLATIONS = 1_000_000;
 export async function startConnectorRole(rt: Runtime): Promise<Connector> {
   const metrics = createConnectorMetrics(rt.registry);
   const canceled = await watchCancellations(await openKvStore(rt.bus, Buckets.canceled), { maxEntries: MAX_CANCELLATIONS, log: rt.log });
+  const control = await watchCarrierControl(rt.bus, rt.log.child({ component: 'carrier-control' }));
+  const drains = startDrainCompleter({
+    control: await openCarrierControl(rt.bus),
+    draining: () => control.draining().filter((c) => rt.config.carriers.some((k) => k.id === c)),
+    backlog: async (carrier) => (await carrierBacklogs(rt.bus.jsm))(carrier),
+    log: rt.log,
+  });
   const connector = await startConnector({
     bus: rt.bus,
     publisher: rt.publisher,
@@ -29,6 +38,7 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
     log: rt.log,
     isCanceled: (id) => canceled.has(id),
     leaseReplicas: rt.config.nats.replicas,
+    isPaused: (carrier) => control.state(carrier) === 'paused',
   });
   const limits = new Map(rt.config.carriers.map((c) => [c.id, { tps: bindTpsCap(c), window: c.window }] as const));
   metrics.setBindSource(() => connector.binds().map((b) => ({ ...b, ...limits.get(b.carrier) })));
@@ -58,8 +68,10 @@ export async function startConnectorRole(rt: Runtime): Promise<Connector> {
     binds: () => connector.binds(),
     async stop(timeoutMs) {
       await scheduler.stop();
+      drains.stop();
       await connector.stop(timeoutMs);
       canceled.stop();
+      control.stop();
     },
   };
 }

@@ -9,7 +9,7 @@ import { Buckets } from '../bus/subjects.js';
 import type { FileConfig } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
-import type { AuthResult } from '../frontdoor/client-auth.js';
+import type { AuthResult, RuntimeKeySource } from '../frontdoor/client-auth.js';
 import { createClientLimits, type ClientLimits } from '../frontdoor/client-limits.js';
 import { createLivePolicy } from '../frontdoor/live-policy.js';
 import { createRoutingMetrics } from '../metrics/routing.js';
@@ -34,12 +34,12 @@ function carrierIdsChanged(before: FileConfig, after: FileConfig): string | unde
   return a === b ? undefined : `carriers changed from [${a}] to [${b}]: adding or removing a carrier needs a restart`;
 }
 
-export async function createEdgePolicy(rt: Runtime): Promise<EdgePolicy> {
+export async function createEdgePolicy(rt: Runtime, runtimeKeys?: RuntimeKeySource): Promise<EdgePolicy> {
   let config: FileConfig = rt.config;
   const log = rt.log.child({ component: 'policy' });
   const metrics = createRoutingMetrics(rt.registry);
   const health = createCarrierHealth({ clock: systemClock, downAfterMs: config.routing.downAfterS * 1000, maxBacklog: config.routing.maxBacklog });
-  const policy = createLivePolicy(config, { clock: systemClock, usable: (c) => health.usable(c) });
+  const policy = createLivePolicy(config, { clock: systemClock, usable: (c) => health.usable(c), ...(runtimeKeys ? { runtimeKeys } : {}) });
   const counters = createKvClientCounters(await openKvStore(rt.bus, Buckets.clientRates), await openKvStore(rt.bus, Buckets.clientQuotas));
   const limits = createClientLimits({
     counters,

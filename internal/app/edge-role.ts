@@ -29,6 +29,7 @@ import { withReadDeadline } from '../status/read-deadline.js';
 import type { FileConfig } from '../config/schema.js';
 import { createEdgePolicy } from './edge-policy.js';
 import { startCarrierQueueMetrics } from './queue-metrics.js';
+import { startEdgeAdmin } from './edge-admin.js';
 import { createCarrierReport, createEdgeReadiness } from './readiness.js';
 import type { ReloadResult } from './reload.js';
 import type { Runtime } from './runtime.js';
@@ -57,7 +58,8 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     log: rt.log,
     onDropped: (n) => metrics.acceptedRecordsDropped.inc(n),
   });
-  const policy = await createEdgePolicy(rt);
+  const operators = await startEdgeAdmin(rt);
+  const policy = await createEdgePolicy(rt, operators.keys);
   // Loaded before the edge serves: a send it accepted must never be one its opt-out list would have refused.
   const optOutKv = await openKvStore(rt.bus, Buckets.optOuts);
   const optOuts = await watchOptOuts(optOutKv, { log: rt.log });
@@ -85,7 +87,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   });
   const log = rt.log.child({ component: 'api' });
   const authenticate = policy.authenticate;
-  const frontDoor = countRejections(createFrontDoor({
+  const frontDoor = operators.counted(countRejections(createFrontDoor({
     acceptor,
     limits: policy.limits,
     store: rt.store && withReadDeadline(rt.store, config.api.statusReadTimeoutMs),
@@ -96,7 +98,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     logCause: createCauseLog(log, 'answering 503'),
     maxBatchSize: config.api.maxBatchSize,
     retryAfterS: 1,
-  }), (client, reason) => metrics.clientRejected.inc({ client, reason }));
+  }), (client, reason) => metrics.clientRejected.inc({ client, reason })));
   const inboundDoor = createInboundDoor({
     reader: rt.database && createPgInboundReader(rt.database, createTextCipher(config.textKeys)),
     optOuts,
@@ -130,6 +132,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
       logCause: createCauseLog(log, 'answering 503'),
     }),
     inboundDoor,
+    admin: await operators.service(frontDoor),
   });
   const service = startSmsService({
     nc: rt.bus.nc,
@@ -158,6 +161,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
         await new Promise((r) => setTimeout(r, config.api.drainDelayMs));
       }
       await service.stop();
+      operators.stop();
       backlog.stop();
       queues.stop();
       optOuts.stop();

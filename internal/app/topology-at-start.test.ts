@@ -38,14 +38,14 @@ describe('topology at start', () => {
   it('retries what the cluster left unanswered until every stream and consumer is there', async () => {
     const f = fakeJsm(3, () => new TimeoutError());
     await ensureTopologyAtStart(f.jsm, opts, noopLogger, noSleep);
-    expect([...f.streams.keys()].sort()).toEqual(['SMS_CHANGES', 'SMS_DEAD', 'SMS_EVENTS', 'SMS_MO', 'SMS_MT', 'SMS_SCHEDULED']);
+    expect([...f.streams.keys()].sort()).toEqual(['SMS_AUDIT', 'SMS_CHANGES', 'SMS_DEAD', 'SMS_EVENTS', 'SMS_MO', 'SMS_MT', 'SMS_SCHEDULED']);
     expect(f.consumers.has('SMS_MT/connector-a')).toBe(true);
   });
 
   it('retries "JetStream unavailable" (503) too', async () => {
     const f = fakeJsm(2, () => new JetStreamApiError({ code: 503, err_code: 10008, description: 'JetStream system temporarily unavailable' }));
     await ensureTopologyAtStart(f.jsm, opts, noopLogger, noSleep);
-    expect(f.streams.size).toBe(6);
+    expect(f.streams.size).toBe(7);
   });
 
   it('fails at once on anything else, and after the deadline on timeouts', async () => {

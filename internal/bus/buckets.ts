@@ -20,4 +20,7 @@ export async function ensureBuckets(bus: Pick<Bus, 'js' | 'jsm'>, o: BucketsOpti
   await ensureBucket(bus, { name: Buckets.clientQuotas, ttlMs: 2 * 24 * 3600_000, storage: 'file', replicas: o.replicas });
   // An opt-out holds until lifted: no expiry.
   await ensureBucket(bus, { name: Buckets.optOuts, ttlMs: 0, storage: 'file', replicas: o.replicas });
+  // Kept until changed: a key lives until revoked, a pause until resumed (ttl 0 = no expiry).
+  await ensureBucket(bus, { name: Buckets.apiKeys, ttlMs: 0, storage: 'file', replicas: o.replicas });
+  await ensureBucket(bus, { name: Buckets.carrierControl, ttlMs: 0, storage: 'file', replicas: o.replicas });
 }

@@ -11,6 +11,8 @@ export const Streams = {
    * as stored by the MO writer, and the callbacks themselves while they wait for their next attempt.
    */
   changes: 'SMS_CHANGES',
+  /** Admin actions and key changes (smsmesh.audit): who, what, when, result. */
+  audit: 'SMS_AUDIT',
 } as const;
 
 /** Key-value buckets (JetStream streams KV_<name>). */
@@ -27,6 +29,10 @@ export const Buckets = {
   carrierLeases: 'SMSMESH_CARRIER_LEASES',
   /** Numbers opted out of a client's messages (MO keywords, the API); watched by edges. */
   optOuts: 'SMSMESH_OPTOUTS',
+  /** Run-time API keys by id, as hashes (smsmesh keys create); watched by edges. */
+  apiKeys: 'SMSMESH_API_KEYS',
+  /** Carriers paused or draining by an operator, by carrier id; watched by connectors. */
+  carrierControl: 'SMSMESH_CARRIER_CONTROL',
 } as const;
 
 export const Subjects = {
@@ -52,6 +58,10 @@ export const Subjects = {
   carrierThrottle: (carrier: string) => `smsmesh.carrier.throttle.${carrier}`,
   /** Core NATS: a process took or gave up a bind slot of the carrier; the others read the lease bucket now. */
   carrierLeases: (carrier: string) => `smsmesh.carrier.leases.${carrier}`,
+  /** Core NATS request: every edge answers with its per-client usage counts and accept latency histogram (admin). */
+  edgeUsage: 'smsmesh.edges.usage',
+  /** The audit log (stream SMS_AUDIT). */
+  audit: 'smsmesh.audit',
 } as const;
 
 export const Durables = {

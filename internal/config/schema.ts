@@ -180,25 +180,37 @@ export const optOutSchema = z.strictObject({
   optInKeywords: z.array(keyword).default(['START', 'UNSTOP']),
 });
 
-export const clientSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must match [A-Za-z0-9_.-]+').max(64),
-  apiKey: z.string().min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`'),
-  /** Messages per second across every edge and both transports; 0 = unlimited. */
-  rateLimit: z.number().min(0).default(0),
-  /** Messages the client may send at once after a quiet spell (the bucket's size); default: one second of rateLimit. */
-  rateBurst: z.number().min(1).optional(),
-  /** Messages per UTC day across every edge; 0 = unlimited. */
-  dailyQuota: z.number().int().min(0).default(0),
-  /** Sender IDs (`from`) this client may use: exact strings and /regex/ patterns; absent = any. */
-  allowedSenders: z.array(senderPattern).min(1, 'lists at least one sender (leave it out to allow any)').optional(),
-  /** Where status callbacks (and inbound messages) are POSTed, unless a message names its own callbackUrl. */
-  callbackUrl: callbackUrlSchema.optional(),
-  /** final: final states only (default); all: also submitted and intermediate receipts. */
-  callbackEvents: z.enum(['final', 'all']).default('final'),
-  /** Standard Webhooks secrets (whsec_ + base64); every one signs each callback, so secrets can be rotated. */
-  webhookSecrets: z.array(webhookSecretSchema).max(10).default([]),
-  optOut: optOutSchema.prefault({}),
-});
+export const SCOPES = ['send', 'read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const clientSchema = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must match [A-Za-z0-9_.-]+').max(64),
+    apiKey: z.string().min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 24`').optional(),
+    /** The key's hash instead of the key: `sha256:<64 hex>` or `scrypt:<salt hex>:<64 hex>` (internal/frontdoor/api-key-hash.ts). */
+    apiKeyHash: z
+      .string()
+      .regex(/^(sha256:[0-9a-f]{64}|scrypt:[0-9a-f]{16,64}:[0-9a-f]{64})$/, 'must be "sha256:<64 hex digits>" or "scrypt:<salt hex>:<64 hex digits>"')
+      .optional(),
+    /** What the client's keys may do: send (send, batch, cancel), read (get, list), admin (/v1/admin/*, the console). */
+    scopes: z.array(z.enum(SCOPES)).min(1).default(['send', 'read']),
+    /** Messages per second across every edge and both transports; 0 = unlimited. */
+    rateLimit: z.number().min(0).default(0),
+    /** Messages the client may send at once after a quiet spell (the bucket's size); default: one second of rateLimit. */
+    rateBurst: z.number().min(1).optional(),
+    /** Messages per UTC day across every edge; 0 = unlimited. */
+    dailyQuota: z.number().int().min(0).default(0),
+    /** Sender IDs (`from`) this client may use: exact strings and /regex/ patterns; absent = any. */
+    allowedSenders: z.array(senderPattern).min(1, 'lists at least one sender (leave it out to allow any)').optional(),
+    /** Where status callbacks (and inbound messages) are POSTed, unless a message names its own callbackUrl. */
+    callbackUrl: callbackUrlSchema.optional(),
+    /** final: final states only (default); all: also submitted and intermediate receipts. */
+    callbackEvents: z.enum(['final', 'all']).default('final'),
+    /** Standard Webhooks secrets (whsec_ + base64); every one signs each callback, so secrets can be rotated. */
+    webhookSecrets: z.array(webhookSecretSchema).max(10).default([]),
+    optOut: optOutSchema.prefault({}),
+  })
+  .refine((c) => !(c.apiKey !== undefined && c.apiKeyHash !== undefined), { message: 'give either apiKey or apiKeyHash, not both', path: ['apiKeyHash'] });
 
 /** Which client an inbound (MO) message belongs to: the first route whose `to` and `keyword` match wins. */
 export const inboundSchema = z.strictObject({
@@ -370,10 +382,12 @@ export const fileConfigSchema = z
       if (cfg.clients.findIndex((o) => o.id === c.id) !== i) {
         ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: `duplicate client id "${c.id}"` });
       }
-      if (keys.has(c.apiKey)) {
-        ctx.addIssue({ code: 'custom', path: ['clients', i, 'apiKey'], message: 'apiKey is used by another client' });
+      const key = c.apiKey ?? c.apiKeyHash;
+      if (key !== undefined && keys.has(key)) {
+        const field = c.apiKey !== undefined ? 'apiKey' : 'apiKeyHash';
+        ctx.addIssue({ code: 'custom', path: ['clients', i, field], message: `${field} is used by another client` });
       }
-      keys.add(c.apiKey);
+      if (key !== undefined) keys.add(key);
     });
     const carrierIds = new Set(cfg.carriers.map((c) => c.id));
     const clientIds = new Set(cfg.clients.map((c) => c.id));

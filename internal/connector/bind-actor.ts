@@ -75,6 +75,28 @@ export interface BindActorOptions {
   coordinator?: CarrierCoordinator | undefined;
   /** The carrier's senderTps rules, shared by its binds in this process. */
   pacer?: SenderPacer | undefined;
+  /** Whether an operator paused the carrier: the bind then fetches nothing (answered from memory: a watched bucket). */
+  isPaused?: () => boolean;
+}
+
+/** What a bind reports about itself (bind-status requests: readiness, the admin API, the console). */
+export interface BindInfo {
+  carrier: string;
+  bindNo: number;
+  state: BindState;
+  inFlight: number;
+  /** submit_sm per second allowed now (lower than configured after throttling). */
+  rate: number;
+  /** The configured window and TPS. */
+  window: number;
+  tps: number;
+  /** The carrier is paused: this bind fetches nothing. */
+  paused: boolean;
+  /** Throttling episodes (ESME_RTHROTTLED / ESME_RMSGQFUL answered, rate cut) since start. */
+  throttles: number;
+  /** Segments the SMSC accepted (submit_sm_resp OK), and delivery receipts saying DELIVRD, since start. */
+  submitted: number;
+  delivered: number;
 }
 
 /** A message waiting for its sender's turn is held in the bind up to this long; longer waits go back to JetStream. */
@@ -84,7 +106,7 @@ export interface BindActor {
   start(): void;
   stop(timeoutMs: number): Promise<void>;
   state(): BindState;
-  info(): { carrier: string; bindNo: number; state: BindState; inFlight: number; rate: number };
+  info(): BindInfo;
 }
 
 
@@ -119,9 +141,15 @@ export function createBindActor(o: BindActorOptions): BindActor {
     clock,
     holdMs: o.receiptHoldMs ?? 5000,
     journal: o.journal,
+    onReceipt: (stat) => {
+      if (stat === 'DELIVRD') delivered++;
+    },
   });
 
   const core: BindCore = { state: 'connecting', stopping: false, session: undefined };
+  let throttles = 0;
+  let submittedSegments = 0;
+  let delivered = 0;
   let fetching: Pull | undefined;
   const queue: Segment[] = [];
   const jobs = new Set<Job>();
@@ -228,6 +256,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     const status = resp.status;
     if (status === 0 && resp.command === 'submit_sm_resp' && resp.messageId) {
       outcome('ok').inc();
+      submittedSegments++;
       onCongestion(resp.tlvs.get(Tlv.congestion_state));
       const smscMessageId = normalizeSmscId(resp.messageId, o.receiptIdFormat);
       if (debug) log.debug({ messageId: seg.job.mt.id, part: seg.index + 1, status, smscMessageId, traceparent: seg.job.delivery.traceparent }, 'submit_sm_resp');
@@ -243,6 +272,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
           // One cut per throttling episode: answers to segments that were already in flight when we last cut
           // report the same episode, and halving again for each would collapse the rate to minRate.
           if (seg.sentNo > sendsAtLastCut) {
+            throttles++;
             bucket.throttled(throttlePauseMs);
             throttleCut.inc();
             sendsAtLastCut = sends;
@@ -319,6 +349,14 @@ export function createBindActor(o: BindActorOptions): BindActor {
       settler.giveBack(d, fetchExpiresMs, 'bind lost before sending');
       return;
     }
+    if (o.isPaused?.()) {
+      // Paused while this pull was open: nothing more reaches the SMSC; back to JetStream, where a paused carrier
+      // keeps its queue. The delay outlives the open pulls (at most fetchExpiresMs), which would otherwise take it
+      // straight back; closing the pull instead lost what the server had already sent it (redelivered only after
+      // ack_wait), and one such message was seen submitted twice after a drain.
+      settler.giveBack(d, fetchExpiresMs, 'carrier paused');
+      return;
+    }
     const mt = d.body;
     // Checked on every delivery, retries included: past these points the message must never reach the SMSC.
     if (o.isCanceled?.(mt.id)) {
@@ -390,6 +428,15 @@ export function createBindActor(o: BindActorOptions): BindActor {
   async function fetchLoop(s: Session): Promise<void> {
     const threshold = Math.max(1, Math.floor(Math.min(o.window, Math.ceil(o.tps / 10)) / 2));
     while (!core.stopping && s.state !== 'closed') {
+      if (o.isPaused?.()) {
+        // Paused by an operator: fetch nothing; what is queued in JetStream waits there for the resume.
+        if (queue.length > 0) pump();
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          clock.setTimer(200, signal);
+        });
+        continue;
+      }
       const r = room(s);
       if (r < threshold && !(r > 0 && jobs.size === 0)) {
         // Queued segments hold the room; if nothing else is pumping them (as happened to segments fetched
@@ -459,7 +506,19 @@ export function createBindActor(o: BindActorOptions): BindActor {
       log.info({}, 'bind closed');
     },
     state: () => core.state,
-    info: () => ({ carrier: o.carrier, bindNo: o.bindNo, state: core.state, inFlight: core.session?.inFlight() ?? 0, rate: bucket.rate() }),
+    info: () => ({
+      carrier: o.carrier,
+      bindNo: o.bindNo,
+      state: core.state,
+      inFlight: core.session?.inFlight() ?? 0,
+      rate: bucket.rate(),
+      window: o.window,
+      tps: o.tps,
+      paused: o.isPaused?.() ?? false,
+      throttles,
+      submitted: submittedSegments,
+      delivered,
+    }),
   };
 }
 

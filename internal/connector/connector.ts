@@ -15,18 +15,15 @@ import type { Logger } from '../log/logger.js';
 import type { MtMessage } from '../sms/message.js';
 import type { ConnectorMetrics } from '../metrics/connector.js';
 import { bindSession, type BindOptions } from '../smpp/client.js';
-import { createBindActor, type BindActor } from './bind-actor.js';
+import { createBindActor, type BindActor, type BindInfo } from './bind-actor.js';
 import { createEventSink } from './event-sink.js';
 import { startCarrierCoordinator, type CarrierCoordinator } from './carrier-coordinator.js';
 import { createSenderPacer, type SenderPacer } from './sender-pacer.js';
 import { checkJournalDir, createSpillJournal, type SpillJournal } from './spill-journal.js';
 
-export interface BindStatus {
-  carrier: string;
-  bindNo: number;
-  state: string;
-  inFlight: number;
-  rate: number;
+/** One bind as a connector reports it, with the process it runs in (several connectors answer one request). */
+export interface BindStatus extends BindInfo {
+  connector: string;
 }
 
 export interface Connector {
@@ -62,6 +59,10 @@ export async function startConnector(deps: {
   isCanceled?: (id: string) => boolean;
   /** Replicas of the bind-slot lease bucket (created when a carrier has accountTps or maxBinds; default 1). */
   leaseReplicas?: number;
+  /** Whether an operator paused a carrier (checked before every fetch). */
+  isPaused?: (carrier: string) => boolean;
+  /** Names this process in bind reports (default host:pid). */
+  name?: string;
 }): Promise<Connector> {
   const actors: BindActor[] = [];
   const coordinators: CarrierCoordinator[] = [];
@@ -172,6 +173,7 @@ export async function startConnector(deps: {
           ...(deps.isCanceled ? { isCanceled: deps.isCanceled } : {}),
           coordinator,
           pacer,
+          ...(deps.isPaused ? { isPaused: () => deps.isPaused!(c.id) } : {}),
         }),
       );
     }
@@ -197,7 +199,8 @@ export async function startConnector(deps: {
   };
   if (journal) replayLoop();
 
-  const binds = (): BindStatus[] => actors.map((a) => a.info());
+  const name = deps.name ?? `${hostname()}:${process.pid}`;
+  const binds = (): BindStatus[] => actors.map((a) => ({ ...a.info(), connector: name }));
   const sub: Subscription = deps.bus.nc.subscribe(Subjects.bindStatus, {
     callback: (_err, m) => {
       m.respond(new TextEncoder().encode(JSON.stringify(binds())));

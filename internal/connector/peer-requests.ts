@@ -34,6 +34,8 @@ export interface PeerRequestDeps {
   /** How long an MO waits for NATS to come back before it is journaled (receipts: the event sink's deadline). */
   holdMs: number;
   journal?: SpillJournal | undefined;
+  /** Told the stat of each receipt stored (the bind's own counts for the admin API). */
+  onReceipt?: (stat: string) => void;
 }
 
 export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Promise<ResponseFields> {
@@ -78,6 +80,7 @@ export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Prom
       }
       receiptsBy(ev.stat).inc();
       if (debug) d.log.debug({ smscMessageId: ev.smscMessageId, stat: ev.stat }, 'receipt stored');
+      d.onReceipt?.(ev.stat);
       return { status: 0 };
     }
     const mo = inboundFromPdu(p, d.carrier, d.clock.now());

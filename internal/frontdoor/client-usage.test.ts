@@ -5,7 +5,7 @@ import type { FrontDoor } from './front-door.js';
 import { problemBody } from './problems.js';
 import { problemReply, type Reply } from './reply.js';
 
-const client: ApiClient = { id: 'acme', apiKey: 'k', rateLimit: 0 };
+const client: ApiClient = { id: 'acme', rateLimit: 0, scopes: ['send', 'read'], keyId: 'config:acme' };
 const req = { body: new Uint8Array(), idempotencyKey: undefined, dryRun: undefined };
 
 function door(send: Reply, batch: Reply): FrontDoor {

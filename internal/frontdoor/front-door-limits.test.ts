@@ -35,7 +35,7 @@ function scripted(admissions: Admission[]): ClientLimits & { refunded: number } 
   return l;
 }
 
-const client: ApiClient = { id: 'c', apiKey: 'k'.repeat(20), rateLimit: 50, dailyQuota: 1000 };
+const client: ApiClient = { id: 'c', rateLimit: 50, dailyQuota: 1000, scopes: ['send', 'read'], keyId: 'config:c' };
 const send = (from = 'ACME') => ({ body: enc.encode(JSON.stringify({ to: '+447700900123', from, text: 'hi' })), idempotencyKey: undefined, dryRun: undefined });
 
 function door(limits: ClientLimits) {

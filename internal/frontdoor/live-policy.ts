@@ -8,7 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { createRoutePlan, type Router } from '../routing/route-rules.js';
 import { createRouteTable, routesFromCarriers } from '../routing/route-table.js';
 import { compileSenderPatterns } from '../routing/sender-pattern.js';
-import { createClientAuth, type AuthResult } from './client-auth.js';
+import { createClientAuth, type AuthResult, type RuntimeKeySource } from './client-auth.js';
 
 export type PolicyConfig = Pick<FileConfig, 'clients' | 'routes' | 'carriers'>;
 
@@ -25,6 +25,8 @@ export interface LivePolicyDeps {
   /** Whether a carrier takes new traffic (failover and weighted routes). */
   usable?: (carrier: string) => boolean;
   random?: () => number;
+  /** Run-time API keys (smsmesh keys create), beside the config's. */
+  runtimeKeys?: RuntimeKeySource;
 }
 
 interface Compiled {
@@ -37,7 +39,7 @@ function compile(cfg: PolicyConfig, deps: LivePolicyDeps): Compiled {
   const senders = new Map<string, (from: string) => boolean>();
   for (const c of cfg.clients) if (c.allowedSenders) senders.set(c.id, compileSenderPatterns(c.allowedSenders));
   return {
-    authenticate: createClientAuth(cfg.clients),
+    authenticate: createClientAuth(cfg.clients, deps.runtimeKeys),
     router: createRoutePlan({
       rules: cfg.routes,
       fallback: createRouteTable(routesFromCarriers(cfg.carriers)),

@@ -7,7 +7,8 @@
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { ApiSubjects } from '../bus/subjects.js';
 import { TRACEPARENT } from '../core/trace-context.js';
-import type { AuthResult } from '../frontdoor/client-auth.js';
+import type { Scope } from '../config/schema.js';
+import { missingScope, type AuthResult } from '../frontdoor/client-auth.js';
 import { internalProblem, type FrontDoor } from '../frontdoor/front-door.js';
 import type { InboundDoor } from '../frontdoor/inbound-door.js';
 import { problemReply, type Reply } from '../frontdoor/reply.js';
@@ -75,31 +76,32 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
   const fd = d.frontDoor;
 
   const authed =
-    (op: (m: Msg, client: Parameters<FrontDoor['get']>[0]) => Promise<Reply> | Reply) =>
+    (scope: Scope, op: (m: Msg, client: Parameters<FrontDoor['get']>[0]) => Promise<Reply> | Reply) =>
     async (m: Msg): Promise<EndpointReply> => {
       const a = d.authenticate(m.headers?.get('Authorization') || undefined);
-      return toEndpointReply(a.ok ? await op(m, a.client) : a.reply);
+      if (!a.ok) return toEndpointReply(a.reply);
+      return toEndpointReply(missingScope(a.client, scope) ?? (await op(m, a.client)));
     };
   const header = (m: Msg, k: string) => m.headers?.get(k) || undefined;
   const inboundEndpoints = (door: InboundDoor) => [
     {
       name: 'inbound',
       subject: ApiSubjects.inbound,
-      handler: authed((m, c) => {
+      handler: authed('read', (m, c) => {
         const q = queryOf(m);
         return q.ok ? door.listInbound(c, q.query) : problemReply('invalidRequest', 'The body must be a JSON object of inbound parameters, e.g. {"since":"2026-12-01T00:00:00Z","limit":50}.');
       }),
     },
-    { name: 'optouts', subject: ApiSubjects.optOuts, handler: authed((_m, c) => door.listOptOuts(c)) },
+    { name: 'optouts', subject: ApiSubjects.optOuts, handler: authed('read', (_m, c) => door.listOptOuts(c)) },
     {
       name: 'optouts-add',
       subject: ApiSubjects.optOutAdd,
-      handler: authed((m, c) => (m.data.length > d.maxBodyBytes ? tooLarge(d.maxBodyBytes) : door.addOptOut(c, m.data))),
+      handler: authed('send', (m, c) => (m.data.length > d.maxBodyBytes ? tooLarge(d.maxBodyBytes) : door.addOptOut(c, m.data))),
     },
     {
       name: 'optouts-remove',
       subject: ApiSubjects.optOutRemove,
-      handler: authed((m, c) => {
+      handler: authed('send', (m, c) => {
         let number: unknown;
         try {
           number = (JSON.parse(dec.decode(m.data)) as { number?: unknown } | null)?.number;
@@ -126,7 +128,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'send',
         subject: ApiSubjects.send,
-        handler: authed((m, c) =>
+        handler: authed('send', (m, c) =>
           m.data.length > d.maxBodyBytes
             ? tooLarge(d.maxBodyBytes)
             : fd.send(c, { body: m.data, idempotencyKey: header(m, 'Idempotency-Key'), dryRun: header(m, DRY_RUN_HEADER), traceparent: header(m, TRACEPARENT) }),
@@ -135,7 +137,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'batch',
         subject: ApiSubjects.batch,
-        handler: authed((m, c) =>
+        handler: authed('send', (m, c) =>
           m.data.length > d.maxBatchBodyBytes
             ? tooLarge(d.maxBatchBodyBytes)
             : fd.batch(c, { body: m.data, idempotencyKey: header(m, 'Idempotency-Key'), dryRun: header(m, DRY_RUN_HEADER), traceparent: header(m, TRACEPARENT) }),
@@ -144,7 +146,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'get',
         subject: ApiSubjects.get,
-        handler: authed((m, c) => {
+        handler: authed('read', (m, c) => {
           const id = idOf(m);
           return id.ok ? fd.get(c, id.id) : id.reply;
         }),
@@ -152,7 +154,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'list',
         subject: ApiSubjects.list,
-        handler: authed((m, c) => {
+        handler: authed('read', (m, c) => {
           let q: unknown = {};
           if (m.data.length > 0) {
             try {
@@ -170,7 +172,7 @@ export function startSmsService(d: SmsServiceDeps): MicroService {
       {
         name: 'cancel',
         subject: ApiSubjects.cancel,
-        handler: authed((m, c) => {
+        handler: authed('send', (m, c) => {
           const id = idOf(m);
           return id.ok ? fd.cancel(c, id.id) : id.reply;
         }),

@@ -27,7 +27,7 @@ export interface StackConfig {
   ackWaitMs?: number;
   publishTimeoutMs?: number;
   /** Clients besides test-client and other-client. */
-  moreClients?: { id: string; apiKey: string; rateLimit?: number; [k: string]: unknown }[];
+  moreClients?: { id: string; apiKey?: string; apiKeyHash?: string; rateLimit?: number; scopes?: string[]; [k: string]: unknown }[];
   /** More fields of test-client (callbackUrl, webhookSecrets …). */
   client?: Record<string, unknown>;
   /** Top-level config sections (api, scheduling, idempotency …). */

@@ -79,7 +79,8 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
             window: 50,
           },
         ],
-        clients: [{ id: 'demo', apiKey, callbackUrl: receiver.url, callbackEvents: 'all', webhookSecrets: [secret] }],
+        // The local stack's one client may also open the operator console (/console) and the admin API.
+        clients: [{ id: 'demo', apiKey, callbackUrl: receiver.url, callbackEvents: 'all', webhookSecrets: [secret], scopes: ['send', 'read', 'admin'] }],
         callbacks: { allowPrivateTargets: true },
         // Every MO the simulator sends goes to the demo client: GET /v1/inbound lists it.
         inbound: { defaultClient: 'demo' },
@@ -139,6 +140,7 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
   o.out(`  curl -s -X POST ${base}/v1/messages -H 'Authorization: Bearer ${apiKey}' -H 'Content-Type: application/json' -d '{"to":"+447700900123","from":"ACME","text":"Hello from smsmesh"}'`);
   o.out('Then its status (use the id from the answer):');
   o.out(`  curl -s ${base}/v1/messages/<id> -H 'Authorization: Bearer ${apiKey}'`);
+  o.out(`Operator console: ${base}/console (log in with the same key)`);
   o.out(`Metrics: ${base}/metrics   API reference: ${base}/docs   Ctrl-C stops everything.`);
 
   await new Promise<void>((resolveStop) => {

@@ -1,7 +1,7 @@
 /** The inbound routes over HTTP: the client's inbound messages and its opt-out list, handed to the inbound door. */
 import { Hono } from 'hono';
 import type { InboundDoor } from '../../frontdoor/inbound-door.js';
-import type { AuthEnv } from '../middleware/auth.js';
+import { requireScope, type AuthEnv } from '../middleware/auth.js';
 import { bodyLimit } from '../middleware/body-limit.js';
 import { problem, reply } from '../problem.js';
 
@@ -9,13 +9,13 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export function inboundRoutes(door: InboundDoor, maxBodyBytes: number) {
   const app = new Hono<AuthEnv>();
-  app.get('/inbound', async (c) => reply(c, await door.listInbound(c.get('client'), c.req.query())));
-  app.get('/opt-outs', (c) => reply(c, door.listOptOuts(c.get('client'))));
-  app.post('/opt-outs', bodyLimit(maxBodyBytes), async (c) => {
+  app.get('/inbound', requireScope('read'), async (c) => reply(c, await door.listInbound(c.get('client'), c.req.query())));
+  app.get('/opt-outs', requireScope('read'), (c) => reply(c, door.listOptOuts(c.get('client'))));
+  app.post('/opt-outs', requireScope('send'), bodyLimit(maxBodyBytes), async (c) => {
     const type = c.req.header('content-type');
     if (!type || !JSON_TYPE.test(type)) return problem(c, 'unsupportedMediaType', `Content-Type must be application/json (got ${type ? `"${type}"` : 'none'}).`);
     return reply(c, await door.addOptOut(c.get('client'), new Uint8Array(await c.req.arrayBuffer())));
   });
-  app.delete('/opt-outs/:number', async (c) => reply(c, await door.removeOptOut(c.get('client'), c.req.param('number'))));
+  app.delete('/opt-outs/:number', requireScope('send'), async (c) => reply(c, await door.removeOptOut(c.get('client'), c.req.param('number'))));
   return app;
 }
