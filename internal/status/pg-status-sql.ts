@@ -105,6 +105,29 @@ export function upsertAccepted(json: string): SQL {
 }
 
 /**
+ * Inserts one-part messages whose accepted record, submit and receipt (when there is one) came in the same batch
+ * (see lifecycle-fold.ts) in the state the three statements below would leave them in. A message whose row exists
+ * already is left alone and not returned: the caller applies its events one by one instead.
+ */
+export function insertLifecycles(json: string): SQL {
+  return sql`
+    insert into ${MESSAGES} as m (${M.id}, ${M.clientId}, ${M.clientRef}, ${M.carrier}, ${M.to}, ${M.from}, ${M.segments}, ${M.encoding},
+      ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.sendAt}, ${M.validUntil}, ${M.callbackUrl}, ${M.smscMessageId}, ${M.parts},
+      ${M.submittedAt}, ${M.lastStat}, ${M.lastStatAt}, ${M.error}, ${M.doneAt}, ${M.updatedAt})
+    select r.id, r.client, r.ref, r.carrier, r."to", r."from", r.segments, r.encoding,
+      coalesce(r.status, 'submitted'), case when r.status is not null then ${FINAL} else ${SUBMITTED} end, ${ts(sql`r.at`)},
+      case when r.send is not null then ${ts(sql`r.send`)} end, case when r.valid is not null then ${ts(sql`r.valid`)} end, r.cb,
+      r.smsc, 1, ${ts(sql`r.sub`)}, r.stat, case when r.rat is not null then ${ts(sql`r.rat`)} end,
+      ${receiptError(sql`r`)}, case when r.status is not null then ${ts(sql`coalesce(r.done, r.rat)`)} end, now()
+    from jsonb_to_recordset(${json}::jsonb)
+      as r(id text, client text, ref text, carrier text, "to" text, "from" text, segments int, encoding text, at float8,
+           send float8, valid float8, cb text, smsc text, sub float8, status text, stat text, err text, done float8, rat float8)
+    order by r.id
+    on conflict (${M.id}) do nothing
+    returning m.${M.id} as id, m.${M.status} as status`;
+}
+
+/**
  * Raises messages to submitted (creating them when their accepted event has not arrived) and records the parts of
  * multi-part messages; a one-part message keeps its smsc id on its own row (parts = 1). One statement: the parts
  * insert follows the messages upsert in a data-modifying CTE, and the foreign key is checked at the end of the

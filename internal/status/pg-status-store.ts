@@ -7,6 +7,7 @@ import { messages } from '../db/schema.js';
 import {
   applyFailed,
   applyReceipts,
+  insertLifecycles,
   insertOrphans,
   settleMessages,
   upsertAccepted,
@@ -16,6 +17,7 @@ import {
   type ReceiptRow,
   type SubmittedRow,
 } from './pg-status-sql.js';
+import { foldLifecycles, unfold, type Folded } from './lifecycle-fold.js';
 import type { MessageFacts, ReceiptEvent, StatusEvent } from '../sms/events.js';
 import { FINAL_STATUSES, STATUS_RANK, type FinalStatus, type MessageStatus } from '../sms/status.js';
 import type { ApplyResult, ListFilter, ListPage, MessageView, StatusStore } from './status-store.js';
@@ -25,6 +27,8 @@ interface Batch {
   submitted: SubmittedRow[];
   receipts: ReceiptRow[];
   failed: FailedRow[];
+  /** One-part messages whose whole life so far is in this batch: one row insert each (lifecycle-fold.ts). */
+  folded: Folded[];
 }
 
 function acceptedRow(m: MessageFacts, scheduled: boolean): AcceptedRow {
@@ -47,7 +51,7 @@ function acceptedRow(m: MessageFacts, scheduled: boolean): AcceptedRow {
 }
 
 function partition(events: readonly StatusEvent[]): Batch {
-  const b: Batch = { accepted: [], submitted: [], receipts: [], failed: [] };
+  const b: Batch = { accepted: [], submitted: [], receipts: [], failed: [], folded: [] };
   /** Facts repeated by connectors' first events; only those whose accepted record is not in this batch are written. */
   let repairs: MessageFacts[] | undefined;
   for (let i = 0; i < events.length; i++) {
@@ -77,6 +81,11 @@ function partition(events: readonly StatusEvent[]): Batch {
     const have = new Set(b.accepted.map((r) => r.id));
     for (const m of repairs) if (!have.has(m.id)) b.accepted.push(acceptedRow(m, false));
   }
+  const fold = { accepted: b.accepted, submitted: b.submitted, receipts: b.receipts, failedIds: new Set(b.failed.map((f) => f.id)) };
+  b.folded = foldLifecycles(fold);
+  b.accepted = fold.accepted;
+  b.submitted = fold.submitted;
+  b.receipts = fold.receipts;
   return b;
 }
 
@@ -162,6 +171,15 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     if (events.length === 0) return result;
     const b = partition(events);
     await db.transaction(async (tx) => {
+      if (b.folded.length > 0) {
+        const rows = await queryRows<{ id: string; status: string }>(tx, insertLifecycles(JSON.stringify(b.folded.map((f) => f.row))));
+        countFinals(result.finals, rows);
+        if (rows.length < b.folded.length) {
+          // Rows that existed already (a replay, an event that came first): their events are applied one by one.
+          const inserted = new Set(rows.map((r) => r.id));
+          unfold(b, b.folded.filter((f) => !inserted.has(f.row.id)));
+        }
+      }
       // Order matters only within this transaction: parts must exist before receipts look for them.
       if (b.accepted.length > 0) await tx.execute(upsertAccepted(JSON.stringify(b.accepted)));
       if (b.submitted.length > 0) await tx.execute(upsertSubmitted(JSON.stringify(b.submitted)));

@@ -151,6 +151,37 @@ describe.each(backends)('pg status store on $name', (backend) => {
     },
   );
 
+  it.each([
+    ['a final receipt', (smsc: string) => [receipt(smsc, 'undeliverable', 'UNDELIV', T0 + 5_000, '001')]],
+    ['a delivered receipt', (smsc: string) => [receipt(smsc, 'delivered', 'DELIVRD')]],
+    ['an intermediate receipt', (smsc: string) => [receipt(smsc, null, 'ENROUTE', T0 + 3_000)]],
+    ['no receipt', () => []],
+  ] as const)('stores a one-part message whose whole life is in one batch (%s) as its events one batch each would', async (_name, receipts) => {
+    // One batch takes the folded path (one row insert); one event per batch takes insert, update, update.
+    const life = (id: string): StatusEvent[] => [
+      accepted(id, { clientRef: 'same-ref', validUntil: T0 + 86_400_000, callbackUrl: 'https://hooks.example/sms' }),
+      submitted(id),
+      ...receipts(`${id}-1`),
+    ];
+    const [folded, stepwise] = [randomUUID(), randomUUID()];
+    const inOne = await store.apply(life(folded));
+    const finals: Record<string, number> = {};
+    for (const ev of life(stepwise)) {
+      const res = await store.apply([ev]);
+      expect(res.unmatchedReceipts).toEqual([]);
+      for (const [k, n] of Object.entries(res.finals)) finals[k] = (finals[k] ?? 0) + (n ?? 0);
+    }
+    expect(inOne.unmatchedReceipts).toEqual([]);
+    expect(inOne.finals).toEqual(finals);
+    const row = async (id: string) => {
+      const snap = (await snapshot([id])) as { msgs: Record<string, unknown>[]; parts: unknown[] };
+      expect(snap.msgs).toHaveLength(1);
+      const { updated_at: _u, ...rest } = snap.msgs[0]!;
+      return { msg: JSON.parse(JSON.stringify(rest).replaceAll(id, 'ID')) as unknown, parts: snap.parts };
+    };
+    expect(await row(folded)).toEqual(await row(stepwise));
+  });
+
   it('never regresses a delivered message', async () => {
     const id = randomUUID();
     await store.apply([accepted(id), submitted(id), receipt(`${id}-1`, 'delivered', 'DELIVRD')]);
