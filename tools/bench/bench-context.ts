@@ -1,4 +1,5 @@
 /** What the bench's runs share: the options, output, load fleet and directories, each system's report, and the next run's spec. */
+import type { MessageWrites } from './bench-database.js';
 import { join } from 'node:path';
 import { totalArrivals } from '../loadgen/arrival-schedule.js';
 import type { BenchOptions } from './bench-args.js';
@@ -30,6 +31,8 @@ export interface SystemReport {
     loss: LossCheck;
   };
   profiles?: Array<{ process: string; summary: ProfileSummary }>;
+  /** Row writes on the messages table over the whole invocation (warm-up included). */
+  messageWrites?: MessageWrites;
 }
 
 export interface BenchContext {

@@ -51,7 +51,19 @@ export interface BenchDatabase {
   checkLoss(idsFiles: readonly string[]): Promise<LossCheck>;
   /** Server pids of the sessions connected to this database, except the bench's own. */
   backendPids(): Promise<number[]>;
+  /**
+   * Row writes PostgreSQL counted on the messages table (inserts, updates, heap-only updates) and its rows. The
+   * counters of a session reach the statistics when it goes idle or ends: read after the gateway has stopped.
+   */
+  messageWrites(): Promise<MessageWrites>;
   drop(): Promise<void>;
+}
+
+export interface MessageWrites {
+  rows: number;
+  inserts: number;
+  updates: number;
+  hotUpdates: number;
 }
 
 export async function createBenchDatabase(adminUrl: string = DEFAULT_ADMIN_URL): Promise<BenchDatabase> {
@@ -131,6 +143,14 @@ export async function createBenchDatabase(adminUrl: string = DEFAULT_ADMIN_URL):
       // The bench's own measurement sessions are not the gateway's work.
       const rows = await sql`select pid from pg_stat_activity where datname = ${name} and application_name <> ${BENCH_APP}`;
       return rows.map((r) => Number(r.pid));
+    },
+    async messageWrites() {
+      if (!(await tableExists())) return { rows: 0, inserts: 0, updates: 0, hotUpdates: 0 };
+      const [w] = await sql`
+        select n_tup_ins::float8 as ins, n_tup_upd::float8 as upd, n_tup_hot_upd::float8 as hot,
+          (select count(*) from messages)::float8 as rows
+        from pg_stat_user_tables where relname = 'messages'`;
+      return { rows: Number(w?.rows ?? 0), inserts: Number(w?.ins ?? 0), updates: Number(w?.upd ?? 0), hotUpdates: Number(w?.hot ?? 0) };
     },
     async drop() {
       await sql.end({ timeout: 5 }).catch(() => {});

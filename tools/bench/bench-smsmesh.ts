@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../internal/core/paths.js';
 import { backlog } from './backlog-run.js';
 import type { BenchContext, SystemBenchDeps, SystemReport } from './bench-context.js';
-import { createBenchDatabase } from './bench-database.js';
+import { createBenchDatabase, type MessageWrites } from './bench-database.js';
 import type { SystemUnderTest } from './measured-run.js';
 import { CpuMeter } from './process-stats.js';
 import { findProfiles, summarizeProfileFile, type ProfileSummary } from './profile-summary.js';
@@ -12,6 +12,14 @@ import { exercise } from './rate-runs.js';
 import { soak } from './soak-run.js';
 import { startCallbackCounter } from './callback-counter.js';
 import { startGatewayStack, type Layout } from './stack.js';
+
+/** Per message, how many row versions PostgreSQL wrote: 1 would be one insert and nothing else. */
+export function describeMessageWrites(w: MessageWrites): string {
+  if (w.rows === 0) return 'messages table: no rows';
+  const per = (n: number) => (n / w.rows).toFixed(2);
+  const hot = w.updates > 0 ? Math.round((100 * w.hotUpdates) / w.updates) : 0;
+  return `messages table: ${w.rows} rows; per message ${per(w.inserts)} inserts, ${per(w.updates)} updates (${hot} % heap-only), ${per(w.inserts + w.updates)} row writes`;
+}
 
 function summarizeProfiles(dir: string, out: (l: string) => void): Array<{ process: string; summary: ProfileSummary }> {
   const found = findProfiles(dir);
@@ -105,6 +113,13 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     out(`[${label}] stopping…`);
     await stack.stop();
     unregisterStack();
+    try {
+      const w = await db.messageWrites();
+      report.messageWrites = w;
+      out(`[${label}] ${describeMessageWrites(w)}`);
+    } catch (err) {
+      out(`[${label}] could not read PostgreSQL's write counters: ${String(err)}`);
+    }
     if (!o.keep) await db.drop();
     unregisterDb();
   }
