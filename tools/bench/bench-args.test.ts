@@ -25,7 +25,15 @@ describe('bench flags', () => {
       p99LimitMs: 50,
       pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
       backgroundNice: 0,
+      nodeFlags: [],
     });
+  });
+
+  it('passes --node-flags to the gateway processes as separate flags and refuses anything that is not a flag', () => {
+    const r = parseBenchArgs(['--node-flags=--max-semi-space-size=32  --max-old-space-size=512'], {});
+    expect(r.kind === 'run' && r.options.nodeFlags).toEqual(['--max-semi-space-size=32', '--max-old-space-size=512']);
+    const bad = parseBenchArgs(['--node-flags=--a=1 b'], {});
+    expect(bad.kind === 'error' && bad.message).toMatch(/"b" is not a flag/);
   });
 
   it('--quick is a 10-second smoke run unless told otherwise', () => {

@@ -44,6 +44,8 @@ Gateway:
                            state (split layout: a callbacks process of its own); prints callbacks/s and latency
   --background-nice <n>    split layout: SMSMESH_NICE of connector and status-writer, so the edges get the cores
                            first: lower accept latency, less end-to-end throughput in overload (default 0 = off)
+  --node-flags="<flags>"   Node/V8 flags for the gateway processes only, space-separated, after an = sign (for
+                           example --node-flags="--max-semi-space-size=32"); default none
   --log-level <lvl>        gateway LOG_LEVEL (default info)
   --profile                run the gateway with --cpu-prof into <results>/profiles/ and print the top 25
                            self-time functions per process after the runs
@@ -121,6 +123,8 @@ export interface BenchOptions {
   callbacks: boolean;
   /** SMSMESH_NICE of connector and status-writer in the split layout. */
   backgroundNice: number;
+  /** Extra node flags of the gateway processes (not of the generator, simulator or bench). */
+  nodeFlags: string[];
   logLevel: string;
   profile: boolean;
   p99LimitMs: number;
@@ -150,6 +154,7 @@ export const BENCH_OPTIONS = {
   'receipt-delay-ms': { type: 'string' },
   callbacks: { type: 'boolean' },
   'background-nice': { type: 'string' },
+  'node-flags': { type: 'string' },
   'log-level': { type: 'string' },
   profile: { type: 'boolean' },
   kannel: { type: 'string' },
@@ -257,6 +262,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       receiptDelayMs: numberFlag('receipt-delay-ms', values['receipt-delay-ms'], 0, isNonNegative, 'a non-negative number'),
       callbacks: values.callbacks === true,
       backgroundNice: numberFlag('background-nice', values['background-nice'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 19, 'an integer from 0 to 19'),
+      nodeFlags: nodeFlagsOf(values['node-flags']),
       logLevel,
       profile: values.profile === true,
       p99LimitMs: numberFlag('p99-limit-ms', values['p99-limit-ms'], 50, isPositive, 'a positive number'),
@@ -271,4 +277,11 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+function nodeFlagsOf(raw: string | undefined): string[] {
+  const flags = (raw ?? '').split(/\s+/).filter(Boolean);
+  const bad = flags.find((f) => !f.startsWith('--'));
+  if (bad !== undefined) throw new FlagError(`--node-flags: "${bad}" is not a flag; give node flags such as "--max-semi-space-size=32"`);
+  return flags;
 }

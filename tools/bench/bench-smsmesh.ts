@@ -51,6 +51,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     profileDir,
     logLevel: o.logLevel,
     backgroundNice: o.backgroundNice,
+    nodeFlags: o.nodeFlags,
     callbackUrl: counter?.url,
   });
   const unregisterStack = registerCleanup(() => stack.stop());
@@ -91,6 +92,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       ...(o.batchSize > 1 ? { 'batch size': o.batchSize } : {}),
       ...(o.keys ? {} : { 'idempotency keys': 'off' }),
       ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
+      ...(o.nodeFlags.length > 0 ? { 'node flags': o.nodeFlags.join(' ') } : {}),
       ...(o.callbacks ? { callbacks: 'on (every final state POSTed to a receiver in the bench process)' } : {}),
       processes: stack.gateway.map((g) => g.name),
     },

@@ -38,6 +38,8 @@ export interface StackOptions {
   logLevel: string;
   /** SMSMESH_NICE of the connector and status-writer processes of the split layout; 0 leaves them as the edges. */
   backgroundNice: number;
+  /** Node flags of the gateway processes. */
+  nodeFlags?: readonly string[];
   /** Where the bench client's callbacks go (a receiver the bench runs); the split layout adds a callbacks process. */
   callbackUrl?: string | undefined;
 }
@@ -150,7 +152,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       const port = http ? await freePort() : 0;
       const metricsPort = await freePort();
       const profileDir = o.profileDir ? join(o.profileDir, name) : undefined;
-      const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+      const execArgv = [...(o.nodeFlags ?? []), ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const env: NodeJS.ProcessEnv = {
         ...process.env,
