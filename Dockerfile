@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# smsmesh: one image for every gateway role; the command picks it (edge, connector, status-writer, migrate, all).
+# smsmesh: one image for every gateway role; the command picks it (edge, connector, status-writer, callbacks,
+# migrate, all).
 #   docker build -t smsmesh:0.1.0 .                     the production image (target prod)
 #   docker build --target dev -t smsmesh-dev:0.1.0 .    the same plus the SMSC simulator, for k8s/overlays/dev
 # test/deploy/image.test.ts replays these steps in a temporary folder (same files, same npm and build commands)
@@ -51,7 +52,7 @@ COPY nats/streams.json ./nats/streams.json
 # The official image's unprivileged user (uid 1000); numeric, so that Kubernetes can check runAsNonRoot.
 # Nothing is written to the image's filesystem at run time: it runs with a read-only root.
 USER 1000:1000
-EXPOSE 8080 9101 9102
+EXPOSE 8080 9101 9102 9103
 ENTRYPOINT ["node", "dist/cmd/entrypoint.js"]
 CMD ["--help"]
 

@@ -22,6 +22,7 @@ import { STOP_TIMEOUT_MS } from '../../internal/app/process.js';
 import { parseFileConfig } from '../../internal/config/load.js';
 import { resolveSecretFiles } from '../../internal/config/secret-files.js';
 import { createBusMetrics } from '../../internal/metrics/bus.js';
+import { createCallbackMetrics } from '../../internal/metrics/callbacks.js';
 import { createConnectorMetrics } from '../../internal/metrics/connector.js';
 import { createEdgeMetrics } from '../../internal/metrics/edge.js';
 import { createCarrierQueueMetrics } from '../../internal/metrics/queues.js';
@@ -95,6 +96,7 @@ function exportedMetricNames(): Set<string> {
   createEdgeMetrics(r);
   createConnectorMetrics(r);
   createStatusMetrics(r);
+  createCallbackMetrics(r, () => 0);
   createBusMetrics(r, () => true);
   createCarrierQueueMetrics(r);
   const names = new Set<string>();
@@ -164,6 +166,8 @@ describe.each(['dev', 'prod'] as const)('overlays/%s', (overlay) => {
       'PodDisruptionBudget/smsmesh-edge',
       'Deployment/smsmesh-connector',
       'Deployment/smsmesh-status-writer',
+      'Deployment/smsmesh-callbacks',
+      'Service/smsmesh-callbacks',
       'Job/smsmesh-migrate',
       'StatefulSet/nats',
       'Ingress/smsmesh',
@@ -267,7 +271,7 @@ describe.each(['dev', 'prod'] as const)('overlays/%s', (overlay) => {
   });
 
   it('gives every gateway role longer to stop than the process gives itself, and edges a drain inside that', () => {
-    for (const name of ['smsmesh-edge', 'smsmesh-connector', 'smsmesh-status-writer']) {
+    for (const name of ['smsmesh-edge', 'smsmesh-connector', 'smsmesh-status-writer', 'smsmesh-callbacks']) {
       const grace = pods.find((p) => p.id === `Deployment/${name}`)!.spec.terminationGracePeriodSeconds!;
       expect(grace * 1000, name).toBeGreaterThan(STOP_TIMEOUT_MS);
       expect(grace * 1000, name).toBeLessThanOrEqual(STOP_TIMEOUT_MS + 15_000);
@@ -276,6 +280,8 @@ describe.each(['dev', 'prod'] as const)('overlays/%s', (overlay) => {
     const cfg = parseFileConfig(resolveSecretFiles(parseYaml(config), { kinds: new Set(), baseDir: '/' }).config);
     expect(cfg.api.drainDelayMs).toBeGreaterThan(0);
     expect(cfg.api.drainDelayMs + cfg.nats.publishTimeoutMs).toBeLessThan(STOP_TIMEOUT_MS);
+    // A stopping callback worker waits for the POSTs under way, each bounded by timeoutMs.
+    expect(cfg.callbacks.timeoutMs).toBeLessThan(STOP_TIMEOUT_MS);
 
     // NATS: lame duck (clients move away), then its grace period, inside the pod's.
     const nats = pods.find((p) => p.id === 'StatefulSet/nats')!;
@@ -321,7 +327,7 @@ describe.each(['dev', 'prod'] as const)('overlays/%s', (overlay) => {
     if (overlay === 'dev') return;
     const sm = find(objects, 'ServiceMonitor', 'smsmesh').spec as { selector: LabelSelector; endpoints: { port: string }[] };
     const services = ofKind('Service').filter((s) => selects(sm.selector, s.metadata.labels ?? {}));
-    expect(services.map((s) => s.metadata.name).sort()).toEqual(['smsmesh-connector', 'smsmesh-edge', 'smsmesh-status-writer']);
+    expect(services.map((s) => s.metadata.name).sort()).toEqual(['smsmesh-callbacks', 'smsmesh-connector', 'smsmesh-edge', 'smsmesh-status-writer']);
     const endpointPorts = new Set(sm.endpoints.map((e) => e.port));
     for (const s of services) {
       expect((s.spec as { ports: { name: string }[] }).ports.some((p) => endpointPorts.has(p.name)), s.metadata.name).toBe(true);

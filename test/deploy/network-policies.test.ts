@@ -1,7 +1,8 @@
 /**
  * Network segmentation as rendered: every pod is covered by a NetworkPolicy in both directions, and the
  * connections the design allows are exactly those the policies allow — edges from the ingress controller only,
- * connectors out to NATS and SMPP only, the database from the roles that use it, NATS from the gateway.
+ * connectors out to NATS and SMPP only, callback workers out to NATS, the database and webhook receivers on the
+ * internet only, the database from the roles that use it, NATS from the gateway.
  */
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -13,6 +14,8 @@ import { createEvaluator, foreignPod, podPeer, type Peer } from '../support/netw
 
 const NS = 'smsmesh';
 const INTERNET: Peer = { kind: 'external', ip: '203.0.113.10' };
+/** Cloud providers' instance metadata: never a webhook receiver, and the first thing a forged callback URL aims at. */
+const METADATA: Peer = { kind: 'external', ip: '169.254.169.254' };
 /** Inside the placeholder CIDR of the production database's egress rule (patches/database-egress.yaml). */
 const EXTERNAL_DB: Peer = { kind: 'external', ip: '10.20.30.40' };
 const ingressController = foreignPod('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
@@ -35,6 +38,7 @@ describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
   const edge = pod('Deployment/smsmesh-edge');
   const connector = pod('Deployment/smsmesh-connector');
   const writer = pod('Deployment/smsmesh-status-writer');
+  const callbacks = pod('Deployment/smsmesh-callbacks');
   const migrate = pod('Job/smsmesh-migrate');
   const nats = pod('StatefulSet/nats');
   const database = overlay === 'dev' ? pod('StatefulSet/postgres') : EXTERNAL_DB;
@@ -62,8 +66,8 @@ describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
     expect(np.allowed(prometheus, edge, 8080)).toBe(true);
     expect(np.allowed(stranger, edge, 8080)).toBe(false);
     expect(np.allowed(connector, edge, 8080)).toBe(false);
-    for (const target of [connector, writer, nats, ...(overlay === 'dev' ? [database] : [])]) {
-      for (const port of [4222, 5432, 9101, 9102, 2775]) expect(np.allowed(ingressController, target, port)).toBe(false);
+    for (const target of [connector, writer, callbacks, nats, ...(overlay === 'dev' ? [database] : [])]) {
+      for (const port of [4222, 5432, 9101, 9102, 9103, 2775]) expect(np.allowed(ingressController, target, port)).toBe(false);
     }
   });
 
@@ -78,15 +82,35 @@ describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
     expect(np.allowed(stranger, connector, 9101)).toBe(false);
   });
 
+  it('lets callback workers open NATS, the database and webhook receivers on the internet, and nothing else', () => {
+    expect(np.allowed(callbacks, nats, 4222)).toBe(true);
+    expect(np.allowed(callbacks, database, 5432)).toBe(true);
+    // Callback URLs are the clients' own: any address outside the cluster, on the web's ports.
+    for (const ip of ['203.0.113.10', '198.51.100.7', '8.8.8.8']) {
+      for (const port of [443, 80]) expect(np.allowed(callbacks, { kind: 'external', ip }, port), `${ip}:${port}`).toBe(true);
+    }
+    expect(np.allowed(callbacks, METADATA, 80)).toBe(false);
+    expect(np.allowed(callbacks, METADATA, 443)).toBe(false);
+    expect(np.allowed(callbacks, INTERNET, 2775)).toBe(false);
+    expect(np.allowed(callbacks, INTERNET, 5432)).toBe(false);
+    for (const [target, port] of [[edge, 8080], [connector, 9101], [writer, 9102], [nats, 6222], [nats, 8222]] as const) {
+      expect(np.allowed(callbacks, target, port)).toBe(false);
+    }
+    if (overlay === 'dev') expect(np.allowed(callbacks, pod('Deployment/smsc-sim'), 2775)).toBe(false);
+    expect(np.allowed(prometheus, callbacks, 9103)).toBe(true);
+    expect(np.allowed(stranger, callbacks, 9103)).toBe(false);
+    expect(np.allowed(edge, callbacks, 9103)).toBe(false);
+  });
+
   it('reaches the database from the roles that use it only', () => {
-    for (const user of [edge, writer, migrate]) expect(np.allowed(user, database, 5432)).toBe(true);
+    for (const user of [edge, writer, callbacks, migrate]) expect(np.allowed(user, database, 5432)).toBe(true);
     expect(np.allowed(connector, database, 5432)).toBe(false);
     expect(np.allowed(nats, database, 5432)).toBe(false);
     if (overlay === 'dev') expect(np.allowed(stranger, database, 5432)).toBe(false);
   });
 
   it('reaches NATS from the gateway roles, and its routes from the other NATS pods only', () => {
-    for (const client of [edge, connector, writer]) expect(np.allowed(client, nats, 4222)).toBe(true);
+    for (const client of [edge, connector, writer, callbacks]) expect(np.allowed(client, nats, 4222)).toBe(true);
     expect(np.allowed(migrate, nats, 4222)).toBe(false);
     expect(np.allowed(stranger, nats, 4222)).toBe(false);
     expect(np.allowed(prometheus, nats, 8222)).toBe(true);

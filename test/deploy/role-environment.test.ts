@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { envRead, planDatabase, ROLE_NEEDS, type Command, type Role } from '../../internal/app/role-needs.js';
+import { envRead, planDatabase, ROLE_NEEDS, ROLES, type Command, type Role } from '../../internal/app/role-needs.js';
 import { ENV_VARS, loadConfig } from '../../internal/config/load.js';
 import type { SecretKind } from '../../internal/config/secret-files.js';
 import { tempDir } from '../support/gateway.js';
@@ -50,11 +50,12 @@ describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
   const gateway = gatewayContainers(objects);
 
   it('runs every role from the production image, each in its own workload', () => {
-    expect(gateway.map((g) => g.command).sort()).toEqual(['connector', 'edge', 'migrate', 'status-writer']);
+    // From the role table, so that a role added to the code without a workload here fails.
+    expect(gateway.map((g) => g.command).sort()).toEqual([...ROLES, 'migrate'].sort());
     for (const g of gateway) expect(COMMANDS, `${g.pod.id} args ${JSON.stringify(g.container.args)}`).toContain(g.command);
   });
 
-  describe.each(['edge', 'connector', 'status-writer', 'migrate'] as Command[])('%s', (command) => {
+  describe.each([...ROLES, 'migrate'] as Command[])('%s', (command) => {
     const g = () => gateway.find((x) => x.command === command)!;
     const env = () => containerEnv(g().container, objects, g().pod);
 
@@ -74,7 +75,11 @@ describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
       expect(e.SMSMESH_CONFIG).toMatch(/^\//);
       const ports = new Map((g().container.ports ?? []).map((p) => [p.name, p.containerPort]));
       if (command === 'edge') expect(Number(e.PORT)).toBe(ports.get('http'));
-      else expect(Number(e.METRICS_PORT)).toBe(ports.get('metrics'));
+      else {
+        expect(Number(e.METRICS_PORT)).toBe(ports.get('metrics'));
+        // The role's default, so the port the README and the other layouts name holds on Kubernetes too.
+        expect(Number(e.METRICS_PORT)).toBe(ROLE_NEEDS[command].metricsPort);
+      }
     });
 
     it('points NATS_URL, DATABASE_URL and the carriers at Services of the overlay (or outside the cluster)', () => {

@@ -247,7 +247,7 @@ describe('overlays/dev as local processes', () => {
 
   it('brings every Deployment to ready by its own readiness probe', async () => {
     const deployments = templates.filter((t) => t.owner.kind === 'Deployment');
-    expect(deployments.map((d) => d.id).sort()).toEqual(['Deployment/smsc-sim', 'Deployment/smsmesh-connector', 'Deployment/smsmesh-edge', 'Deployment/smsmesh-status-writer']);
+    expect(deployments.map((d) => d.id).sort()).toEqual(['Deployment/smsc-sim', 'Deployment/smsmesh-callbacks', 'Deployment/smsmesh-connector', 'Deployment/smsmesh-edge', 'Deployment/smsmesh-status-writer']);
     // The simulator first: its Service is in the connector's config.
     deployments.sort((a, b) => Number(b.id.includes('smsc-sim')) - Number(a.id.includes('smsc-sim')));
     for (const t of deployments) await startContainer(t, t.spec.containers[0]!);
