@@ -58,7 +58,10 @@ describe('alert rules (deploy/prometheus/alerts.yaml)', () => {
   it('cover what the issue asks for, each with a severity and words for the operator, in PromQL the UI parses too, naming catalogued metrics and labels only', () => {
     const catalogue = readCatalogue();
     const names = rules.map((r) => r.alert);
-    for (const a of ['SmsmeshBacklogGrowing', 'SmsmeshCarrierNoBind', 'SmsmeshThrottlingSustained', 'SmsmeshStatusWriterLag', 'SmsmeshDeadLetters', 'SmsmeshHttp5xxRatio', 'SmsmeshNatsDisconnected']) {
+    for (const a of [
+      ...['SmsmeshBacklogGrowing', 'SmsmeshCarrierNoBind', 'SmsmeshThrottlingSustained', 'SmsmeshStatusWriterLag', 'SmsmeshDeadLetters', 'SmsmeshHttp5xxRatio'],
+      ...['SmsmeshNatsDisconnected', 'SmsmeshCallbacksFailing', 'SmsmeshCallbackPostsFailing', 'SmsmeshCallbackDeliverySlow'],
+    ]) {
       expect(names).toContain(a);
     }
     for (const r of rules) {
