@@ -131,6 +131,10 @@ export function createBindActor(o: BindActorOptions): BindActor {
   o.metrics.bindLosses.inc(bindLabels, 0);
   o.metrics.resubmits.inc(labels, 0);
   const paced = labelled(o.metrics.senderPaced, labels, 'how');
+  if (o.pacer) {
+    paced('held').inc(0);
+    paced('delayed').inc(0);
+  }
   const onPeerRequest = createPeerRequestHandler({
     carrier: o.carrier,
     receiptIdFormat: o.receiptIdFormat,

@@ -95,6 +95,10 @@ export function startCarrierCoordinator(o: CarrierCoordinatorOptions): CarrierCo
   const book = createLeaseBook({ maxBinds: o.maxBinds, ttlMs: o.ttlMs, marginMs: Math.max(100, Math.floor(o.ttlMs / 8)) });
   const binds = new Map<number, Registered>();
   const labels = { carrier: o.carrier };
+  // Present at 0 from the start, so that rate() and increase() see the first lost lease and the first signal.
+  o.metrics.leasesLost.inc(labels, 0);
+  o.metrics.throttleSignals.inc({ ...labels, direction: 'sent' }, 0);
+  o.metrics.throttleSignals.inc({ ...labels, direction: 'received' }, 0);
   const key = (slot: number): string => `${o.carrier}.${slot}`;
   let stopped = false;
   let lastGoodTick = clock.now();

@@ -43,6 +43,8 @@ export function createPeerRequestHandler(d: PeerRequestDeps): (pdu: Pdu) => Prom
   const receiptsBy = labelled(d.metrics.receipts, labels, 'stat');
   const debug = debugEnabled(d.log);
   const inbound = d.metrics.inbound.labels(labels);
+  // Present at 0 from the start, so that rate() and increase() see a carrier's first inbound message.
+  inbound.inc(0);
   const journaled = d.metrics.journaled.labels(labels);
 
   /** The bus did not take it in time: keep it on disk, or ask the SMSC to send it again. */

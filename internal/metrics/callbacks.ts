@@ -1,8 +1,14 @@
 /** Metrics of the callback worker: attempts and their outcomes, callbacks failed for good, latency, open breakers. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+// The label values internal/callbacks/callback-worker.ts uses, each a closed set.
+const TYPES = ['message.status', 'message.inbound'];
+const OUTCOMES = ['delivered', 'retry', 'gone', 'refused'];
+const FAILURES = ['exhausted', 'refused', 'gone', 'disabled'];
+const WAITS = ['busy', 'open', 'scheduled', 'parked'];
+
 export function createCallbackMetrics(registry: Registry, openBreakers: () => number) {
-  return {
+  const m = {
     made: new Counter({
       name: 'smsmesh_callbacks_made_total',
       help: 'Callbacks made from committed changes and stored inbound messages, by type.',
@@ -48,5 +54,11 @@ export function createCallbackMetrics(registry: Registry, openBreakers: () => nu
       },
     }),
   };
+  // Present at 0 from the start, so that rate() and increase() see the first of each (a first failure included).
+  for (const type of TYPES) m.made.inc({ type }, 0);
+  for (const outcome of OUTCOMES) m.attempts.inc({ outcome }, 0);
+  for (const reason of FAILURES) m.failed.inc({ reason }, 0);
+  for (const why of WAITS) m.deferred.inc({ why }, 0);
+  return m;
 }
 export type CallbackMetrics = ReturnType<typeof createCallbackMetrics>;

@@ -2,7 +2,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 export function createInboundMetrics(registry: Registry) {
-  return {
+  const m = {
     inbound: new Counter({
       name: 'smsmesh_inbound_messages_total',
       help: 'Inbound messages stored, by whether a route gave them a client (routed="false": nobody can list them).',
@@ -22,6 +22,10 @@ export function createInboundMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
+  // Present at 0 from the start, so that rate() and increase() see the first of each.
+  for (const routed of ['true', 'false']) m.inbound.inc({ routed }, 0);
+  for (const action of ['opt_out', 'opt_out_all', 'opt_in']) m.optOutKeywords.inc({ action }, 0);
+  return m;
 }
 export type InboundMetrics = ReturnType<typeof createInboundMetrics>;
 

@@ -1,10 +1,12 @@
 /**
- * The dashboard and the alert rules watch what a running gateway exports: an edge, a connector and a status writer
- * (separate processes, real NATS, PostgreSQL and the SMSC simulator) carry some traffic — delivered messages, a
- * throttling episode, a permanent rejection, refused requests, a dead letter, a send over the NATS API — and then every metric name used by
- * a panel of deploy/grafana/smsmesh.json or a rule of deploy/prometheus/alerts.yaml must have a sample on a live
- * /metrics scrape of one of them. The new per-bind, per-client, per-carrier and status-writer metrics must also
- * say what happened.
+ * The dashboard and the alert rules watch what a running gateway exports: an edge, a connector, a status writer and
+ * a callback worker (separate processes, real NATS, PostgreSQL and the SMSC simulator; the carrier limited to one
+ * bind-slot lease and a sender rate, so that the carrier-wide limits report too) carry some traffic — delivered
+ * messages with their callbacks, a throttling episode, a permanent rejection, refused requests, a dead letter, a
+ * send over the NATS API, an inbound STOP and a send it refuses — and then every metric name used by a panel of
+ * deploy/grafana/smsmesh.json or a rule of deploy/prometheus/alerts.yaml must have a sample on a live /metrics
+ * scrape of one of them. The new per-bind, per-client, per-carrier and status-writer metrics must also say what
+ * happened.
  */
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import { alertQueries, dashboardQueries, readDashboard } from '../support/observ
 import { freePort } from '../support/ports.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { metricFamily, parseSamples, promqlMetrics, sampledSeries, sampleSum, type Sample } from '../support/promql.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const API_KEY = 'observability-key-0123456789';
 const headers = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
@@ -32,6 +35,8 @@ describe('metrics on a live gateway', () => {
   let edge: GatewayProcess;
   let connector: GatewayProcess;
   let writer: GatewayProcess;
+  let callbacks: GatewayProcess;
+  let receiver: WebhookReceiver;
 
   const scrape = async (p: GatewayProcess): Promise<string> => {
     const r = await fetch(`${p.baseUrl}/metrics`);
@@ -47,7 +52,14 @@ describe('metrics on a live gateway', () => {
     nats = await startTestNats();
     db = await createTestDatabase();
     smsc = await startSmscSimulator({ host: '127.0.0.1', port: await freePort() });
-    const configPath = writeConfig(dir.path, { apiKey: API_KEY, carriers: [{ id: 'uk', prefixes: ['+44'], port: smsc.port }] });
+    receiver = await startWebhookReceiver();
+    const configPath = writeConfig(dir.path, {
+      apiKey: API_KEY,
+      // maxBinds makes the carrier coordinated (leases, throttle signals); no send here is from the paced sender.
+      carriers: [{ id: 'uk', prefixes: ['+44'], port: smsc.port, maxBinds: 1, senderTps: [{ sender: '^LONG', tps: 1 }] }],
+      client: { callbackUrl: receiver.url },
+      sections: { callbacks: { allowPrivateTargets: true }, inbound: { defaultClient: 'test-client' } },
+    });
     const common = { configPath, natsUrl: nats.url, dataDir: dir.path, logDir: dir.path };
     writer = await spawnGateway({ ...common, entry: 'status-writer', databaseUrl: db.url, name: 'writer' });
     procs.push(writer);
@@ -55,6 +67,8 @@ describe('metrics on a live gateway', () => {
     procs.push(connector);
     edge = await spawnGateway({ ...common, entry: 'edge', http: true, databaseUrl: db.url, name: 'edge' });
     procs.push(edge);
+    callbacks = await spawnGateway({ ...common, entry: 'callbacks', databaseUrl: db.url, name: 'callbacks' });
+    procs.push(callbacks);
     for (const p of procs) await waitFor(`${p.baseUrl} ready`, async () => (await fetch(`${p.baseUrl}/readyz`)).ok, 60_000);
     await waitFor('a bind up', async () => (await fetch(`${edge.baseUrl}/readyz/carriers`)).ok, 60_000, 250);
     bus = await connectBus({ url: nats.url, name: 'observability-test', log: noopLogger });
@@ -64,6 +78,7 @@ describe('metrics on a live gateway', () => {
     for (const p of procs) await p.kill();
     await bus?.close();
     await smsc?.close();
+    await receiver?.close();
     await nats?.destroy();
     await db?.drop();
     dir?.remove();
@@ -101,6 +116,8 @@ describe('metrics on a live gateway', () => {
     // Something that is no MT message, published straight to the carrier's subject: the connector dead-letters it.
     await bus.js.publish('sms.mt.uk', new TextEncoder().encode('not a message'));
     await waitFor('a dead letter', async () => sampleSum(await samplesOf(connector), 'smsmesh_dead_letters_total', { stream: 'SMS_MT', reason: 'undecodable', carrier: 'uk' }) === 1, 60_000, 250);
+    // The throttled bind told the carrier's other binds (its own process hears the signal too).
+    expect(sampleSum(await samplesOf(connector), 'smsmesh_carrier_throttle_signals_total', { carrier: 'uk', direction: 'sent' })).toBeGreaterThanOrEqual(1);
 
     const e = await samplesOf(edge);
     expect(sampleSum(e, 'smsmesh_client_messages_accepted_total', { client: 'test-client' })).toBe(DELIVERED + 3);
@@ -144,6 +161,51 @@ describe('metrics on a live gateway', () => {
     expect(sampleSum(w, 'smsmesh_messages_persisted_total', { status: 'delivered' })).toBe(DELIVERED + 1);
   });
 
+  it('counts an inbound STOP, the send it refuses, and the callbacks', async () => {
+    const phone = '+447700900777';
+    await smsc.sendMo({ from: phone, to: '12345', text: 'STOP' });
+    await waitFor(
+      'the opt-out to reach the edge',
+      async () => {
+        const r = await fetch(`${edge.baseUrl}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ to: phone, from: '12345', text: 'offer' }) });
+        return r.status === 422;
+      },
+      30_000,
+      250,
+    );
+    const e = await samplesOf(edge);
+    expect(sampleSum(e, 'smsmesh_client_messages_rejected_total', { client: 'test-client', reason: 'optedOut' })).toBe(1);
+    expect(sampleSum(e, 'smsmesh_opt_out_entries')).toBe(1);
+    // The writer counts the message once its opt-out and its change are out, which the edge may see first.
+    const w = await waitFor('the inbound message counted', async () => {
+      const s = await samplesOf(writer);
+      return sampleSum(s, 'smsmesh_inbound_messages_total', { routed: 'true' }) === 1 ? s : undefined;
+    }, 10_000, 100);
+    expect(sampleSum(w, 'smsmesh_inbound_messages_total', { routed: 'false' })).toBe(0);
+    expect(sampleSum(w, 'smsmesh_opt_out_keywords_total', { action: 'opt_out' })).toBe(1);
+    const c = await samplesOf(connector);
+    expect(sampleSum(c, 'smsmesh_inbound_total', { carrier: 'uk' })).toBe(1);
+    expect(sampleSum(c, 'smsmesh_carrier_leases_held', { carrier: 'uk' })).toBe(1);
+
+    // Every message that reached a final state is called back, the STOP too (message.inbound).
+    const cb = await waitFor(
+      'the callbacks delivered',
+      async () => {
+        const s = await samplesOf(callbacks);
+        const made = sampleSum(s, 'smsmesh_callbacks_made_total');
+        const inbound = sampleSum(s, 'smsmesh_callbacks_made_total', { type: 'message.inbound' });
+        return inbound === 1 && receiver.delivered().size === made ? s : undefined;
+      },
+      60_000,
+      250,
+    );
+    expect(sampleSum(cb, 'smsmesh_callbacks_made_total', { type: 'message.status' })).toBeGreaterThanOrEqual(DELIVERED + 3);
+    const delivered = sampleSum(cb, 'smsmesh_callback_attempts_total', { outcome: 'delivered' });
+    expect(delivered).toBeGreaterThanOrEqual(receiver.delivered().size);
+    expect(sampleSum(cb, 'smsmesh_callback_delivery_latency_seconds_count')).toBe(delivered);
+    expect(sampleSum(cb, 'smsmesh_callbacks_failed_total')).toBe(0);
+  });
+
   it('has a sample of every metric a dashboard panel or an alert rule uses', async () => {
     // prom-client observes garbage collections from its start on: a quiet process may not have had one yet.
     await waitFor(
@@ -156,7 +218,7 @@ describe('metrics on a live gateway', () => {
       100,
     );
     const live = new Set<string>();
-    for (const p of [edge, connector, writer]) for (const s of sampledSeries(await scrape(p))) live.add(s);
+    for (const p of [edge, connector, writer, callbacks]) for (const s of sampledSeries(await scrape(p))) live.add(s);
     const queries = [...dashboardQueries(readDashboard()), ...alertQueries()];
     expect(queries.length).toBeGreaterThan(40);
     const missing: string[] = [];
