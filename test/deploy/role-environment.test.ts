@@ -19,9 +19,10 @@ const COMMANDS = Object.keys(ROLE_NEEDS) as Command[];
 const SECRET_FIELDS: Record<SecretKind, (cfg: RawConfig) => string[]> = {
   apiKeys: (c) => (c.clients ?? []).map((x) => x.apiKeyFile).filter((f): f is string => !!f),
   smppPasswords: (c) => (c.carriers ?? []).map((x) => x.smpp?.passwordFile).filter((f): f is string => !!f),
+  webhookSecrets: (c) => (c.clients ?? []).map((x) => x.webhookSecretsFile).filter((f): f is string => !!f),
 };
 interface RawConfig {
-  clients?: { apiKeyFile?: string }[];
+  clients?: { apiKeyFile?: string; webhookSecretsFile?: string }[];
   carriers?: { smpp?: { host: string; port: number; passwordFile?: string } }[];
 }
 
