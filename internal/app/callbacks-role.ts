@@ -2,20 +2,20 @@
 import { decodeChangeMessage, type ChangeMessage } from '../bus/codec-changes.js';
 import { openPullConsumer } from '../bus/pull-consumer.js';
 import { Durables, Streams } from '../bus/subjects.js';
-import { startCallbackWorker, type CallbackWorker, type WorkerClient } from '../callbacks/callback-worker.js';
+import { startCallbackWorker, type CallbackWorker } from '../callbacks/callback-worker.js';
 import { createEndpointGate } from '../callbacks/endpoint-gate.js';
 import { createPoster } from '../callbacks/http-poster.js';
 import { createPgCallbackStore } from '../callbacks/pg-callback-store.js';
-import { secretKey } from '../callbacks/signature.js';
 import { createCallbackMetrics } from '../metrics/callbacks.js';
+import { applyWebhookSecrets, callbackClients } from './callback-clients.js';
+import type { Reloadable } from './reload.js';
 import type { Runtime } from './runtime.js';
 
-export async function startCallbacksRole(rt: Runtime): Promise<CallbackWorker> {
+export async function startCallbacksRole(rt: Runtime): Promise<CallbackWorker & Required<Reloadable>> {
   if (!rt.database) throw new Error('the callback worker needs a database');
   const cfg = rt.config.callbacks;
-  const clients = new Map<string, WorkerClient>(
-    rt.config.clients.map((c) => [c.id, { callbackUrl: c.callbackUrl, callbackEvents: c.callbackEvents, keys: c.webhookSecrets.map(secretKey) }]),
-  );
+  // The worker looks clients up for every callback, so a reload that replaces an entry takes effect at once.
+  const clients = callbackClients(rt.config.clients);
   const gate = createEndpointGate({
     concurrency: cfg.concurrencyPerEndpoint,
     threshold: cfg.breakerThreshold,
@@ -46,5 +46,5 @@ export async function startCallbacksRole(rt: Runtime): Promise<CallbackWorker> {
     log: rt.log,
   });
   rt.log.info({ clients: [...clients.values()].filter((c) => c.callbackUrl).length, retries: cfg.retryScheduleMs.length }, 'callback worker started');
-  return worker;
+  return { stop: () => worker.stop(), reload: (file) => applyWebhookSecrets(clients, file) };
 }

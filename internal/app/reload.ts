@@ -1,7 +1,8 @@
 /**
  * Config reload without a restart (SIGHUP): the file is read and validated exactly as at start; an invalid file, or
  * one a role cannot apply, is refused with every reason logged and the running config kept. What a role applies it
- * says (the edge: clients, limits, routes); everything else in the file waits for the next restart.
+ * says (the edge: clients, limits, routes; the callback worker: webhook secrets); everything else in the file waits
+ * for the next restart.
  */
 import { ConfigError, readConfigFile } from '../config/load.js';
 import type { SecretKind } from '../config/secret-files.js';
@@ -17,7 +18,7 @@ export interface Reloadable {
 
 /**
  * Reads `path` and hands it to every role that reloads; a role checks before it changes anything, so a refusal leaves
- * it as it was. (Only the edge applies a reload today, so no role can have applied what another refused.)
+ * it as it was. (Only the edge can refuse, and it is asked first, so no role can have applied what another refused.)
  */
 export function reloadConfig(path: string, secrets: Iterable<SecretKind>, roles: readonly Reloadable[], log: Logger): ReloadResult {
   let file: FileConfig;

@@ -50,5 +50,7 @@ describe('what roles read', () => {
     expect([...secretsRead(set('edge'))]).toEqual(['apiKeys']);
     expect([...secretsRead(set('connector'))]).toEqual(['smppPasswords']);
     expect([...secretsRead(set('status-writer'))]).toEqual([]);
+    expect([...secretsRead(set('callbacks'))]).toEqual(['webhookSecrets']);
+    expect([...secretsRead(set(...ROLES))].sort()).toEqual(['apiKeys', 'smppPasswords', 'webhookSecrets']);
   });
 });

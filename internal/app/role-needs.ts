@@ -33,7 +33,8 @@ export const ROLE_NEEDS: Readonly<Record<Command, RoleNeeds>> = {
   connector: { env: [...COMMON, 'METRICS_PORT', 'HOST', 'SMSMESH_DATA_DIR'], secrets: ['smppPasswords'], database: 'none', metricsPort: 9101 },
   'status-writer': { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL', 'SMSMESH_TEXT_KEYS'], secrets: [], database: 'required', metricsPort: 9102 },
   // DATABASE_URL: the messages that changes are about, and failed callbacks (GET /v1/callbacks/failed).
-  callbacks: { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL'], secrets: [], database: 'required', metricsPort: 9103 },
+  // webhookSecrets: the callback worker is the only role that signs.
+  callbacks: { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL'], secrets: ['webhookSecrets'], database: 'required', metricsPort: 9103 },
   migrate: { env: ['DATABASE_URL'], secrets: [], database: 'required' },
 };
 

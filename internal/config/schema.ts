@@ -118,9 +118,12 @@ export const callbackUrlSchema = z
     }
   }, 'must be an http:// or https:// URL with a host and no credentials');
 
-const webhookSecretSchema = z
+export const webhookSecretSchema = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be "whsec_" followed by base64 of at least 24 random bytes (as Standard Webhooks defines it)');
+
+/** Secrets one client may have at once: a rotation needs two, a few more cover receivers that move slowly. */
+export const MAX_WEBHOOK_SECRETS = 10;
 
 /** The callback worker (role `callbacks`): retries, timeouts, limits. */
 export const callbacksSchema = z
@@ -207,7 +210,7 @@ export const clientSchema = z
     /** final: final states only (default); all: also submitted and intermediate receipts. */
     callbackEvents: z.enum(['final', 'all']).default('final'),
     /** Standard Webhooks secrets (whsec_ + base64); every one signs each callback, so secrets can be rotated. */
-    webhookSecrets: z.array(webhookSecretSchema).max(10).default([]),
+    webhookSecrets: z.array(webhookSecretSchema).max(MAX_WEBHOOK_SECRETS).default([]),
     optOut: optOutSchema.prefault({}),
   })
   .refine((c) => !(c.apiKey !== undefined && c.apiKeyHash !== undefined), { message: 'give either apiKey or apiKeyHash, not both', path: ['apiKeyHash'] });

@@ -18,7 +18,7 @@ const raw = () => ({
     { id: 'rel', apiKeyFile: 'rel/key' },
   ],
 });
-const all = new Set<SecretKind>(['apiKeys', 'smppPasswords']);
+const all = new Set<SecretKind>(['apiKeys', 'smppPasswords', 'webhookSecrets']);
 
 describe('secret files', () => {
   it('reads each named file into the field beside it, without the final line end', () => {
@@ -53,8 +53,8 @@ describe('secret files', () => {
     (r.carriers[0]!.smpp as Record<string, unknown>).password = 'inline';
     const { problems } = resolveSecretFiles(r, { kinds: all, baseDir: '/cfg', read });
     expect(problems).toEqual([
-      'clients[0].apiKeyFile: cannot read /nope: ENOENT',
-      'carriers[0].smpp.passwordFile: give either password or passwordFile, not both',
+      'clients[0].apiKeyFile (client demo): cannot read /nope: ENOENT',
+      'carriers[0].smpp.passwordFile (carrier acme): give either password or passwordFile, not both',
     ]);
   });
 
@@ -62,5 +62,63 @@ describe('secret files', () => {
     const inline = { carriers: [{ id: 'a', smpp: { password: 'x' } }], clients: [{ id: 'c', apiKey: 'y' }] };
     expect(resolveSecretFiles(inline, { kinds: new Set(), baseDir: '/', read }).config).toEqual(inline);
     expect(resolveSecretFiles('text', { kinds: all, baseDir: '/', read })).toEqual({ config: 'text', problems: [] });
+  });
+
+  describe('webhookSecretsFile', () => {
+    const A = `whsec_${'A'.repeat(43)}=`;
+    const B = `whsec_${'b'.repeat(32)}`;
+    const hooks: Record<string, string> = {
+      '/run/hooks/demo': `\n  ${A}  \r\n\n${B}\n`,
+      '/cfg/hooks/rel': `${B}\n`,
+      '/run/hooks/bad': `${A}\nwhsec_tooShort\n\n${B.slice(6)}\n`,
+      '/run/hooks/empty': ' \n\n',
+      '/run/hooks/many': Array.from({ length: 11 }, (_, i) => `whsec_${String(i).padStart(32, 'x')}`).join('\n'),
+    };
+    const readHooks = (p: string) => hooks[p] ?? read(p);
+    const withHooks = (...files: string[]) => ({ clients: files.map((f, i) => ({ id: `c${i}`, webhookSecretsFile: f })) });
+    const resolve = (raw: unknown, kinds = all) => resolveSecretFiles(raw, { kinds, baseDir: '/cfg', read: readHooks });
+
+    it('reads one secret per line, skipping blank lines and the whitespace around each', () => {
+      const { config, problems } = resolve(withHooks('/run/hooks/demo', 'hooks/rel'));
+      expect(problems).toEqual([]);
+      expect(config).toEqual({ clients: [{ id: 'c0', webhookSecrets: [A, B] }, { id: 'c1', webhookSecrets: [B] }] });
+    });
+
+    it('names the client, the file and each bad line, and never what the line holds', () => {
+      const { problems } = resolve(withHooks('/run/hooks/bad'));
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toMatch(/^clients\[0\]\.webhookSecretsFile \(client c0\): \/run\/hooks\/bad line 2: must be "whsec_" followed by base64/);
+      expect(problems[1]).toMatch(/^clients\[0\]\.webhookSecretsFile \(client c0\): \/run\/hooks\/bad line 4: /);
+      const text = problems.join('\n');
+      expect(text).not.toContain('tooShort');
+      expect(text).not.toContain(B.slice(6));
+      expect(text).not.toContain(A);
+    });
+
+    it('refuses an empty file, an unreadable one and too many secrets, naming the file', () => {
+      const { problems } = resolve(withHooks('/run/hooks/empty', '/run/hooks/none', '/run/hooks/many'));
+      expect(problems).toEqual([
+        'clients[0].webhookSecretsFile (client c0): /run/hooks/empty holds no secret: write one "whsec_…" secret per line',
+        'clients[1].webhookSecretsFile (client c1): cannot read /run/hooks/none: ENOENT',
+        'clients[2].webhookSecretsFile (client c2): /run/hooks/many holds 11 secrets, at most 10: remove those no receiver verifies with any more',
+      ]);
+      expect(problems.join('\n')).not.toContain('xxxx');
+    });
+
+    it('refuses webhookSecrets and webhookSecretsFile together, naming the client and both fields', () => {
+      const { problems } = resolve({ clients: [{ id: 'acme', webhookSecrets: [A], webhookSecretsFile: '/run/hooks/demo' }] });
+      expect(problems).toEqual(['clients[0].webhookSecretsFile (client acme): give either webhookSecrets or webhookSecretsFile, not both']);
+    });
+
+    it('is not read by a process whose roles do not sign: a missing file is no problem there', () => {
+      const seen: string[] = [];
+      const raw = withHooks('/not/mounted/here');
+      const { config, problems } = resolveSecretFiles(raw, { kinds: new Set<SecretKind>(['apiKeys']), baseDir: '/cfg', read: (p) => (seen.push(p), readHooks(p)) });
+      expect(problems).toEqual([]);
+      expect(seen).toEqual([]);
+      const secrets = (config as { clients: { webhookSecrets: string[] }[] }).clients[0]!.webhookSecrets;
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0]).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    });
   });
 });

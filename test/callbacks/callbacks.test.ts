@@ -2,9 +2,12 @@
  * Status and inbound callbacks end to end: HTTP send → SMSC simulator over SMPP → receipts → status writer
  * (PostgreSQL) → SMS_CHANGES → the callback worker in its own process → a real local HTTP receiver. Signatures are
  * checked by a verifier written here from the Standard Webhooks specification, sharing no code with internal/.
+ * One client's secrets come from a webhookSecretsFile, rotated by editing it and a SIGHUP to the worker.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { connectBus, type Bus } from '../../internal/bus/connection.js';
@@ -51,6 +54,7 @@ describe('callbacks', () => {
   let configPath: string;
   const receivers: WebhookReceiver[] = [];
 
+  const secretsFile = () => join(dir.path, 'all-client.whsec');
   const startWorker = () => spawnGateway({ entry: 'callbacks', configPath, natsUrl: nats.url, databaseUrl: db.url, dataDir: dir.path, logDir: dir.path, name: 'callbacks' });
 
   async function receiver(answer?: Parameters<typeof startWebhookReceiver>[0]): Promise<WebhookReceiver> {
@@ -84,7 +88,7 @@ describe('callbacks', () => {
     everything = await receiver();
     configPath = writeConfig(dir.path, {
       apiKey: API_KEY,
-      moreClients: [{ id: 'all-client', apiKey: ALL_KEY, callbackUrl: everything.url, callbackEvents: 'all', webhookSecrets: [SECRETS[1]] }],
+      moreClients: [{ id: 'all-client', apiKey: ALL_KEY, callbackUrl: everything.url, callbackEvents: 'all', webhookSecretsFile: 'all-client.whsec' }],
       carriers: [{ id: 'uk', prefixes: ['+44'], port: smsc.port }],
       client: { callbackUrl: home.url, webhookSecrets: SECRETS },
       sections: {
@@ -92,6 +96,8 @@ describe('callbacks', () => {
         callbacks: { allowPrivateTargets: true, retryScheduleMs: [300, 1500], timeoutMs: 1000, concurrencyPerEndpoint: 4, breakerThreshold: 3, breakerOpenMs: 1000, parkAfterMs: 1000 },
       },
     });
+    // The secrets file does not exist yet: no role of this process signs, so none of them looks for it (on
+    // Kubernetes it is mounted into callback workers only).
     gw = await spawnGateway({
       entry: 'smsmesh',
       args: ['--roles', 'edge,connector,status-writer'],
@@ -102,6 +108,8 @@ describe('callbacks', () => {
       http: true,
       logDir: dir.path,
     });
+    // Blank lines and the whitespace around a secret are ignored.
+    writeFileSync(secretsFile(), `\n  ${SECRETS[1]}  \n\n`);
     worker = await startWorker();
     bus = await connectBus({ url: nats.url, name: 'callbacks-test', log: noopLogger });
   });
@@ -141,6 +149,28 @@ describe('callbacks', () => {
     expect(verifies(SECRETS[0]!, done.headers, done.body)).toBe(false);
     // The client that asked for final states only got none of these.
     expect(home.received.some((r) => String(r.headers['webhook-id']).includes(id))).toBe(false);
+  });
+
+  it('rotates the secrets of a webhookSecretsFile on SIGHUP: a line added signs too, a line removed no more', async () => {
+    const next = `whsec_${randomBytes(32).toString('base64')}`;
+    const reloads = () => readFileSync(worker.logFile, 'utf8').split('\n').filter((l) => l.includes('"config reloaded"')).length;
+    const callback = async () => {
+      const id = await send({}, ALL_KEY);
+      return waitFor('the delivered callback', async () => everything.delivered().get(`msg_${id}_delivered`), 30_000);
+    };
+    writeFileSync(secretsFile(), `${SECRETS[1]}\n${next}\n`);
+    worker.child.kill('SIGHUP');
+    await waitFor('the reload', async () => reloads() === 1, 15_000);
+    const both = await callback();
+    expect(verifies(SECRETS[1]!, both.headers, both.body) && verifies(next, both.headers, both.body)).toBe(true);
+
+    writeFileSync(secretsFile(), `${next}\n`);
+    worker.child.kill('SIGHUP');
+    await waitFor('the second reload', async () => reloads() === 2, 15_000);
+    const after = await callback();
+    expect(verifies(next, after.headers, after.body)).toBe(true);
+    expect(verifies(SECRETS[1]!, after.headers, after.body)).toBe(false);
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
   });
 
   it('takes a message\'s own callbackUrl over the NATS API', async () => {

@@ -176,7 +176,7 @@ describe.each(['dev', 'prod'] as const)('overlays/%s', (overlay) => {
       expect(names).toContain(want);
     }
     expect(ofKind('ConfigMap').some((o) => o.metadata.name.startsWith('smsmesh-config-'))).toBe(true);
-    for (const s of ['smsmesh-api-keys-', 'smsmesh-smpp-', 'smsmesh-database-']) expect(ofKind('Secret').some((o) => o.metadata.name.startsWith(s)), s).toBe(true);
+    for (const s of ['smsmesh-api-keys-', 'smsmesh-smpp-', 'smsmesh-webhook-secrets-', 'smsmesh-database-']) expect(ofKind('Secret').some((o) => o.metadata.name.startsWith(s)), s).toBe(true);
     if (overlay === 'dev') {
       expect(names).toEqual(expect.arrayContaining(['StatefulSet/postgres', 'Deployment/smsc-sim']));
       expect(names.some((n) => n.startsWith('ServiceMonitor/'))).toBe(false);

@@ -11,7 +11,7 @@ import { envRead, planDatabase, ROLE_NEEDS, ROLES, type Command, type Role } fro
 import { ENV_VARS, loadConfig } from '../../internal/config/load.js';
 import type { SecretKind } from '../../internal/config/secret-files.js';
 import { tempDir } from '../support/gateway.js';
-import { containerEnv, find, materializeVolumes, mountedFiles, podTemplates, selects, type Container, type PodTemplate } from '../support/k8s-pods.js';
+import { containerEnv, dataOf, find, materializeVolumes, mountedFiles, podTemplates, selects, type Container, type PodTemplate } from '../support/k8s-pods.js';
 import { renderOverlay, type K8sObject, type Overlay } from '../support/kustomize.js';
 
 const COMMANDS = Object.keys(ROLE_NEEDS) as Command[];
@@ -19,9 +19,16 @@ const COMMANDS = Object.keys(ROLE_NEEDS) as Command[];
 const SECRET_FIELDS: Record<SecretKind, (cfg: RawConfig) => string[]> = {
   apiKeys: (c) => (c.clients ?? []).map((x) => x.apiKeyFile).filter((f): f is string => !!f),
   smppPasswords: (c) => (c.carriers ?? []).map((x) => x.smpp?.passwordFile).filter((f): f is string => !!f),
+  webhookSecrets: (c) => (c.clients ?? []).map((x) => x.webhookSecretsFile).filter((f): f is string => !!f),
+};
+/** The Secret (k8s/base/kustomization.yaml) that holds each kind. */
+const SECRET_OF_KIND: Record<SecretKind, string> = {
+  apiKeys: 'smsmesh-api-keys',
+  smppPasswords: 'smsmesh-smpp',
+  webhookSecrets: 'smsmesh-webhook-secrets',
 };
 interface RawConfig {
-  clients?: { apiKeyFile?: string }[];
+  clients?: { apiKeyFile?: string; webhookSecretsFile?: string; webhookSecrets?: string[] }[];
   carriers?: { smpp?: { host: string; port: number; passwordFile?: string } }[];
 }
 
@@ -125,6 +132,16 @@ describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
       raw.clients?.forEach((c, i) => {
         if (kinds.includes('apiKeys') && c.apiKeyFile) expect(config.clients[i]!.apiKey).toBe(fileText(c.apiKeyFile));
         else expect(config.clients[i]!.apiKey, 'an API key this role does not read').toMatch(/^withheld-/);
+        if (!c.webhookSecretsFile) return;
+        if (kinds.includes('webhookSecrets')) {
+          const inFile = fileText(c.webhookSecretsFile).split('\n').map((l) => l.trim()).filter(Boolean);
+          expect(inFile.length, c.webhookSecretsFile).toBeGreaterThan(0);
+          expect(config.clients[i]!.webhookSecrets).toEqual(inFile);
+        } else {
+          // Not mounted here: the process never looked for the file, and holds none of the Secrets' values.
+          const everySecret = objects.filter((o) => o.kind === 'Secret').flatMap((o) => Object.values(dataOf(o))).join('\n');
+          for (const x of config.clients[i]!.webhookSecrets) expect(everySecret, 'webhook secrets this role does not read').not.toContain(x);
+        }
       });
       raw.carriers?.forEach((c, i) => {
         if (kinds.includes('smppPasswords') && c.smpp?.passwordFile) expect(config.carriers[i]!.smpp.password).toBe(fileText(c.smpp.passwordFile));
@@ -141,8 +158,28 @@ describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
   it('keeps secrets out of the ConfigMaps', () => {
     for (const cm of objects.filter((o) => o.kind === 'ConfigMap')) {
       const text = JSON.stringify(cm.data);
-      expect(text, cm.metadata.name).not.toMatch(/apiKey:|password:|postgres:\/\/[^@\s]+:[^@\s]+@/);
+      // A webhook secret by its value, however the YAML around it is written (flow list, block list, quoted).
+      expect(text, cm.metadata.name).not.toMatch(/apiKey:|password:|whsec_[A-Za-z0-9+/]|postgres:\/\/[^@\s]+:[^@\s]+@/);
+      const raw = cm.metadata.name.startsWith('smsmesh-config-') ? (parseYaml(dataOf(cm)['smsmesh.yaml']!) as RawConfig) : {};
+      for (const c of raw.clients ?? []) expect(c.webhookSecrets ?? [], `${cm.metadata.name}: webhookSecrets inline; use webhookSecretsFile`).toEqual([]);
     }
     expect(find(objects, 'Namespace', 'smsmesh')).toBeDefined();
+  });
+
+  it('gives each kind of secret to the roles that read it and to no other pod', () => {
+    for (const pod of podTemplates(objects)) {
+      const secrets = [
+        ...(pod.spec.volumes ?? []).map((v) => v.secret?.secretName),
+        ...pod.spec.containers.flatMap((c) => [...(c.envFrom ?? []).map((e) => e.secretRef?.name), ...(c.env ?? []).map((e) => e.valueFrom?.secretKeyRef?.name)]),
+      ];
+      const commands = gateway.filter((g) => g.pod.id === pod.id).map((g) => g.command);
+      for (const [kind, name] of Object.entries(SECRET_OF_KIND) as [SecretKind, string][]) {
+        const given = secrets.some((s) => s?.startsWith(`${name}-`));
+        // The dev overlay's SMSC simulator is the other end of the bind: it checks the SMPP password.
+        if (kind === 'smppPasswords' && commands.length === 0 && pod.id === 'Deployment/smsc-sim') continue;
+        const reads = commands.some((c) => ROLE_NEEDS[c].secrets.includes(kind));
+        expect(given, `${pod.id} ${reads ? 'lacks' : 'is given'} Secret ${name} (${kind})`).toBe(reads);
+      }
+    }
   });
 });

@@ -43,10 +43,12 @@ export function render(dir: string): K8sObject[] {
   return r.objects;
 }
 
-/** A value the gateway accepts for a secret a test has to make up: a database URL, an SMPP password or an API key. */
+/** A value the gateway accepts for a secret a test has to make up: a database URL, an SMPP password, webhook secrets or an API key. */
 function standInSecret(key: string, file: string): string {
   if (key === 'DATABASE_URL') return 'postgres://smsmesh:stand-in@postgres.example.net:5432/smsmesh';
   if (file.includes('smpp')) return 'standin1';
+  // Two, as during a rotation.
+  if (file.includes('webhook')) return `whsec_${Buffer.from('stand-in-webhook-secret-0123456789').toString('base64')}\nwhsec_${Buffer.from('stand-in-webhook-secret-abcdefghij').toString('base64')}`;
   return 'stand-in-api-key-0123456789abcdef';
 }
 
