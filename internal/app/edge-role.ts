@@ -28,7 +28,7 @@ import { createCancelWriter } from '../schedule/cancellations.js';
 import { withReadDeadline } from '../status/read-deadline.js';
 import type { FileConfig } from '../config/schema.js';
 import { createEdgePolicy } from './edge-policy.js';
-import { startCarrierQueueMetrics } from './queue-metrics.js';
+import { startQueueMetrics } from './queue-metrics.js';
 import { startEdgeAdmin } from './edge-admin.js';
 import { createCarrierReport, createEdgeReadiness } from './readiness.js';
 import type { ReloadResult } from './reload.js';
@@ -48,7 +48,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   const acceptedBy = labelled(metrics.accepted, {}, 'carrier');
   const acceptedFrom = labelled(metrics.clientAccepted, {}, 'client');
   for (const c of config.clients) acceptedFrom(c.id).inc(0);
-  const queues = startCarrierQueueMetrics(rt);
+  const queues = startQueueMetrics(rt);
   const publisher = createPublisher(rt.bus, { onRetry: () => metrics.publishRetries.inc() });
   const backlog = startBacklogGuard({ jsm: rt.bus.jsm, stream: Streams.mt, log: rt.log });
   const records = createAcceptedRecords({

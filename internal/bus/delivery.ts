@@ -29,6 +29,11 @@ export interface Delivery<T> {
   readonly seq: number;
   /** 1 on the first delivery. */
   readonly deliveryCount: number;
+  /**
+   * When JetStream stored the message (ms since the epoch, by the NATS server's clock): for work published right
+   * after a commit, when that commit happened, however late the consumer reads it.
+   */
+  readonly storedAt: number;
   /** The W3C traceparent header the message was published with, if any: for logs about it. */
   readonly traceparent?: string | undefined;
   /**

@@ -74,6 +74,7 @@ export function createPullConsumer<T>(o: PullConsumerOptions<T>): WorkSource<T> 
       subject: m.subject,
       seq: m.seq,
       deliveryCount,
+      storedAt: m.time.getTime(),
       traceparent: m.headers?.get(TRACEPARENT) || undefined,
       lastAttempt,
       settle(s) {

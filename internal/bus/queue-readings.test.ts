@@ -23,14 +23,20 @@ describe('queue readings', () => {
       },
     } as unknown as Pick<JetStreamManager, 'consumers'>;
     const seen: [string, ConsumerReading][] = [];
-    const p = pollConsumers({ jsm, stream: 'SMS_MT', durables: ['connector-uk', 'connector-fr'], everyMs: 5, onReading: (d, r) => seen.push([d, r]) });
-    await until(() => seen.some(([d]) => d === 'connector-fr'));
+    const consumers = [
+      { stream: 'SMS_MT', durable: 'connector-uk' },
+      { stream: 'SMS_MT', durable: 'connector-fr' },
+      { stream: 'SMS_CHANGES', durable: 'callbacks' },
+    ];
+    const p = pollConsumers({ jsm, consumers, everyMs: 5, onReading: (c, r) => seen.push([`${c.stream}/${c.durable}`, r]) });
+    await until(() => seen.some(([d]) => d === 'SMS_MT/connector-fr'));
     p.stop();
     const n = calls;
-    expect(seen[0]).toEqual(['connector-uk', { pending: 1, ackPending: 2, redelivered: 1 }]);
-    expect(seen.filter(([d]) => d === 'connector-uk').length).toBeGreaterThanOrEqual(2);
+    expect(seen[0]).toEqual(['SMS_MT/connector-uk', { pending: 1, ackPending: 2, redelivered: 1 }]);
+    expect(seen[1]).toEqual(['SMS_CHANGES/callbacks', { pending: 3, ackPending: 2, redelivered: 1 }]);
+    expect(seen.filter(([d]) => d === 'SMS_MT/connector-uk').length).toBeGreaterThanOrEqual(2);
     await new Promise((r) => setTimeout(r, 30));
-    expect(calls).toBeLessThanOrEqual(n + 2);
+    expect(calls).toBeLessThanOrEqual(n + 3);
   });
 
   it('reports a stream\'s oldest message time, and none when it is empty', async () => {

@@ -19,6 +19,12 @@ export interface StreamReading {
   oldestAt: number | undefined;
 }
 
+/** A durable consumer of a stream. */
+export interface ConsumerRef {
+  stream: string;
+  durable: string;
+}
+
 export interface Poller {
   stop(): void;
 }
@@ -43,17 +49,16 @@ function poll(everyMs: number, read: () => Promise<void>): Poller {
 
 export function pollConsumers(o: {
   jsm: Pick<JetStreamManager, 'consumers'>;
-  stream: string;
-  durables: readonly string[];
+  consumers: readonly ConsumerRef[];
   everyMs: number;
-  onReading(durable: string, r: ConsumerReading): void;
+  onReading(consumer: ConsumerRef, r: ConsumerReading): void;
 }): Poller {
   return poll(o.everyMs, async () => {
     // One at a time: a hundred carriers cost a hundred small requests spread over the interval, not a burst.
-    for (const durable of o.durables) {
+    for (const c of o.consumers) {
       try {
-        const info = await o.jsm.consumers.info(o.stream, durable);
-        o.onReading(durable, { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered });
+        const info = await o.jsm.consumers.info(c.stream, c.durable);
+        o.onReading(c, { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered });
       } catch {
         // NATS away, or the consumer not created yet: the last reading stands (smsmesh_nats_connected says why).
       }

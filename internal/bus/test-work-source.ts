@@ -6,9 +6,16 @@ export interface FakeDelivery<T> extends Delivery<T> {
   readonly progressCalls: number;
 }
 
+export interface DeliveryOptions {
+  deliveryCount?: number;
+  lastAttempt?: boolean;
+  /** When the message was stored; 0 (the epoch) unless a test says. */
+  storedAt?: number;
+}
+
 export interface FakeWorkSource<T> extends WorkSource<T> {
   /** Queues a message; it is handed out by the next fetch or a running consume. */
-  push(body: T, o?: { deliveryCount?: number; lastAttempt?: boolean }): FakeDelivery<T>;
+  push(body: T, o?: DeliveryOptions): FakeDelivery<T>;
   /** Every delivery handed out so far. */
   readonly delivered: FakeDelivery<T>[];
   /** The `max` of every fetch, in order. */
@@ -24,7 +31,7 @@ export function fakeWorkSource<T>(): FakeWorkSource<T> {
   let seq = 0;
   let waiters: Array<() => void> = [];
 
-  function make(body: T, o: { deliveryCount?: number; lastAttempt?: boolean } = {}): FakeDelivery<T> {
+  function make(body: T, o: DeliveryOptions = {}): FakeDelivery<T> {
     let settlement: Settlement | undefined;
     let progressCalls = 0;
     return {
@@ -32,6 +39,7 @@ export function fakeWorkSource<T>(): FakeWorkSource<T> {
       subject: 'fake',
       seq: ++seq,
       deliveryCount: o.deliveryCount ?? 1,
+      storedAt: o.storedAt ?? 0,
       lastAttempt: o.lastAttempt ?? false,
       settle(s) {
         settlement ??= s;

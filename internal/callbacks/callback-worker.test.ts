@@ -5,9 +5,9 @@ import type { Publisher } from '../bus/publisher.js';
 import { fakeWorkSource, type FakeWorkSource } from '../bus/test-work-source.js';
 import { fakeClock, type FakeClock } from '../core/clock.js';
 import { noopLogger } from '../log/logger.js';
-import { createCallbackMetrics } from '../metrics/callbacks.js';
+import { createCallbackMetrics, type CallbackMetrics } from '../metrics/callbacks.js';
 import type { CallbackStore } from './callback-store.js';
-import { startCallbackWorker, type CallbackWorker } from './callback-worker.js';
+import { madeAt, startCallbackWorker, type CallbackWorker } from './callback-worker.js';
 import type { Poster } from './http-poster.js';
 import type { AttemptOutcome } from './retry-policy.js';
 import type { ChangedMessage } from './status-payload.js';
@@ -38,12 +38,13 @@ interface Rig {
   disabled: string[];
   parked: Map<string, CallbackJob>;
   posts: { url: string; headers: Record<string, string>; resolve(o: AttemptOutcome): void }[];
+  metrics: CallbackMetrics;
 }
 
 async function start(rows: Map<number, ChangedMessage> = new Map()): Promise<Rig> {
   const clock = fakeClock(1_000_000);
   const source = fakeWorkSource<ChangeMessage>();
-  const rig: Rig = { clock, source, published: [], failures: [], disabled: [], parked: new Map(), posts: [] };
+  const rig: Rig = { clock, source, published: [], failures: [], disabled: [], parked: new Map(), posts: [], metrics: createCallbackMetrics(new Registry(), () => 0) };
   current = rig;
   const store: CallbackStore = {
     resolveChanges: async () => rows,
@@ -79,7 +80,7 @@ async function start(rows: Map<number, ChangedMessage> = new Map()): Promise<Rig
     breakerOpenMs: 5000,
     parkAfterMs: 3000,
     unparkEveryMs: 1000,
-    metrics: createCallbackMetrics(new Registry(), () => 0),
+    metrics: rig.metrics,
     log: noopLogger,
     clock,
     random: () => 0.5,
@@ -211,5 +212,50 @@ describe('callback worker', () => {
     const soon = rig.source.push({ kind: 'job', job: job({ due: 1_012_500 }) });
     await turns();
     expect(soon.settlement).toEqual({ kind: 'retry', delayMs: 2000 });
+  });
+
+  describe('delivery latency', () => {
+    const latencies = async (rig: Rig): Promise<{ count: number; sum: number }> => {
+      const { values } = await rig.metrics.deliveredSeconds.get();
+      const of = (name: string) => values.find((v) => v.metricName === name)?.value ?? 0;
+      return { count: of('smsmesh_callback_delivery_latency_seconds_count'), sum: of('smsmesh_callback_delivery_latency_seconds_sum') };
+    };
+
+    it('counts from the change being stored in SMS_CHANGES, so a worker that read it late shows in it', async () => {
+      const rig = await start(new Map([[0, row('m1')]]));
+      // Committed and stored 90 s before this worker read it (the worker was down), then POSTed for 2 s.
+      const batch = rig.source.push({ kind: 'status', changes: [{ k: 'f', id: 'm1', st: 'failed', at: 1 }] }, { storedAt: 1_000_000 - 90_000 });
+      await turns();
+      expect(batch.settlement).toEqual({ kind: 'ack' });
+      expect(rig.published[0]!.job).toMatchObject({ made: 910_000, due: 1_000_000 });
+      const d = rig.source.push({ kind: 'job', job: rig.published[0]!.job });
+      await turns();
+      await rig.clock.advanceAsync(2000);
+      rig.posts[0]!.resolve({ kind: 'delivered', status: 200 });
+      await turns();
+      expect(d.settlement).toEqual({ kind: 'ack' });
+      expect(await latencies(rig)).toEqual({ count: 1, sum: 92 });
+    });
+
+    it('counts an inbound message from its change being stored, and keeps the time of the first attempt across retries', async () => {
+      const rig = await start();
+      const inbound = { type: 'message.inbound', client: 'acme', id: 'mo1', from: '+1', to: '+2', text: 'hi', encoding: 'gsm7', parts: 1, carrier: 'k', receivedAt: '2026-12-03T10:00:00.000Z' } as const;
+      rig.source.push({ kind: 'inbound', message: inbound }, { storedAt: 995_000 });
+      await turns();
+      rig.posts[0]!.resolve({ kind: 'retry', reason: 'HTTP 503' });
+      await turns();
+      expect(rig.published[0]!.job).toMatchObject({ wid: 'in_mo1', made: 995_000, attempts: 1, due: 1_001_000 });
+      await rig.clock.advanceAsync(1000);
+      rig.source.push({ kind: 'job', job: rig.published[0]!.job });
+      await turns();
+      rig.posts[1]!.resolve({ kind: 'delivered', status: 200 });
+      await turns();
+      expect(await latencies(rig)).toEqual({ count: 1, sum: 6 });
+    });
+
+    it('never starts after now when the NATS server\'s clock runs ahead', () => {
+      expect(madeAt(1_000_250, 1_000_000)).toBe(1_000_000);
+      expect(madeAt(999_000, 1_000_000)).toBe(999_000);
+    });
   });
 });

@@ -73,6 +73,15 @@ export function changeRetryDelayMs(deliveryCount: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.min(10, deliveryCount - 1));
 }
 
+/**
+ * When a callback counts as made, for its delivery latency: when its change was committed and stored in SMS_CHANGES,
+ * so time spent waiting for a worker (one down, stalled or behind) shows in the latency, not only the POSTs. Never
+ * after `now`: the NATS server's clock may run a little ahead of this process's.
+ */
+export function madeAt(storedAt: number, now: number): number {
+  return Math.min(storedAt, now);
+}
+
 export function inboundBody(m: InboundChange): string {
   const { type, id, from, to, text, encoding, parts, carrier, receivedAt } = m;
   return JSON.stringify({ type, id, from, to, text, encoding, parts, carrier, receivedAt });
@@ -162,13 +171,14 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
     try {
       const rows = await o.store.resolveChanges(changes);
       const now = clock.now();
+      const made = madeAt(d.storedAt, now);
       const jobs = new Map<string, CallbackJob>();
       changes.forEach((c, i) => {
         const row = rows.get(i);
         if (!row || row.clientId === null) return;
         const cb = statusCallbackFor(c, row, o.clients.get(row.clientId));
         // Two changes of one batch that say the same (two final receipts of one message) make one callback.
-        if (cb && !jobs.has(cb.wid)) jobs.set(cb.wid, { ...cb, attempts: 0, due: now, made: now, type: 'message.status' });
+        if (cb && !jobs.has(cb.wid)) jobs.set(cb.wid, { ...cb, attempts: 0, due: now, made, type: 'message.status' });
       });
       // Nats-Msg-Id from the webhook-id: a batch redelivered within the duplicate window fans out nothing twice.
       await Promise.all([...jobs.values()].map((j) => publishJob(j, `${j.wid}.0`)));
@@ -339,7 +349,7 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
         const now = clock.now();
         o.metrics.made.inc({ type: 'message.inbound' });
         // The inbound message is its own first attempt; a retry is published as a callback like any other.
-        return onJob(d, { wid: `in_${m.message.id}`, client: m.message.client, url: client.callbackUrl, body: inboundBody(m.message), attempts: 0, due: now, made: now, ref: m.message.id, type: 'message.inbound' });
+        return onJob(d, { wid: `in_${m.message.id}`, client: m.message.client, url: client.callbackUrl, body: inboundBody(m.message), attempts: 0, due: now, made: madeAt(d.storedAt, now), ref: m.message.id, type: 'message.inbound' });
       }
     }
   }

@@ -533,6 +533,7 @@ function withAttempts(d: Delivery<MtMessage>, attempts: number): Delivery<MtMess
     subject: d.subject,
     seq: d.seq,
     deliveryCount: attempts,
+    storedAt: d.storedAt,
     lastAttempt: d.lastAttempt,
     settle: (s) => d.settle(s),
     inProgress: () => d.inProgress(),

@@ -41,7 +41,7 @@ export function createCallbackMetrics(registry: Registry, openBreakers: () => nu
     }),
     deliveredSeconds: new Histogram({
       name: 'smsmesh_callback_delivery_latency_seconds',
-      help: 'From the callback being made (the change committed) to its receiver\'s 2xx, retries included.',
+      help: 'From the callback\'s change being committed (stored in SMS_CHANGES) to its receiver\'s 2xx, retries and any wait for a worker included.',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 600, 3600, 86400],
       registers: [registry],
     }),

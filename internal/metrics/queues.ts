@@ -1,4 +1,7 @@
-/** Metrics of each carrier's queue in JetStream (its connector consumer on SMS_MT), read every few seconds. */
+/**
+ * Metrics of the queues in JetStream, read every few seconds by the edges: each carrier's (its connector consumer on
+ * SMS_MT) and the callback workers' (the callbacks consumer on SMS_CHANGES).
+ */
 import { Gauge, type Registry } from 'prom-client';
 
 export function createCarrierQueueMetrics(registry: Registry) {
@@ -25,3 +28,23 @@ export function createCarrierQueueMetrics(registry: Registry) {
   };
 }
 export type CarrierQueueMetrics = ReturnType<typeof createCarrierQueueMetrics>;
+
+/**
+ * Registered only where callbacks are on: a deployment without them has no worker, and the inbound changes it still
+ * stores there (until max_age) are nobody's backlog.
+ */
+export function createCallbackQueueMetrics(registry: Registry) {
+  return {
+    backlog: new Gauge({
+      name: 'smsmesh_callback_backlog_messages',
+      help: 'Messages in SMS_CHANGES that no callback worker has taken yet (the callbacks consumer\'s num_pending): committed status batches, stored inbound messages, callbacks due for an attempt. Every edge reports it: aggregate with max.',
+      registers: [registry],
+    }),
+    ackPending: new Gauge({
+      name: 'smsmesh_callback_ack_pending_messages',
+      help: 'Messages of SMS_CHANGES taken by a callback worker and not yet settled: being resolved or POSTed, or a callback waiting in JetStream for its endpoint (num_ack_pending).',
+      registers: [registry],
+    }),
+  };
+}
+export type CallbackQueueMetrics = ReturnType<typeof createCallbackQueueMetrics>;

@@ -60,7 +60,7 @@ describe('alert rules (deploy/prometheus/alerts.yaml)', () => {
     const names = rules.map((r) => r.alert);
     for (const a of [
       ...['SmsmeshBacklogGrowing', 'SmsmeshCarrierNoBind', 'SmsmeshThrottlingSustained', 'SmsmeshStatusWriterLag', 'SmsmeshDeadLetters', 'SmsmeshHttp5xxRatio'],
-      ...['SmsmeshNatsDisconnected', 'SmsmeshCallbacksFailing', 'SmsmeshCallbackPostsFailing', 'SmsmeshCallbackDeliverySlow'],
+      ...['SmsmeshNatsDisconnected', 'SmsmeshCallbacksFailing', 'SmsmeshCallbackPostsFailing', 'SmsmeshCallbackDeliverySlow', 'SmsmeshCallbackBacklog'],
     ]) {
       expect(names).toContain(a);
     }

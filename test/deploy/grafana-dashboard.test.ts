@@ -36,7 +36,7 @@ describe('the Grafana dashboard (deploy/grafana/smsmesh.json)', () => {
     for (const t of [
       ...['Messages per second', 'Accept latency (POST /v1/messages)', 'Backlog per carrier', 'Errors per second', 'Window in use', 'Allowed TPS'],
       ...['Carrier usable for new traffic', 'Client limit refusals', 'Bind-slot leases', 'Lag', 'Commit latency'],
-      ...['Callback POSTs per second by outcome', 'Callbacks failed for good', 'Callback delivery latency'],
+      ...['Callback POSTs per second by outcome', 'Callbacks failed for good', 'Callback delivery latency', 'Callback backlog (SMS_CHANGES)'],
       ...['Inbound stored, routed or not', 'Sends refused: recipient opted out', 'Event-loop lag p99', 'GC time per second'],
     ]) {
       expect(titles).toContain(t);
