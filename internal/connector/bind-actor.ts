@@ -535,6 +535,8 @@ function withAttempts(d: Delivery<MtMessage>, attempts: number): Delivery<MtMess
     deliveryCount: attempts,
     storedAt: d.storedAt,
     lastAttempt: d.lastAttempt,
+    // Kept so that a paced message's log lines stay in its trace.
+    ...(d.traceparent !== undefined ? { traceparent: d.traceparent } : {}),
     settle: (s) => d.settle(s),
     inProgress: () => d.inProgress(),
   };
