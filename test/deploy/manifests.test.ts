@@ -25,7 +25,7 @@ import { createBusMetrics } from '../../internal/metrics/bus.js';
 import { createCallbackMetrics } from '../../internal/metrics/callbacks.js';
 import { createConnectorMetrics } from '../../internal/metrics/connector.js';
 import { createEdgeMetrics } from '../../internal/metrics/edge.js';
-import { createCarrierQueueMetrics } from '../../internal/metrics/queues.js';
+import { createCallbackQueueMetrics, createCarrierQueueMetrics } from '../../internal/metrics/queues.js';
 import { createRegistry } from '../../internal/metrics/registry.js';
 import { createStatusMetrics } from '../../internal/metrics/status.js';
 import { ROOT, tempDir } from '../support/gateway.js';
@@ -99,6 +99,7 @@ function exportedMetricNames(): Set<string> {
   createCallbackMetrics(r, () => 0);
   createBusMetrics(r, () => true);
   createCarrierQueueMetrics(r);
+  createCallbackQueueMetrics(r);
   const names = new Set<string>();
   for (const m of r.getMetricsAsArray()) {
     names.add(m.name);
