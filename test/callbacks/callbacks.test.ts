@@ -283,8 +283,9 @@ describe('callbacks', () => {
       `callback latency, final receipt → received: a receiver alone ${describeLatency(baseline)}; beside a hanging one ${describeLatency(beside)} ` +
         `(${n} callbacks each; the hanging receiver saw ${hanging.received.length} attempts)\n`,
     );
-    // The bound is 1 s; the assertion leaves room for a loaded two-core machine.
-    expect(quantile(beside, 0.99)).toBeLessThan(2500);
+    // A healthy receiver queued behind the hanging one would wait out its 1 s timeout, more than once before the
+    // breaker opens. The bound scales with what the same receiver saw alone, so a loaded machine slows both sides.
+    expect(quantile(beside, 0.99)).toBeLessThan(Math.max(2500, 2 * quantile(baseline, 0.99) + 1000));
     // The breaker kept the dead receiver from being hammered: far fewer attempts than 3 per callback.
     expect(hanging.received.length).toBeLessThan(n * 3);
   });
