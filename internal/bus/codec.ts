@@ -69,6 +69,25 @@ export function encodeEvents(events: readonly StatusEvent[]): Uint8Array {
   return enc.encode(JSON.stringify(events));
 }
 
+/**
+ * The most a bus message of events may hold: SMS_EVENTS takes 64 KiB (nats/streams.json), headers included, and
+ * a publish over it is refused, so a batch is cut well below it.
+ */
+export const EVENTS_MAX_BYTES = 60 * 1024;
+
+/**
+ * Events as bus messages of at most `maxBytes` each: one when they fit (the usual case: one encoding), else the
+ * batch halved until each part fits. Event sizes vary with what a client sent (a long clientRef or callbackUrl), so
+ * no count of events is safe on its own: 200 submits with their facts and traceparents came to over 64 KiB. A single
+ * event too large for a message is returned as it is, to be refused and handled like any failed publish.
+ */
+export function encodeEventChunks(events: readonly StatusEvent[], maxBytes = EVENTS_MAX_BYTES): Uint8Array[] {
+  const data = encodeEvents(events);
+  if (data.length <= maxBytes || events.length <= 1) return [data];
+  const half = Math.ceil(events.length / 2);
+  return [...encodeEventChunks(events.slice(0, half), maxBytes), ...encodeEventChunks(events.slice(half), maxBytes)];
+}
+
 const KINDS = new Set(['accepted', 'submitted', 'receipt', 'failed']);
 
 /** Decodes a bus message holding one status event or an array of them. */

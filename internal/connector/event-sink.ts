@@ -1,12 +1,12 @@
 /**
  * Where a carrier's connector reports status: submitted and receipt events are batched (what arrives in one
- * turn of the event loop, up to 200 events) into one JetStream message each, shared by all the carrier's binds, so the bus carries one
+ * turn of the event loop, up to 200 events) into one JetStream message each (more when they would not fit in one), shared by all the carrier's binds, so the bus carries one
  * message per batch rather than one per SMS. Each report resolves only when its batch is stored.
  * Final failures are rare and go one by one.
  */
 import { randomUUID } from 'node:crypto';
 import { createBatcher } from '../bus/batcher.js';
-import { encodeEvent, encodeEvents } from '../bus/codec.js';
+import { encodeEvent, encodeEventChunks } from '../bus/codec.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
 import type { FailedEvent, ReceiptEvent, StatusEvent, SubmittedEvent } from '../sms/events.js';
@@ -36,7 +36,10 @@ export function createEventSink(o: EventSinkOptions): EventSink {
       // One id per batch: a retried publish of the same batch is deduplicated by JetStream. While NATS reconnects
       // the publish waits for it (within the deadline) rather than failing at once.
       flush: async (events) => {
-        await o.publisher.publish(subject, encodeEvents(events), { msgID: `batch:${randomUUID()}`, deadlineMs, waitForConnection: true });
+        const id = randomUUID();
+        await Promise.all(
+          encodeEventChunks(events).map((data, i) => o.publisher.publish(subject, data, { msgID: `batch:${id}:${i}`, deadlineMs, waitForConnection: true })),
+        );
       },
     });
   const submitted = batch(Subjects.submitted(o.carrier), o.deadlineMs);

@@ -11,7 +11,7 @@
  * the message, which repeats the same facts. Pending records are bounded; past the bound they are dropped and
  * counted, for the same reason.
  */
-import { acceptedFromMt, encodeEvents } from '../bus/codec.js';
+import { acceptedFromMt, encodeEventChunks } from '../bus/codec.js';
 import { createBatcher } from '../bus/batcher.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
@@ -33,7 +33,7 @@ export interface AcceptedRecordsOptions {
   log: Logger;
   /** Records held at most (waiting or being retried); default 100,000. */
   maxPending?: number;
-  /** Records per bus message: 100 stay well under SMS_EVENTS' 64 KiB message limit. */
+  /** Records per bus message, at most: fewer when they would not fit in one (encodeEventChunks). */
   maxPerMessage?: number;
   retryDelayMs?: number;
   onDropped?: (n: number) => void;
@@ -51,7 +51,9 @@ export function createAcceptedRecords(o: AcceptedRecordsOptions): AcceptedRecord
     maxItems: o.maxPerMessage ?? 100,
     maxDelayMs: 0,
     oneInFlight: true,
-    flush: (evs) => o.publish(encodeEvents(evs)),
+    flush: async (evs) => {
+      await Promise.all(encodeEventChunks(evs).map((data) => o.publish(data)));
+    },
   });
 
   function send(ev: AcceptedEvent): void {
