@@ -53,6 +53,15 @@ export interface HarnessOptions {
   receiptHoldMs?: number;
 }
 
+/** One MT to publish: what a client sent (clientRef and callbackUrl travel in the message's facts). */
+export interface MtItem {
+  to: string;
+  text: string;
+  from?: string;
+  clientRef?: string;
+  callbackUrl?: string;
+}
+
 export interface EventLog {
   all: StatusEvent[];
   submitted: SubmittedEvent[];
@@ -79,7 +88,7 @@ export interface Harness {
   startConnector(): Promise<Connector>;
   stopConnector(timeoutMs?: number): Promise<void>;
   /** Builds MT messages (encoding and segment count as the edge computes them) and publishes them. */
-  publish(items: readonly { to: string; text: string; from?: string }[]): Promise<MtMessage[]>;
+  publish(items: readonly MtItem[]): Promise<MtMessage[]>;
   /** n messages to distinct numbers `+44<prefix><000000…>`, short GSM text. */
   publishMany(n: number, prefix: string): Promise<MtMessage[]>;
   /** Closes the simulator entirely (listener and sessions), waits `downMs`, starts a new one on the same port. */
@@ -196,14 +205,17 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     return c;
   }
 
-  function mtFor(item: { to: string; text: string; from?: string }): MtMessage {
+  function mtFor(item: MtItem): MtMessage {
     const a = analyzeContent(item.text, 'auto', carrier.concat as ConcatMethod);
     if (!a.ok) throw new Error(a.reason);
     const at = Date.now();
-    return { id: newMessageId(at), clientId: 'harness', carrier: carrier.id, to: item.to, from: item.from ?? 'ACME', text: item.text, encoding: a.encoding, segments: a.segments, acceptedAt: at };
+    const mt: MtMessage = { id: newMessageId(at), clientId: 'harness', carrier: carrier.id, to: item.to, from: item.from ?? 'ACME', text: item.text, encoding: a.encoding, segments: a.segments, acceptedAt: at };
+    if (item.clientRef !== undefined) mt.clientRef = item.clientRef;
+    if (item.callbackUrl !== undefined) mt.callbackUrl = item.callbackUrl;
+    return mt;
   }
 
-  async function publish(items: readonly { to: string; text: string; from?: string }[]): Promise<MtMessage[]> {
+  async function publish(items: readonly MtItem[]): Promise<MtMessage[]> {
     const msgs = items.map(mtFor);
     let next = 0;
     await Promise.all(
