@@ -8,11 +8,12 @@ const ESM_CLASS_RECEIPT = 0x04;
 
 export function receiptPdu(r: QueuedReceipt, now: number): PduInit<DeliverSmPdu> {
   const stat = r.stat;
+  r.doneAt ??= now;
   const text = formatReceiptText({
     id: r.smscMessageId,
     stat,
     submitDate: receiptDate(r.submittedAt),
-    doneDate: receiptDate(now),
+    doneDate: receiptDate(r.doneAt),
     text: r.text,
   });
   const tlvs: TlvMap = new Map([

@@ -16,6 +16,8 @@ export interface QueuedReceipt {
   destAddrNpi: number;
   destinationAddr: string;
   submittedAt: number;
+  /** Set when first offered: an offer again (the ESME refused it) is the same receipt, done date and all. */
+  doneAt?: number;
   stat: ReceiptStatName;
   text: string;
   attempts: number;
