@@ -12,7 +12,7 @@ temporary store), a fresh PostgreSQL database, the SMSC simulator in its own pro
 gateway from dist/ (run \`npm run build\` first). An open-model load generator (fixed arrival rate, not a
 closed loop) sends the message mix (80 % 1-segment GSM, 10 % UCS-2, 10 % 3-segment GSM). For every run it
 reports accepted/s, submit_sm/s (SMSC), persisted/s (final states in PostgreSQL: the end-to-end figure),
-accept latency and accept → DLR-stored latency (p50/p95/p99), CPU seconds per 1,000 messages and peak RSS per
+accept latency (p50/p95/p99/p99.9) and accept → DLR-stored latency (p50/p95/p99), CPU seconds per 1,000 messages and peak RSS per
 process, and checks that every accepted message reached a final state (exit 1 when one did not). When Kannel
 (bearerbox/smsbox) is installed, the same runs are made against Kannel 1.4.5 and the ratios printed.
 Results: bench-results/<timestamp>/ (results.json, summary.txt, chart-*.svg, logs/, profiles/).

@@ -21,8 +21,8 @@ function run(over: Partial<RunResult> = {}): RunResult {
     persistedPerS: 990,
     drainS: 0.5,
     drained: true,
-    accept: { count: 30_000, p50: 2, p95: 6, p99: 12, max: 40, mean: 3 },
-    service: { count: 30_000, p50: 2, p95: 6, p99: 12, max: 40, mean: 3 },
+    accept: { count: 30_000, p50: 2, p95: 6, p99: 12, p999: 31, max: 40, mean: 3 },
+    service: { count: 30_000, p50: 2, p95: 6, p99: 12, p999: 31, max: 40, mean: 3 },
     generatorMaxLagMs: 3,
     dlr: { count: 30_000, p50: 20, p95: 60, p99: 90, max: 200 },
     processes: { smsmesh: { cpuS: 30, cpuSPer1k: 1, peakRssMb: 150, hwmMb: 160 }, postgres: { cpuS: 12, cpuSPer1k: 0.4, peakRssMb: 30, hwmMb: 31 } },
@@ -50,11 +50,12 @@ describe('report', () => {
     const text = runsTable([run(), run({ rate: 2000, verdict: { held: false, reasons: ['p99 accept 80 ms > 50 ms'] } })]);
     expect(text).toContain('held');
     expect(text).toContain('FAILED: p99 accept 80 ms > 50 ms');
-    expect(text).toContain('2.0 / 6.0 / 12.0');
+    expect(text).toContain('accept p50/p95/p99/p99.9 ms');
+    expect(text).toContain('2.0 / 6.0 / 12.0 / 31.0');
   });
 
   it('computes smsmesh / kannel ratios', () => {
-    const k = run({ system: 'kannel', acceptedPerS: 500, accept: { count: 1, p50: 4, p95: 8, p99: 24, max: 30, mean: 4 }, processes: { bearerbox: { cpuS: 1, cpuSPer1k: 1, peakRssMb: 15, hwmMb: 16 } } });
+    const k = run({ system: 'kannel', acceptedPerS: 500, accept: { count: 1, p50: 4, p95: 8, p99: 24, p999: 29, max: 30, mean: 4 }, processes: { bearerbox: { cpuS: 1, cpuSPer1k: 1, peakRssMb: 15, hwmMb: 16 } } });
     const rows = compareRuns(run(), k, ['smsmesh', 'postgres'], ['bearerbox']);
     expect(rows.find((r) => r.metric === 'accepted/s')).toMatchObject({ smsmesh: 1000, kannel: 500, ratio: 2, better: 'higher' });
     expect(rows.find((r) => r.metric === 'accept p99 ms')).toMatchObject({ ratio: 0.5, better: 'lower' });

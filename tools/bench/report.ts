@@ -18,6 +18,7 @@ const n0 = (n: number) => String(Math.round(n));
 const n1 = (n: number) => (Math.round(n * 10) / 10).toFixed(1);
 const n2 = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
 const lat = (a: { p50: number; p95: number; p99: number }) => `${n1(a.p50)} / ${n1(a.p95)} / ${n1(a.p99)}`;
+const acceptLat = (a: { p50: number; p95: number; p99: number; p999?: number }) => `${lat(a)} / ${a.p999 === undefined ? '–' : n1(a.p999)}`;
 const errCount = (e: Record<string, number>) => Object.values(e).reduce((a, b) => a + b, 0);
 
 export function errorsText(e: Record<string, number>): string {
@@ -35,7 +36,7 @@ export function runsTable(runs: readonly RunResult[]): string {
       'submit_sm/s',
       'persisted/s',
       'drain s',
-      'accept p50/p95/p99 ms',
+      'accept p50/p95/p99/p99.9 ms',
       'accept→DLR p50/p95/p99 ms',
       'errors',
       'dropped',
@@ -50,7 +51,7 @@ export function runsTable(runs: readonly RunResult[]): string {
       n0(r.submitsPerS),
       n0(r.persistedPerS),
       r.drained ? n1(r.drainS) : `>${n0(r.drainS)}`,
-      lat(r.accept),
+      acceptLat(r.accept),
       lat(r.dlr),
       String(errCount(r.errors) + r.abandoned),
       String(r.dropped),

@@ -64,6 +64,17 @@ describe('LatencyHistogram', () => {
     expect(s.p50).toBeLessThan(2.04);
   });
 
+  it('reports p99.9: 999 fast samples and one slow one', () => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < 998; i++) h.recordMs(2);
+    h.recordMs(300);
+    h.recordMs(300);
+    const s = h.summaryMs();
+    expect(s.p99).toBeLessThan(2.04);
+    expect(s.p999).toBeGreaterThan(299);
+    expect(s.p999).toBeLessThan(302);
+  });
+
   it('is empty-safe', () => {
     const h = new LatencyHistogram();
     expect(h.percentile(99)).toBe(0);

@@ -118,10 +118,18 @@ export class LatencyHistogram {
     return new LatencyHistogram().merge(j);
   }
 
-  /** p50/p95/p99/max in milliseconds, rounded to 0.01 ms. */
+  /** p50/p95/p99/p99.9/max in milliseconds, rounded to 0.01 ms. */
   summaryMs(): LatencySummaryMs {
     const r = (us: number) => Math.round(us / 10) / 100;
-    return { count: this.count, p50: r(this.percentile(50)), p95: r(this.percentile(95)), p99: r(this.percentile(99)), max: r(this.max), mean: r(this.mean()) };
+    return {
+      count: this.count,
+      p50: r(this.percentile(50)),
+      p95: r(this.percentile(95)),
+      p99: r(this.percentile(99)),
+      p999: r(this.percentile(99.9)),
+      max: r(this.max),
+      mean: r(this.mean()),
+    };
   }
 }
 
@@ -130,6 +138,8 @@ export interface LatencySummaryMs {
   p50: number;
   p95: number;
   p99: number;
+  /** p99.9: the tail a client with many requests sees every few seconds under load. */
+  p999: number;
   max: number;
   mean: number;
 }
