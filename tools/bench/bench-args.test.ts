@@ -22,6 +22,7 @@ describe('bench flags', () => {
       kannel: 'auto',
       kannelBinds: 1,
       kannelWindow: 100,
+      kannelDlr: 'pgsql',
       p99LimitMs: 50,
       pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
       backgroundNice: 0,
@@ -65,6 +66,9 @@ describe('bench flags', () => {
     expect(parseBenchArgs(['--layout', 'cluster'], {})).toMatchObject({ kind: 'error', message: expect.stringContaining('--layout') });
     expect(parseBenchArgs(['--binds', '0'], {})).toMatchObject({ kind: 'error', message: expect.stringContaining('--binds') });
     expect(parseBenchArgs(['--kannel', 'maybe'], {})).toMatchObject({ kind: 'error' });
+    expect(parseBenchArgs(['--kannel-dlr', 'redis'], {})).toMatchObject({ kind: 'error', message: expect.stringContaining('pgsql or internal') });
+    const internal = parseBenchArgs(['--kannel-dlr', 'internal'], {});
+    expect(internal.kind === 'run' && internal.options.kannelDlr).toBe('internal');
     expect(parseBenchArgs(['--nope'], {})).toMatchObject({ kind: 'error' });
     expect(parseBenchArgs(['--background-nice', '-5'], {})).toMatchObject({ kind: 'error', message: expect.stringContaining('--background-nice') });
     expect(parseBenchArgs(['--help'], {})).toEqual({ kind: 'help' });

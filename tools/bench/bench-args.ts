@@ -55,6 +55,8 @@ Kannel:
   --kannel-binds <n>       SMPP sessions (default 1)
   --kannel-window <n>      max-pending-submits per session (default 100)
   --kannel-store <s>       spool, file or none: Kannel's message store (default spool, durable like JetStream)
+  --kannel-dlr <s>         pgsql or internal: where Kannel keeps pending DLRs (default pgsql; internal is in memory,
+                           lost on a restart, not durable like smsmesh's store: Kannel's fastest setting)
   --kannel-db-connections <n>  DLR store connections (default 1)
   --kannel-log-level <n>   0 debug … 4 panic (default 2, warnings)
 
@@ -106,6 +108,7 @@ export interface BenchOptions {
   kannelBinds: number;
   kannelWindow: number;
   kannelStore: 'spool' | 'file' | 'none';
+  kannelDlr: 'pgsql' | 'internal';
   kannelDbConnections: number;
   kannelLogLevel: number;
   batchSize: number;
@@ -161,6 +164,7 @@ export const BENCH_OPTIONS = {
   'kannel-binds': { type: 'string' },
   'kannel-window': { type: 'string' },
   'kannel-store': { type: 'string' },
+  'kannel-dlr': { type: 'string' },
   'kannel-db-connections': { type: 'string' },
   'kannel-log-level': { type: 'string' },
   workers: { type: 'string' },
@@ -206,6 +210,8 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     for (const l of layouts) if (l !== 'all' && l !== 'split') throw new FlagError(`--layout takes all, split or all,split, got '${values.layout}'`);
     const kannel = values.kannel ?? 'auto';
     if (kannel !== 'auto' && kannel !== 'on' && kannel !== 'off') throw new FlagError(`--kannel must be auto, on or off, got '${kannel}'`);
+    const kannelDlr = values['kannel-dlr'] ?? 'pgsql';
+    if (kannelDlr !== 'pgsql' && kannelDlr !== 'internal') throw new FlagError(`--kannel-dlr must be pgsql or internal, got '${kannelDlr}'`);
     const kannelStore = values['kannel-store'] ?? 'spool';
     if (kannelStore !== 'spool' && kannelStore !== 'file' && kannelStore !== 'none') {
       throw new FlagError(`--kannel-store must be spool, file or none, got '${kannelStore}'`);
@@ -247,6 +253,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       kannelBinds: numberFlag('kannel-binds', values['kannel-binds'], 1, isPositiveInteger, 'a positive integer'),
       kannelWindow: numberFlag('kannel-window', values['kannel-window'], 100, isPositiveInteger, 'a positive integer'),
       kannelStore,
+      kannelDlr,
       kannelDbConnections: numberFlag('kannel-db-connections', values['kannel-db-connections'], 1, isPositiveInteger, 'a positive integer'),
       kannelLogLevel: numberFlag('kannel-log-level', values['kannel-log-level'], 2, (n) => Number.isInteger(n) && n >= 0 && n <= 4, 'an integer from 0 to 4'),
       workers: numberFlag('workers', values.workers, 1, isPositiveInteger, 'a positive integer'),

@@ -13,7 +13,7 @@ import { startSimProcess } from './sim-process.js';
 export async function runKannelSide(ctx: BenchContext, bin: KannelBinaries, deps: SystemBenchDeps): Promise<void> {
   const { o, out, fleet, workDir, resultsDir } = ctx;
   const { meta, registerCleanup, doRates, reports } = deps;
-  const label = `kannel ${meta.kannel}`;
+  const label = `kannel ${meta.kannel}${o.kannelDlr === 'internal' ? ' (DLRs in memory)' : ''}`;
   out(`\n[${label}] starting PostgreSQL database, SMSC simulator, bearerbox, smsbox…`);
   // Everything started is stopped in reverse order, whether the runs finish or something fails on the way.
   const stops: Array<() => Promise<void>> = [];
@@ -40,6 +40,7 @@ export async function runKannelSide(ctx: BenchContext, bin: KannelBinaries, deps
       store: o.kannelStore,
       logLevel: o.kannelLogLevel,
       dbConnections: o.kannelDbConnections,
+      dlrStorage: o.kannelDlr,
     });
     unregisters.push(started(() => kannel.stop()));
     copyFileSync(kannel.configPath, join(resultsDir, 'logs', 'kannel', 'kannel.conf'));
@@ -65,7 +66,7 @@ export async function runKannelSide(ctx: BenchContext, bin: KannelBinaries, deps
       binds: o.kannelBinds,
       window: o.kannelWindow,
       store: o.kannelStore,
-      dlrStorage: 'pgsql',
+      dlrStorage: o.kannelDlr,
       dbConnections: o.kannelDbConnections,
     };
     const report: SystemReport = { system: 'kannel', label, key: 'kannel', config, stackGroups, runs: [] };

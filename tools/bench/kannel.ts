@@ -49,6 +49,8 @@ export interface KannelOptions {
   logLevel: number;
   /** Max DLR store connections. */
   dbConnections: number;
+  /** Where pending DLRs live: PostgreSQL (durable) or Kannel's memory (lost on a restart). */
+  dlrStorage: 'pgsql' | 'internal';
 }
 
 export interface KannelStack {
@@ -87,6 +89,7 @@ export function kannelConfig(o: {
   binds: number;
   window: number;
   store: KannelOptions['store'];
+  dlrStorage: KannelOptions['dlrStorage'];
   storeDir: string;
   logDir: string;
   logLevel: number;
@@ -103,7 +106,7 @@ export function kannelConfig(o: {
     'box-allow-ip = "127.0.0.1"',
     `log-file = ${q(join(o.logDir, 'bearerbox.log'))}`,
     `log-level = ${o.logLevel}`,
-    'dlr-storage = pgsql',
+    `dlr-storage = ${o.dlrStorage}`,
     ...(o.store === 'none' ? [] : [`store-type = ${o.store}`, `store-location = ${q(o.store === 'spool' ? o.storeDir : join(o.storeDir, 'kannel.store'))}`]),
   ];
   const smscs = Array.from({ length: o.binds }, () => [
@@ -155,7 +158,7 @@ export function kannelConfig(o: {
     'field-status = status',
     'field-boxc-id = boxc',
   ];
-  return [core, ...smscs, smsbox, user, pg, dlrDb].map((g) => g.join('\n')).join('\n\n') + '\n';
+  return [core, ...smscs, smsbox, user, ...(o.dlrStorage === 'pgsql' ? [pg, dlrDb] : [])].map((g) => g.join('\n')).join('\n\n') + '\n';
 }
 
 interface Box {
@@ -188,6 +191,7 @@ export async function startKannel(o: KannelOptions): Promise<KannelStack> {
       binds: o.binds,
       window: o.window,
       store: o.store,
+      dlrStorage: o.dlrStorage,
       storeDir,
       logDir: o.logDir,
       logLevel: o.logLevel,
@@ -262,6 +266,7 @@ export async function startKannel(o: KannelOptions): Promise<KannelStack> {
       processes: boxes.map((b) => ({ name: b.name, pid: b.child.pid ?? 0 })),
       configPath,
       async pendingDlrRows() {
+        if (o.dlrStorage === 'internal') return 0;
         const r = await o.db.sql`select count(*)::int as n from dlr`;
         return Number(r[0]?.n ?? 0);
       },
