@@ -29,11 +29,8 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
   const inboundMetrics = createInboundMetrics(rt.registry);
   const effects = createInboundEffects({
     optOuts: createOptOutWriter(await openKvStore(rt.bus, Buckets.optOuts)),
-    actionOf: (client, text): OptOutAction => {
-      const a = classifiers.get(client)?.(text) ?? { kind: 'none' };
-      if (a.kind !== 'none') inboundMetrics.optOutKeywords.inc({ action: a.kind === 'optIn' ? 'opt_in' : a.clientWide ? 'opt_out_all' : 'opt_out' });
-      return a;
-    },
+    actionOf: (client, text): OptOutAction => classifiers.get(client)?.(text) ?? { kind: 'none' },
+    onApplied: (_client, a) => inboundMetrics.optOutKeywords.inc({ action: a.kind === 'optIn' ? 'opt_in' : a.clientWide ? 'opt_out_all' : 'opt_out' }),
     // Published for every routed MO, whether or not the client takes callbacks: the callback worker decides.
     publishChange: async (change, msgId) => {
       await rt.publisher.publish(Subjects.inboundChanges, enc.encode(JSON.stringify(change)), { msgID: msgId, deadlineMs: config.nats.publishTimeoutMs });

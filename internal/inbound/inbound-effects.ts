@@ -45,6 +45,11 @@ export function createInboundEffects(o: {
   actionOf: (client: string, text: string) => OptOutAction;
   /** Publishes the change durably with Nats-Msg-Id `in-<id>`. */
   publishChange: (change: InboundChange, msgId: string) => Promise<void>;
+  /**
+   * Told of a keyword once its opt-out or opt-in is written: a write that fails is retried with the message and is
+   * told once, when it succeeds (a retry after a failed publish of the change is told again: rare, and counted).
+   */
+  onApplied?: (client: string, action: Exclude<OptOutAction, { kind: 'none' }>) => void;
 }): (m: InboundMessage) => Promise<void> {
   return async function afterStore(m) {
     const client = m.clientId;
@@ -54,8 +59,10 @@ export function createInboundEffects(o: {
     if (action.kind === 'optOut') {
       const at = new Date(m.receivedAt).toISOString();
       await o.optOuts.optOut(client, { number: m.from, sender: action.clientWide ? null : m.to, at, source: 'keyword' });
+      o.onApplied?.(client, action);
     } else if (action.kind === 'optIn') {
       await o.optOuts.optIn(client, m.from, m.to);
+      o.onApplied?.(client, action);
     }
     await o.publishChange(inboundChangeOf({ ...m, clientId: client }), `in-${m.id}`);
   };

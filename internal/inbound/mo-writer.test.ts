@@ -19,12 +19,18 @@ const until = async (cond: () => boolean) => {
   expect(cond()).toBe(true);
 };
 
-function rig(o: { failPublishOnce?: boolean } = {}) {
+function rig(o: { failPublishOnce?: boolean; failOptOutOnce?: boolean } = {}) {
   const stored: InboundMessage[] = [];
   const published: { change: InboundChange; msgId: string }[] = [];
   const ops: string[] = [];
+  const applied: string[] = [];
+  let failOptOut = o.failOptOutOnce ?? false;
   const optOuts: OptOutWriter = {
     async optOut(client: string, e: OptOutEntry) {
+      if (failOptOut) {
+        failOptOut = false;
+        throw new Error('KV away');
+      }
       ops.push(`out ${client} ${e.number} ${e.sender ?? '*'}`);
     },
     async optIn(client, number, sender) {
@@ -54,9 +60,10 @@ function rig(o: { failPublishOnce?: boolean } = {}) {
         }
         published.push({ change, msgId });
       },
+      onApplied: (client, action) => applied.push(`${client} ${action.kind}`),
     }),
   });
-  return { source, writer, stored, published, ops };
+  return { source, writer, stored, published, ops, applied };
 }
 
 describe('MO writer: routing and what follows storing', () => {
@@ -101,6 +108,20 @@ describe('MO writer: routing and what follows storing', () => {
     await until(() => again.settlement !== undefined);
     expect(again.settlement).toEqual({ kind: 'ack' });
     expect(r.published).toHaveLength(1);
+    await w.stop();
+  });
+
+  it('tells of a keyword once it is written: a failed opt-out write is retried and told once', async () => {
+    const r = rig({ failOptOutOnce: true });
+    const w = await r.writer;
+    const d = r.source.push(part('STOP'));
+    await until(() => d.settlement !== undefined);
+    expect(d.settlement).toEqual({ kind: 'retry', delayMs: 2000 });
+    expect(r.applied).toEqual([]);
+    const again = r.source.push(d.body, { deliveryCount: 2 });
+    await until(() => again.settlement !== undefined);
+    expect(again.settlement).toEqual({ kind: 'ack' });
+    expect(r.applied).toEqual(['shop optOut']);
     await w.stop();
   });
 
