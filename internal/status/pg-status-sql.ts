@@ -128,6 +128,35 @@ export function insertLifecycles(json: string): SQL {
 }
 
 /**
+ * The same fold for a message whose row holds its accepted record and nothing else yet — stored by an earlier batch,
+ * as in a backlog drain, where every accepted record is written long before its submit and receipt arrive together:
+ * one update in the state upsertSubmitted then applyReceipts would leave it in, instead of two. Only a row in exactly
+ * that state is touched (status accepted, nothing submitted, no receipt, same carrier) and returned; the caller
+ * applies the others' events one by one.
+ */
+export function updateLifecycles(json: string): SQL {
+  return sql`
+    update ${MESSAGES} m set
+      ${M.status} = coalesce(r.status, 'submitted'),
+      ${M.statusRank} = case when r.status is not null then ${FINAL} else ${SUBMITTED} end,
+      ${M.smscMessageId} = r.smsc,
+      ${M.parts} = 1,
+      ${M.submittedAt} = ${ts(sql`r.sub`)},
+      ${M.lastStat} = r.stat,
+      ${M.lastStatAt} = case when r.rat is not null then ${ts(sql`r.rat`)} end,
+      ${M.error} = ${receiptError(sql`r`)},
+      ${M.doneAt} = case when r.status is not null then ${ts(sql`coalesce(r.done, r.rat)`)} end,
+      ${M.updatedAt} = now()
+    from jsonb_to_recordset(${json}::jsonb)
+      as r(id text, carrier text, smsc text, sub float8, status text, stat text, err text, done float8, rat float8)
+    where m.${M.id} = r.id and m.${M.carrier} = r.carrier
+      and m.${M.status} = 'accepted' and m.${M.statusRank} = ${ACCEPTED} and m.${M.acceptedAt} is not null
+      and m.${M.submittedAt} is null and m.${M.smscMessageId} is null and m.${M.parts} is null
+      and m.${M.lastStat} is null and m.${M.lastStatAt} is null and m.${M.error} is null and m.${M.doneAt} is null
+    returning m.${M.id} as id, m.${M.status} as status`;
+}
+
+/**
  * Raises messages to submitted (creating them when their accepted event has not arrived) and records the parts of
  * multi-part messages; a one-part message keeps its smsc id on its own row (parts = 1). One statement: the parts
  * insert follows the messages upsert in a data-modifying CTE, and the foreign key is checked at the end of the

@@ -8,6 +8,7 @@ import {
   applyFailed,
   applyReceipts,
   insertLifecycles,
+  updateLifecycles,
   insertOrphans,
   settleMessages,
   upsertAccepted,
@@ -175,9 +176,14 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
         const rows = await queryRows<{ id: string; status: string }>(tx, insertLifecycles(JSON.stringify(b.folded.map((f) => f.row))));
         countFinals(result.finals, rows);
         if (rows.length < b.folded.length) {
-          // Rows that existed already (a replay, an event that came first): their events are applied one by one.
+          // The row exists already. Holding only its accepted record (stored by an earlier batch), it takes the rest
+          // in one update; otherwise (a replay, an event that came first) its events are applied one by one.
           const inserted = new Set(rows.map((r) => r.id));
-          unfold(b, b.folded.filter((f) => !inserted.has(f.row.id)));
+          const existing = b.folded.filter((f) => !inserted.has(f.row.id));
+          const updated = await queryRows<{ id: string; status: string }>(tx, updateLifecycles(JSON.stringify(existing.map((f) => f.row))));
+          countFinals(result.finals, updated);
+          const done = new Set(updated.map((r) => r.id));
+          unfold(b, existing.filter((f) => !done.has(f.row.id)));
         }
       }
       // Order matters only within this transaction: parts must exist before receipts look for them.

@@ -182,6 +182,55 @@ describe.each(backends)('pg status store on $name', (backend) => {
     expect(await row(folded)).toEqual(await row(stepwise));
   });
 
+  it.each([
+    ['a final receipt', (smsc: string) => [receipt(smsc, 'undeliverable', 'UNDELIV', T0 + 5_000, '001')]],
+    ['a delivered receipt', (smsc: string) => [receipt(smsc, 'delivered', 'DELIVRD')]],
+    ['an intermediate receipt', (smsc: string) => [receipt(smsc, null, 'ENROUTE', T0 + 3_000)]],
+    ['no receipt', () => []],
+  ] as const)(
+    'stores a one-part message whose accepted record came in an earlier batch and whose submit and receipt come together (%s) as one batch each would',
+    async (_name, receipts) => {
+      // A backlog drain: the accepted record was stored at accept time; the first submit carries the message's facts.
+      const acc = (id: string) => accepted(id, { clientRef: 'same-ref', validUntil: T0 + 86_400_000 });
+      const rest = (id: string): StatusEvent[] => [{ ...submitted(id), message: acc(id).message }, ...receipts(`${id}-1`)];
+      const [together, stepwise] = [randomUUID(), randomUUID()];
+      await store.apply([acc(together)]);
+      const inOne = await store.apply(rest(together));
+      await store.apply([acc(stepwise)]);
+      const finals: Record<string, number> = {};
+      for (const ev of rest(stepwise)) {
+        const res = await store.apply([ev]);
+        expect(res.unmatchedReceipts).toEqual([]);
+        for (const [k, n] of Object.entries(res.finals)) finals[k] = (finals[k] ?? 0) + (n ?? 0);
+      }
+      expect(inOne.unmatchedReceipts).toEqual([]);
+      expect(inOne.finals).toEqual(finals);
+      const row = async (id: string) => {
+        const snap = (await snapshot([id])) as { msgs: Record<string, unknown>[]; parts: unknown[] };
+        expect(snap.msgs).toHaveLength(1);
+        const { updated_at: _u, ...rest } = snap.msgs[0]!;
+        return { msg: JSON.parse(JSON.stringify(rest).replaceAll(id, 'ID')) as unknown, parts: snap.parts };
+      };
+      expect(await row(together)).toEqual(await row(stepwise));
+      // Replaying the same batch changes nothing and counts nothing.
+      const before = await row(together);
+      expect((await store.apply(rest(together))).finals).toEqual({});
+      expect(await row(together)).toEqual(before);
+    },
+  );
+
+  it('leaves a submitted message to the event-by-event path when a later submit and its receipt come together', async () => {
+    // The row is past accepted (an earlier submit); the fold must not take it, and the first smsc id stays.
+    const id = randomUUID();
+    await store.apply([accepted(id)]);
+    await store.apply([submitted(id, 1, 1, T0 + 1_000, 'first')]);
+    const res = await store.apply([{ ...submitted(id, 1, 1, T0 + 2_000, 'second'), message: accepted(id).message }, receipt('second', 'delivered', 'DELIVRD')]);
+    // The receipt for the second id matches no one-part row (the row keeps the first id): unmatched, as before.
+    expect(res.unmatchedReceipts).toEqual([1]);
+    const m = await store.getMessage(id, 'client-a');
+    expect(m).toMatchObject({ status: 'submitted', smscMessageId: 'first', submittedAt: new Date(T0 + 1_000).toISOString() });
+  });
+
   it('never regresses a delivered message', async () => {
     const id = randomUUID();
     await store.apply([accepted(id), submitted(id), receipt(`${id}-1`, 'delivered', 'DELIVRD')]);
