@@ -171,7 +171,6 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
       // Every request is answered now: what they accepted is recorded before the process goes.
-      await acceptor.settle();
       await records.close(config.nats.publishTimeoutMs);
       await policy.close();
     },

@@ -17,7 +17,6 @@ const acceptor: Acceptor = {
   async acceptBatch(_c, items) {
     return items.map((i) => ((i as { from?: string }).from === 'BAD' ? { kind: 'sender_not_allowed', from: 'BAD' } : ok()));
   },
-  async settle() {},
 };
 
 /** Limits that admit a scripted number and record refunds. */

@@ -77,8 +77,6 @@ export interface AcceptorDeps {
   log?: Logger;
   /** Status changes are forwarded for callbacks; without them a message's own callbackUrl is refused, not ignored. */
   callbacksEnabled?: boolean;
-  /** Idempotency records completed after their answers that may be outstanding at once (default MAX_COMPLETING). */
-  maxCompleting?: number;
   now?: () => number;
 }
 
@@ -86,15 +84,7 @@ export interface Acceptor {
   accept(req: AcceptRequest): Promise<AcceptResult>;
   /** Each item alone: one bad item never fails the others; results in request order. */
   acceptBatch(clientId: string, items: readonly unknown[], dryRun?: boolean, traceparent?: string): Promise<AcceptResult[]>;
-  /** Waits for the idempotency records still being completed after their answers went out (call before closing the bus). */
-  settle(): Promise<void>;
 }
-
-/**
- * Idempotency records completed after the answer that may be outstanding at once; past it, an answer waits for its
- * own record again, so a bus that stops acknowledging cannot grow this without bound.
- */
-export const MAX_COMPLETING = 4096;
 
 /** A sendAt less than this far ahead is sent at once (status accepted) rather than held. */
 export const SCHEDULE_MIN_LEAD_MS = 1000;
@@ -113,25 +103,6 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
   const publishOpts = (p: { mt: MtMessage; traceparent: string }) => ({ msgID: p.mt.id, deadlineMs: deps.publishDeadlineMs, headers: { [TRACEPARENT]: p.traceparent } });
 
   const debug = debugEnabled(log);
-  const maxCompleting = deps.maxCompleting ?? MAX_COMPLETING;
-  const completing = new Set<Promise<void>>();
-
-  /**
-   * Marks a keyed message's record done. The message is durable once its publish is acknowledged, so the answer need
-   * not wait for this third round trip (the accept path's latency is its round trips on a busy loop). A retry of the
-   * key that overtakes the record is told 409 (in flight) and comes back to the stored answer; should the record never
-   * be completed (the edge died), a retry after the lease re-publishes under the same id, which JetStream
-   * deduplicates — the same as when the completing write itself fails.
-   */
-  function completeRecord(idem: IdempotencyStore, key: string, revision: number, fp: string, result: StoredResult): Promise<void> | undefined {
-    const c = idem.complete(key, revision, fp, result).catch((err: unknown) => {
-      log.warn({ messageId: result.id, err: errorMessage(err) }, 'idempotency record not completed; a retry after the lease re-publishes under the same id');
-    });
-    if (completing.size >= maxCompleting) return c;
-    completing.add(c);
-    void c.then(() => completing.delete(c));
-    return undefined;
-  }
   function stored(p: Extract<Prepared, { kind: 'ready' }>): void {
     if (debug) log.debug({ messageId: p.mt.id, carrier: p.mt.carrier, status: p.status, traceparent: p.traceparent }, 'message accepted');
   }
@@ -251,8 +222,9 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     deps.onRecorded?.(p.mt, p.status === 'scheduled', p.traceparent);
     stored(p);
     const result = resultOf(p);
-    const waitFor = completeRecord(idem, key, claim.revision, fp, result);
-    if (waitFor) await waitFor;
+    // The message is durable whatever happens next; should the record stay pending, a retry after the lease takes the
+    // key over and re-publishes under the same id, which JetStream deduplicates.
+    await idem.complete(key, claim.revision, fp, result).catch(() => {});
     return { kind: 'accepted', replayed: duplicate, ...result };
   }
 
@@ -264,9 +236,6 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
   }
 
   return {
-    async settle() {
-      while (completing.size > 0) await Promise.all([...completing]);
-    },
     async accept(req) {
       const v = validateSubmit(req.body, limits);
       if (!v.ok) return { kind: 'invalid', problems: v.problems };
