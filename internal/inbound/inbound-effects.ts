@@ -59,11 +59,10 @@ export function createInboundEffects(o: {
     if (action.kind === 'optOut') {
       const at = new Date(m.receivedAt).toISOString();
       await o.optOuts.optOut(client, { number: m.from, sender: action.clientWide ? null : m.to, at, source: 'keyword' });
-      o.onApplied?.(client, action);
     } else if (action.kind === 'optIn') {
       await o.optOuts.optIn(client, m.from, m.to);
-      o.onApplied?.(client, action);
     }
+    if (action.kind !== 'none') o.onApplied?.(client, action);
     await o.publishChange(inboundChangeOf({ ...m, clientId: client }), `in-${m.id}`);
   };
 }

@@ -73,6 +73,14 @@ describe.each(backends)('pg status store on $name', (backend) => {
     return JSON.parse(JSON.stringify({ msgs, parts }));
   }
 
+  /** A message's one row (every column but updated_at, its id masked) and its parts: two messages' compare equal. */
+  async function comparableRow(id: string): Promise<{ msg: unknown; parts: unknown[] }> {
+    const snap = (await snapshot([id])) as { msgs: Record<string, unknown>[]; parts: unknown[] };
+    expect(snap.msgs).toHaveLength(1);
+    const { updated_at: _u, ...rest } = snap.msgs[0]!;
+    return { msg: JSON.parse(JSON.stringify(rest).replaceAll(id, 'ID')) as unknown, parts: snap.parts };
+  }
+
   async function rank(id: string): Promise<number | undefined> {
     const rows = await queryRows<{ status_rank: number }>(opened.database.db, sql`select status_rank from messages where id = ${id}`);
     return rows[0]?.status_rank;
@@ -173,13 +181,7 @@ describe.each(backends)('pg status store on $name', (backend) => {
     }
     expect(inOne.unmatchedReceipts).toEqual([]);
     expect(inOne.finals).toEqual(finals);
-    const row = async (id: string) => {
-      const snap = (await snapshot([id])) as { msgs: Record<string, unknown>[]; parts: unknown[] };
-      expect(snap.msgs).toHaveLength(1);
-      const { updated_at: _u, ...rest } = snap.msgs[0]!;
-      return { msg: JSON.parse(JSON.stringify(rest).replaceAll(id, 'ID')) as unknown, parts: snap.parts };
-    };
-    expect(await row(folded)).toEqual(await row(stepwise));
+    expect(await comparableRow(folded)).toEqual(await comparableRow(stepwise));
   });
 
   it.each([
@@ -205,17 +207,11 @@ describe.each(backends)('pg status store on $name', (backend) => {
       }
       expect(inOne.unmatchedReceipts).toEqual([]);
       expect(inOne.finals).toEqual(finals);
-      const row = async (id: string) => {
-        const snap = (await snapshot([id])) as { msgs: Record<string, unknown>[]; parts: unknown[] };
-        expect(snap.msgs).toHaveLength(1);
-        const { updated_at: _u, ...rest } = snap.msgs[0]!;
-        return { msg: JSON.parse(JSON.stringify(rest).replaceAll(id, 'ID')) as unknown, parts: snap.parts };
-      };
-      expect(await row(together)).toEqual(await row(stepwise));
+      expect(await comparableRow(together)).toEqual(await comparableRow(stepwise));
       // Replaying the same batch changes nothing and counts nothing.
-      const before = await row(together);
+      const before = await comparableRow(together);
       expect((await store.apply(rest(together))).finals).toEqual({});
-      expect(await row(together)).toEqual(before);
+      expect(await comparableRow(together)).toEqual(before);
     },
   );
 

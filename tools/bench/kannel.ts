@@ -172,7 +172,8 @@ export async function startKannel(o: KannelOptions): Promise<KannelStack> {
   mkdirSync(o.logDir, { recursive: true });
   const storeDir = join(o.workDir, 'kannel-store');
   mkdirSync(storeDir, { recursive: true });
-  await o.db.sql.unsafe(KANNEL_DLR_TABLE);
+  // Kannel's PostgreSQL DLR store needs its table; with DLRs in memory it touches no database.
+  if (o.dlrStorage === 'pgsql') await o.db.sql.unsafe(KANNEL_DLR_TABLE);
 
   const adminPort = await freePort();
   const smsboxPort = await freePort();
