@@ -35,6 +35,19 @@ describe('sender pacer', () => {
     expect(p.admit('+1555', 'd', 1000)).toBe(500);
   });
 
+  it('keeps the spacing when messages come back after their turns: two late ones in the same moment go an interval apart', () => {
+    const p = createSenderPacer([{ sender: 'LONG', tps: 2 }]);
+    expect(p.admit('LONG', 'a', 0)).toBe(0);
+    expect(p.admit('LONG', 'b', 0)).toBe(500);
+    expect(p.admit('LONG', 'c', 0)).toBe(1000);
+    // b and c were given back to JetStream and both come back in one fetch, well after their turns.
+    expect(p.admit('LONG', 'b', 1400)).toBe(0);
+    expect(p.admit('LONG', 'c', 1400)).toBe(500);
+    expect(p.admit('LONG', 'c', 1900)).toBe(0);
+    // A new message waits an interval after c, not only for its slot in the schedule.
+    expect(p.admit('LONG', 'd', 1900)).toBe(500);
+  });
+
   it('paces each sender of a pattern on its own schedule', () => {
     const p = createSenderPacer([{ sender: '^\\+1', tps: 1 }]);
     expect(p.admit('+1555', 'a', 0)).toBe(0);

@@ -5,7 +5,9 @@
  * carrier's sending binds, so the processes together stay within the rule.
  *
  * A message whose turn is later is told how long to wait and keeps its turn (by message id): when it comes back
- * (held in the bind, or redelivered by JetStream after a delayed nak) it goes at once instead of queueing again.
+ * (held in the bind, or redelivered by JetStream after a delayed nak) it goes at once instead of queueing again,
+ * unless the sender's last message went less than an interval ago. Turns only order the messages; that spacing is
+ * what the rule is about: redeliveries come back late, and two late ones in one fetch would otherwise both go at once.
  */
 
 export interface SenderRule {
@@ -53,6 +55,8 @@ export function compileSenderRules(rules: readonly SenderRule[]): ((from: string
 export function createSenderPacer(rules: readonly SenderRule[]): SenderPacer {
   const match = compileSenderRules(rules);
   const next = new Map<string, number>();
+  /** When each sender's last message was let go. */
+  const last = new Map<string, number>();
   const turns = new Map<string, Turn>();
   let share = 1;
 
@@ -64,27 +68,37 @@ export function createSenderPacer(rules: readonly SenderRule[]): SenderPacer {
 
   function prune(now: number): void {
     if (next.size < 10_000) return;
-    for (const [k, at] of next) if (at < now - 60_000) next.delete(k);
+    for (const [k, at] of next) {
+      if (at >= now - 60_000) continue;
+      next.delete(k);
+      last.delete(k);
+    }
   }
 
   return {
     admit(from, id, now) {
       const rule = match(from);
       if (!rule) return 0;
-      const turn = turns.get(id);
-      // A used turn (due −∞) only carries the count of waits: a retry of the message queues again.
-      if (turn && turn.due !== USED) {
-        if (now < turn.due - EARLY_MS) return turn.due - now;
-        remember(id, { due: USED, waits: turn.waits });
-        return 0;
-      }
       // The rule's rate, per sender, of which this process sends its share.
       const interval = 1000 / (rule.tps * Math.max(share, 1e-3));
       const k = `${rule.index}\u0000${from}`;
-      const due = Math.max(now, next.get(k) ?? now);
+      const spaced = (last.get(k) ?? -Infinity) + interval;
+      const turn = turns.get(id);
+      // A used turn (due −∞) only carries the count of waits: a retry of the message queues again.
+      if (turn && turn.due !== USED) {
+        const at = Math.max(turn.due - EARLY_MS, spaced);
+        if (now < at) return at - now;
+        remember(id, { due: USED, waits: turn.waits });
+        last.set(k, now);
+        return 0;
+      }
+      const due = Math.max(now, next.get(k) ?? now, spaced);
       next.set(k, due + interval);
       prune(now);
-      if (due <= now) return 0;
+      if (due <= now) {
+        last.set(k, now);
+        return 0;
+      }
       remember(id, { due, waits: turn?.waits ?? 0 });
       return due - now;
     },
