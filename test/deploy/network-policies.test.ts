@@ -77,6 +77,10 @@ describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
     expect(np.allowed(connector, database, 5432)).toBe(false);
     expect(np.allowed(connector, INTERNET, 443)).toBe(false);
     expect(np.allowed(connector, INTERNET, 80)).toBe(false);
+    // A carrier reached over IPv6, on the SMPP ports only.
+    const v6Carrier: Peer = { kind: 'external', ip: '2001:db8:5::25' };
+    if (overlay !== 'dev') expect(np.allowed(connector, v6Carrier, 2775)).toBe(true);
+    expect(np.allowed(connector, v6Carrier, 443)).toBe(false);
     expect(np.allowed(connector, edge, 8080)).toBe(false);
     expect(np.allowed(prometheus, connector, 9101)).toBe(true);
     expect(np.allowed(stranger, connector, 9101)).toBe(false);
@@ -86,11 +90,13 @@ describe.each(['dev', 'prod'] as Overlay[])('overlays/%s', (overlay) => {
     expect(np.allowed(callbacks, nats, 4222)).toBe(true);
     expect(np.allowed(callbacks, database, 5432)).toBe(true);
     // Callback URLs are the clients' own: any address outside the cluster, on the web's ports.
-    for (const ip of ['203.0.113.10', '198.51.100.7', '8.8.8.8']) {
+    for (const ip of ['203.0.113.10', '198.51.100.7', '8.8.8.8', '2001:db8::10', '2606:4700::1111']) {
       for (const port of [443, 80]) expect(np.allowed(callbacks, { kind: 'external', ip }, port), `${ip}:${port}`).toBe(true);
     }
     expect(np.allowed(callbacks, METADATA, 80)).toBe(false);
     expect(np.allowed(callbacks, METADATA, 443)).toBe(false);
+    // The IPv6 metadata address (unique-local) and link-local.
+    for (const ip of ['fd00:ec2::254', 'fe80::1']) expect(np.allowed(callbacks, { kind: 'external', ip }, 80), ip).toBe(false);
     expect(np.allowed(callbacks, INTERNET, 2775)).toBe(false);
     expect(np.allowed(callbacks, INTERNET, 5432)).toBe(false);
     for (const [target, port] of [[edge, 8080], [connector, 9101], [writer, 9102], [nats, 6222], [nats, 8222]] as const) {

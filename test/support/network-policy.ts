@@ -4,6 +4,7 @@
  * named (the destination pod's container port names); ipBlock is taken to match addresses outside the
  * cluster only (for pod addresses the API leaves it to the implementation).
  */
+import { BlockList, isIP } from 'node:net';
 import type { K8sObject } from './kustomize.js';
 import { selects, type LabelSelector, type PodTemplate } from './k8s-pods.js';
 
@@ -31,16 +32,14 @@ interface Policy {
   egress: Rule[];
 }
 
-function ipToInt(ip: string): number {
-  return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-
+/** An address in a CIDR of the same family (IPv4 or IPv6); an address never matches the other family's CIDRs. */
 function inCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/') as [string, string];
-  const b = Number(bits);
-  if (b === 0) return true;
-  const mask = 2 ** 32 - 2 ** (32 - b);
-  return (ipToInt(ip) & mask) >>> 0 === (ipToInt(base) & mask) >>> 0;
+  const family = isIP(base) === 6 ? 'ipv6' : 'ipv4';
+  if ((isIP(ip) === 6 ? 'ipv6' : 'ipv4') !== family) return false;
+  const block = new BlockList();
+  block.addSubnet(base, Number(bits), family);
+  return block.check(ip, family);
 }
 
 /** An empty selector ({}) selects everything; an absent one nothing. */
