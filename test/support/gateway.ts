@@ -1,6 +1,6 @@
 /** Runs smsmesh processes (built into dist/) for integration tests, with a config written to a temp dir. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './ports.js';
@@ -136,20 +136,36 @@ export async function spawnGateway(opts: {
   // Wait until the process answers HTTP (edge: /healthz on PORT; others: /healthz on METRICS_PORT).
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${opts.entry} exited with ${child.exitCode}; see ${logFile}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${opts.entry} exited with ${child.exitCode ?? child.signalCode}; see ${logFile}${logTail(logFile)}`);
+    }
+    let last: string;
     try {
       const r = await fetch(`${baseUrl}/healthz`);
-      if (r.ok && (opts.until === 'alive' || (((await r.json()) as { starting?: string }).starting === undefined))) break;
-    } catch {
-      // not up yet
+      const body = await r.text();
+      if (r.ok && (opts.until === 'alive' || (JSON.parse(body) as { starting?: string }).starting === undefined)) break;
+      last = `${r.status} ${body.slice(0, 200)}`;
+    } catch (err) {
+      last = String((err as { cause?: unknown }).cause ?? err);
     }
     if (Date.now() > deadline) {
       await g.kill();
-      throw new Error(`${opts.entry} did not come up; see ${logFile}`);
+      // The test's temporary directory goes with it: what the process said is kept in the error.
+      throw new Error(`${opts.entry} did not come up (${baseUrl}/healthz last: ${last}); see ${logFile}${logTail(logFile)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   return g;
+}
+
+/** The end of a process's log, for an error message that outlives the test's temporary directory. */
+function logTail(file: string): string {
+  try {
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    return `\n--- last lines of the log ---\n${lines.slice(-25).join('\n')}`;
+  } catch {
+    return '';
+  }
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T> {
