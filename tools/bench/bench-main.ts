@@ -13,6 +13,7 @@ import type { BenchOptions } from './bench-args.js';
 import type { BenchContext, SystemBenchDeps, SystemReport } from './bench-context.js';
 import { runKannelSide } from './bench-kannel.js';
 import { collectMeta, quiet } from './bench-meta.js';
+import { formatMachineSpeed, measureMachineSpeed } from './machine-speed.js';
 import { benchSmsmeshLayout } from './bench-smsmesh.js';
 import { writeSummary } from './bench-summary.js';
 import { findKannel, KANNEL_INSTALL_HINT } from './kannel.js';
@@ -61,6 +62,8 @@ export async function runBench(o: BenchOptions, out: (line: string) => void, reg
       `mix ${o.mix.gsm1}/${o.mix.ucs2}/${o.mix.gsm3} (1-seg GSM / UCS-2 / 3-seg GSM: ${meta.meanSegmentsPerMessage} segments per message); ` +
       `load generator: ${o.workers} process(es), ${o.sockets} sockets, in-flight cap ${o.maxInFlight}\nresults: ${resultsDir}`,
   );
+  meta.speedBefore = await measureMachineSpeed();
+  out(`before the runs, ${formatMachineSpeed(meta.speedBefore)}`);
 
   const reports: SystemReport[] = [];
   let failed = false;
@@ -86,6 +89,7 @@ export async function runBench(o: BenchOptions, out: (line: string) => void, reg
 
   await fleet.close();
   unregisterFleet();
+  meta.speedAfter = await measureMachineSpeed();
 
   // ---------------- report ----------------
   failed = writeSummary({ o, out, resultsDir, meta, reports, kannelError, failed });

@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import type { BenchOptions } from './bench-args.js';
 import type { KannelBinaries } from './kannel.js';
 import { meanSegments } from '../loadgen/message-mix.js';
+import type { MachineSpeed } from './machine-speed.js';
 
 /** A command's output, or its error output when it fails: a version string either way, never a throw. */
 export function quiet(cmd: string, args: string[]): string {
@@ -32,6 +33,9 @@ export function collectMeta(o: BenchOptions, root: string, natsVersion: string, 
     meanSegmentsPerMessage: meanSegments(o.mix),
     // A password in the server URL stays out of the results.
     options: { ...o, pgUrl: o.pgUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') },
+    /** The machine's speed just before and just after the runs (machine-speed.ts). */
+    speedBefore: undefined as MachineSpeed | undefined,
+    speedAfter: undefined as MachineSpeed | undefined,
   };
 }
 

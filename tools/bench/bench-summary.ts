@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { BenchOptions } from './bench-args.js';
 import type { SystemReport } from './bench-context.js';
 import type { BenchMeta } from './bench-meta.js';
+import { formatMachineSpeed } from './machine-speed.js';
 import { formatProfileSummary } from './profile-summary.js';
 import {
   backlogTable,
@@ -109,6 +110,7 @@ export function writeSummary(input: SummaryInput): boolean {
     text.push('', 'CPU profiles (self time, top 25 per process):', ...ptext);
   }
   if (kannelError) text.push('', `Kannel side by side failed: ${kannelError}`);
+  if (meta.speedBefore && meta.speedAfter) text.push('', `before the runs, ${formatMachineSpeed(meta.speedBefore)}`, `after the runs, ${formatMachineSpeed(meta.speedAfter)}`);
   text.push('', failed ? 'RESULT: FAILED — messages were lost or a backlog did not drain (see above)' : 'RESULT: no message lost', `results in ${resultsDir}`);
   const summary = text.join('\n');
   out(summary);
