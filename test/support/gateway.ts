@@ -133,8 +133,10 @@ export async function spawnGateway(opts: {
       await exited;
     },
   };
-  // Wait until the process answers HTTP (edge: /healthz on PORT; others: /healthz on METRICS_PORT).
-  const deadline = Date.now() + 60_000;
+  // Wait until the process answers HTTP (edge: /healthz on PORT; others: /healthz on METRICS_PORT). As long as the
+  // process itself waits for JetStream while creating the topology (120 s), so a slow start on a throttled machine is
+  // not mistaken for a hang; a process that gives up exits, and is reported at once.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${opts.entry} exited with ${child.exitCode ?? child.signalCode}; see ${logFile}${logTail(logFile)}`);
