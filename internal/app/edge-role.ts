@@ -1,5 +1,6 @@
 /** The edge role: the HTTP API and the NATS API, over one front door, on top of a Runtime. */
 import { serve, type ServerType } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
 import { createApp } from '../api/app.js';
 import { encodeEvent } from '../bus/codec.js';
 import { encodeJob } from '../bus/codec-changes.js';
@@ -18,6 +19,7 @@ import { createOptOutWriter, watchOptOuts } from '../inbound/opt-outs.js';
 import { createTextCipher } from '../inbound/text-cipher.js';
 import { createAcceptor } from '../ingest/accept-message.js';
 import { createAcceptedRecords } from '../ingest/accepted-records.js';
+import { natsClaimOwners, serveClaimOwner } from '../ingest/claim-owners.js';
 import { createKvIdempotencyStore } from '../ingest/kv-idempotency-store.js';
 import { createCauseLog } from '../log/cause-log.js';
 import { createEdgeMetrics } from '../metrics/edge.js';
@@ -64,6 +66,18 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   const optOutKv = await openKvStore(rt.bus, Buckets.optOuts);
   const optOuts = await watchOptOuts(optOutKv, { log: rt.log });
   createOptOutMetrics(rt.registry, () => optOuts.size);
+  // Each edge process records its claims under its own id and answers for them while it lives (ingest/claim-owners.ts).
+  const owner = randomBytes(8).toString('hex');
+  const idempotency = createKvIdempotencyStore(await openKvStore(rt.bus, Buckets.idempotency), {
+    owner,
+    owners: natsClaimOwners(rt.bus.nc, 1000),
+    // An earlier release's claim not completed within the publish deadline (and some) belongs to an edge that died.
+    leaseMs: config.nats.publishTimeoutMs + 5000,
+    duplicateWindowMs: config.nats.duplicateWindowMs,
+    onTakeover: (within) => metrics.idempotencyTakeovers.inc({ within_duplicate_window: String(within) }),
+    log: rt.log,
+  });
+  const claimOwner = serveClaimOwner(rt.bus.nc, owner, idempotency.isOpen);
   const acceptor = createAcceptor({
     publisher,
     routes: policy.router,
@@ -72,8 +86,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     maxTextLength: config.api.maxTextLength,
     publishDeadlineMs: config.nats.publishTimeoutMs,
     maxAheadMs: config.scheduling.maxAheadMs,
-    // A claim not completed within the publish deadline (and some) belongs to an edge that died mid-request.
-    idempotency: createKvIdempotencyStore(await openKvStore(rt.bus, Buckets.idempotency), { leaseMs: config.nats.publishTimeoutMs + 5000 }),
+    idempotency,
     onAccepted: (carrier, client) => {
       acceptedBy(carrier).inc();
       acceptedFrom(client).inc();
@@ -172,6 +185,9 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
       });
       // Every request is answered now: what they accepted is recorded before the process goes.
       await records.close(config.nats.publishTimeoutMs);
+      // Every claim is settled now: the last mark says so, and other edges replay these keys without asking.
+      await idempotency.close(config.nats.publishTimeoutMs);
+      claimOwner.unsubscribe();
       await policy.close();
     },
   };

@@ -60,6 +60,8 @@ export const Subjects = {
   carrierLeases: (carrier: string) => `smsmesh.carrier.leases.${carrier}`,
   /** Core NATS request: every edge answers with its per-client usage counts and accept latency histogram (admin). */
   edgeUsage: 'smsmesh.edges.usage',
+  /** Core NATS request to the edge that holds an Idempotency-Key claim: is that claim still open? (ingest/claim-owners.ts) */
+  claimOwner: (owner: string) => `smsmesh.idempotency.owner.${owner}`,
   /** The audit log (stream SMS_AUDIT). */
   audit: 'smsmesh.audit',
 } as const;

@@ -189,7 +189,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
     const fp = fingerprint(p.input);
     let claim;
     try {
-      claim = await idem.claim(key, fp);
+      claim = await idem.claim(key, fp, resultOf(p));
     } catch (err) {
       return { kind: 'unavailable', cause: 'idempotency_store', reason: errorMessage(err) };
     }
@@ -203,29 +203,40 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
       case 'owner':
         break;
     }
-    const refused = optedOut(p);
+    // Taken over from an edge that died holding the key: store it as that edge recorded it, so that JetStream's
+    // deduplication (per stream) sees the same id in the same stream, and answer what that edge may have answered.
+    const q = claim.prior ? asRecorded(p, claim.prior) : p;
+    const refused = optedOut(q);
     if (refused) {
       await idem.release(key, claim.revision).catch(() => {});
       return refused;
     }
     let duplicate: boolean;
     try {
-      const data = encodeMt(p.mt);
-      duplicate = (await deps.publisher.publish(p.subject, data, publishOpts(p))).duplicate;
+      const data = encodeMt(q.mt);
+      duplicate = (await deps.publisher.publish(q.subject, data, publishOpts(q))).duplicate;
       if (!duplicate) deps.onStored?.(data.length);
     } catch (err) {
       // Nothing was stored (or, after a timeout, maybe it was: the retry re-publishes with the same id, deduplicated).
       await idem.release(key, claim.revision).catch(() => {});
-      return unavailable(err, p.status === 'scheduled');
+      return unavailable(err, q.status === 'scheduled');
     }
-    if (!duplicate) deps.onAccepted?.(p.mt.carrier, p.mt.clientId);
-    deps.onRecorded?.(p.mt, p.status === 'scheduled', p.traceparent);
-    stored(p);
-    const result = resultOf(p);
-    // The message is durable whatever happens next; should the record stay pending, a retry after the lease takes the
-    // key over and re-publishes under the same id, which JetStream deduplicates.
-    await idem.complete(key, claim.revision, fp, result).catch(() => {});
-    return { kind: 'accepted', replayed: duplicate, ...result };
+    // The claim recorded this answer; from here on it is the key's answer.
+    idem.settle(key);
+    if (!duplicate) deps.onAccepted?.(q.mt.carrier, q.mt.clientId);
+    deps.onRecorded?.(q.mt, q.status === 'scheduled', q.traceparent);
+    stored(q);
+    return { kind: 'accepted', replayed: duplicate, ...resultOf(q) };
+  }
+
+  /** The prepared message as an earlier claim of the same request recorded it (carrier, hold and parts). */
+  function asRecorded(p: Extract<Prepared, { kind: 'ready' }>, r: StoredResult): Extract<Prepared, { kind: 'ready' }> {
+    const mt: MtMessage = { ...p.mt, carrier: r.carrier, segments: r.segments, encoding: r.encoding };
+    delete mt.sendAt;
+    if (r.sendAt !== undefined) mt.sendAt = r.sendAt;
+    if (p.input.validity !== undefined) mt.validUntil = (r.sendAt ?? mt.acceptedAt) + p.input.validity * 1000;
+    const scheduled = r.status === 'scheduled';
+    return { ...p, mt, status: r.status, subject: scheduled ? Subjects.scheduled(r.carrier) : Subjects.mt(r.carrier) };
   }
 
   function dryRun(p: Extract<Prepared, { kind: 'ready' }>): AcceptResult {

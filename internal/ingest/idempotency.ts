@@ -18,8 +18,13 @@ export interface StoredResult {
 }
 
 export type IdempotencyClaim =
-  /** This request owns the key: store the message, then `complete` (or `release` when that failed). */
-  | { kind: 'owner'; revision: number }
+  /**
+   * This request owns the key: store the message, then `settle` (or `release` when that failed). `prior` is set when
+   * the key was taken over from an edge that died holding it: that edge may have stored the message and answered, so
+   * the new owner stores it again exactly as recorded (same stream, carrier and sendAt, hence the same Nats-Msg-Id
+   * deduplication) and answers what was recorded.
+   */
+  | { kind: 'owner'; revision: number; prior?: StoredResult | undefined }
   /** An earlier request with the same body was stored: answer its result. */
   | { kind: 'replay'; result: StoredResult }
   /** The key was used with a different body. */
@@ -30,14 +35,18 @@ export type IdempotencyClaim =
 /**
  * Contract:
  * - `claim` MUST be atomic across every edge: of concurrent claims of one key, exactly one is `owner`.
- * - A key MUST be remembered for at least the configured TTL after `complete`, across edge and NATS restarts.
- * - A claim whose owner neither completed nor released it within the lease MAY be taken over by a later claim with the
- *   same fingerprint (its owner died); the new owner re-publishes with the same message id, which JetStream deduplicates.
+ * - The claim records the answer its request will get once stored; from `settle` on, that record is the key's answer,
+ *   remembered for at least the configured TTL across edge and NATS restarts. Settling writes nothing: the store
+ *   must tell a settled claim from one still in flight by other means (kv-idempotency-store.ts asks its owner).
+ * - A claim whose owner is gone without settling or releasing it MAY be taken over by a later claim with the same
+ *   fingerprint; the new owner re-publishes with the same message id, which JetStream deduplicates.
  * - Any I/O failure is thrown; callers answer 503 and store nothing.
  */
 export interface IdempotencyStore {
-  claim(key: string, fingerprint: string): Promise<IdempotencyClaim>;
-  complete(key: string, revision: number, fingerprint: string, result: StoredResult): Promise<void>;
+  claim(key: string, fingerprint: string, answer: StoredResult): Promise<IdempotencyClaim>;
+  /** The owner's message is stored. */
+  settle(key: string): void;
+  /** The owner's message was not stored: the claim is withdrawn, so that a retry stores it. */
   release(key: string, revision: number): Promise<void>;
 }
 

@@ -46,6 +46,12 @@ export function createEdgeMetrics(registry: Registry) {
       help: 'Accepted records the edge could not store (bound reached, or still pending at stop); the connector\'s first event about each message repeats its facts.',
       registers: [registry],
     }),
+    idempotencyTakeovers: new Counter({
+      name: 'smsmesh_idempotency_takeovers_total',
+      help: 'Idempotency-Key claims taken over from an edge that died holding them, and re-published under the same id; within_duplicate_window="false" ones may have stored their message twice.',
+      labelNames: ['within_duplicate_window'] as const,
+      registers: [registry],
+    }),
     publishRetries: new Counter({
       name: 'smsmesh_edge_publish_retries_total',
       help: 'JetStream publishes retried with the same Nats-Msg-Id after a timeout.',

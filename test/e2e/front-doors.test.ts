@@ -269,6 +269,37 @@ describe('front doors', () => {
       const replay = await viaNats('send', body(text), { headers: { 'Idempotency-Key': key } });
       expect(replay.body).toEqual(retry.body);
     });
+
+    it('asks the edge that holds a claim: the claim of an edge that is gone is taken over at once, or replayed when its last mark covers it', async () => {
+      const kv = await openKvStore(bus, Buckets.idempotency);
+      const claimOf = async (to: string, key: string, owner: string, at: number, carrier: string) => {
+        const b = JSON.stringify({ to, from: 'ACME', text: 'claimed elsewhere' });
+        const v = validateSubmit(JSON.parse(b), { maxTextLength: 1600 });
+        if (!v.ok) throw new Error('corpus body invalid');
+        const id = idempotentMessageId('test-client', key);
+        const r = { id, status: 'accepted', carrier, segments: 1, encoding: 'gsm7' };
+        await kv.create(id, enc.encode(JSON.stringify({ s: 'c', fp: fingerprint(v.value), at, o: owner, r })));
+        return { body: b, headers: { 'Idempotency-Key': key }, r };
+      };
+      // Claimed a moment ago by an edge that no longer answers on NATS (it died before storing the message): the
+      // retry does not wait out a lease; it takes the key over and stores the message once.
+      const gone = await claimOf('+447700900310', `gone-${Date.now()}`, 'deadbeefdeadbeef', Date.now(), 'uk');
+      const taken = await http('/v1/messages', { body: gone.body, headers: gone.headers });
+      expect(taken.status).toBe(202);
+      expect(taken.headers['idempotent-replayed']).toBeNull();
+      expect(taken.body).toEqual(gone.r);
+      await waitStatus(gone.r.id, 'delivered');
+      expect(submits.filter((x) => x.destinationAddr === '447700900310')).toHaveLength(1);
+      expect((await viaNats('send', gone.body, { headers: gone.headers })).body).toEqual(gone.r);
+      // Claimed by an edge that settled it before it went (its settled mark is past the claim): the recorded answer
+      // is replayed as it stands, without storing anything.
+      const settled = await claimOf('+447700900311', `settled-${Date.now()}`, 'cafecafecafecafe', Date.now() - 2000, 'recorded');
+      await kv.put('settled.cafecafecafecafe', enc.encode(String(Date.now() - 1000)));
+      const replayed = await viaNats('send', settled.body, { headers: settled.headers });
+      expect(replayed.status).toBe(202);
+      expect(replayed.headers['idempotent-replayed']).toBe('true');
+      expect(replayed.body).toEqual(settled.r);
+    });
   });
 
   describe('batch', () => {
