@@ -64,7 +64,7 @@ export function createKvIdempotencyStore(kv: KvStore, o: KvIdempotencyOptions): 
   const log = (o.log ?? noopLogger).child({ component: 'idempotency' });
   const claims: OpenClaims = createOpenClaims(now);
   const markKey = settledMarkKey(o.owner);
-  const record = (fp: string, at: number, r: StoredResult) => enc.encode(JSON.stringify({ s: 'c', fp, at, o: o.owner, r } satisfies Record_));
+  const record = (fp: string, at: number, r: StoredResult) => Buffer.from(JSON.stringify({ s: 'c', fp, at, o: o.owner, r } satisfies Record_));
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
 
