@@ -64,6 +64,11 @@ DRILLS_ARGS ?=
 drills: build ## fault drills on a 3-node NATS cluster (kill, freeze, restart NATS/PostgreSQL/processes, SMSC faults); DRILLS_ARGS="--short" …
 	PATH="/usr/sbin:$$PATH" node dist/cmd/drills.js $(DRILLS_ARGS)
 
+.PHONY: bench-hops
+HOPS_ARGS ?=
+bench-hops: build ## CPU per 1,000 of each hop at its floor (HTTP, JetStream store/consume, events, SMPP, PostgreSQL) and the design's floor per message
+	PATH="/usr/sbin:$$PATH" node dist/cmd/bench-hops.js $(HOPS_ARGS)
+
 .PHONY: bench-bind
 bench-bind: build ## submit_sm/s of one connector bind at windows 1, 10, 100 against the simulator
 	PATH="/usr/sbin:$$PATH" node dist/cmd/bench-bind.js

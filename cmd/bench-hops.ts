@@ -1,0 +1,46 @@
+/** `make bench-hops`: the CPU cost of each hop of a message at its floor, and what the design would cost if every hop were there. */
+import { parseArgs } from 'node:util';
+import { measureHopCosts } from '../tools/bench/hop-costs.js';
+import { DESIGN_USES, designFloor, per1k } from '../tools/bench/hop-floor.js';
+import { formatMachineSpeed, measureMachineSpeed } from '../tools/bench/machine-speed.js';
+
+const usage = `Usage: node dist/cmd/bench-hops.js [--messages 50000] [--help]
+
+Measures each hop a message takes, alone and at its floor (the least code that does the hop's work): an HTTP request
+answered by a bare node:http server; a JetStream store with its PubAck; a JetStream delivery to a pull consumer and
+its ack; status events in batches of 200, published and consumed; an SMPP submit_sm and its receipt against the
+simulator; a row written to PostgreSQL's messages table in batches of 2,500. Prints CPU seconds per 1,000 for the
+gateway's side and the server's, then the floor of one keyed single-message send (the hops it takes, each at its
+floor): the figure the gateway's own CPU per message is measured against. Starts its own nats-server and database;
+run nothing else meanwhile.`;
+
+let values;
+try {
+  ({ values } = parseArgs({ options: { messages: { type: 'string', default: '50000' }, help: { type: 'boolean', short: 'h' } } }));
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n\n${usage}\n`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+const messages = Number(values.messages);
+if (!Number.isInteger(messages) || messages < 1000) {
+  process.stderr.write(`--messages takes an integer of at least 1000\n\n${usage}\n`);
+  process.exit(2);
+}
+const log = (line: string) => process.stdout.write(`${line}\n`);
+log(`before, ${formatMachineSpeed(await measureMachineSpeed())}`);
+const costs = await measureHopCosts({ messages, log });
+const f2 = (x: number) => x.toFixed(3);
+log('');
+log('hop         gateway side CPU-s/1k  server side CPU-s/1k  unit');
+for (const c of costs) log(`${c.hop.padEnd(10)}  ${f2(per1k(c.gatewayS, c.units)).padStart(21)}  ${`${f2(per1k(c.serverS, c.units))} ${c.server === 'none' ? '' : c.server}`.padEnd(20)}  ${c.unit}`);
+const floor = designFloor(costs, DESIGN_USES);
+log('');
+log('one keyed single-message send, every hop at its floor (CPU-s per 1,000 messages):');
+for (const l of floor.lines) log(`  ${l.hop.padEnd(10)} × ${l.perMessage}  gateway ${f2(l.gateway)}  ${l.serverName === 'none' ? '' : `${l.serverName} ${f2(l.server)}`}`);
+log(`  gateway ${f2(floor.gateway)}, stack (gateway + nats-server + PostgreSQL) ${f2(floor.stack)}`);
+log(`after, ${formatMachineSpeed(await measureMachineSpeed())}`);
+process.exit(0);
