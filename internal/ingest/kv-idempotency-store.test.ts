@@ -58,6 +58,30 @@ describe('KV idempotency store', () => {
     expect(await f.edge('b').claim('k1', 'fp', answer())).toEqual({ kind: 'in_flight' });
   });
 
+  it('says a claim is open while its write is landed but not yet acknowledged, so no other edge replays it early', async () => {
+    const f = fleet();
+    const view = f.bucket.view();
+    let acknowledge: () => void = () => {};
+    const acked = new Promise<void>((r) => (acknowledge = r));
+    const kv: KvStore = {
+      ...view,
+      async create(key, value) {
+        const rev = await view.create(key, value);
+        await acked; // stored in the bucket; its PubAck still on the way
+        return rev;
+      },
+    };
+    const a = f.edge('a', { kv });
+    const b = f.edge('b');
+    const claiming = a.claim('k1', 'fp', answer());
+    await new Promise((r) => setImmediate(r));
+    expect(f.bucket.entries().has('k1')).toBe(true);
+    expect(await b.claim('k1', 'fp', answer())).toEqual({ kind: 'in_flight' });
+    acknowledge();
+    expect(await claiming).toMatchObject({ kind: 'owner' });
+    expect(await b.claim('k1', 'fp', answer())).toEqual({ kind: 'in_flight' });
+  });
+
   it('lets a retry store the message again after its claim was released', async () => {
     const f = fleet();
     const a = f.edge('a');

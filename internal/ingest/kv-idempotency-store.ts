@@ -71,7 +71,7 @@ export function createKvIdempotencyStore(kv: KvStore, o: KvIdempotencyOptions): 
   /** Writes a claim at a fresh stamp; the mark cannot pass it while the write is under way, nor after it, until it closes. */
   async function write(key: string, attempt: (at: number) => Promise<number>): Promise<number> {
     const at = claims.stamp();
-    const pending = claims.begin(at);
+    const pending = claims.begin(key, at);
     try {
       const rev = await attempt(at);
       claims.open(key, at);

@@ -43,11 +43,13 @@ describe('open claims', () => {
   it('does not let the mark pass a claim whose write is under way', () => {
     let t = 50;
     const c = createOpenClaims(() => t);
-    const w = c.begin(c.stamp());
+    const w = c.begin('w', c.stamp());
+    expect(c.has('w')).toBe(true);
     t = 60;
     c.open('a', c.stamp());
     expect(c.settledMark()).toBe(49);
     c.end(w);
+    expect(c.has('w')).toBe(false);
     expect(c.settledMark()).toBe(59);
     c.close('a');
     expect(c.settledMark()).toBe(60);

@@ -8,13 +8,17 @@
 export interface OpenClaims {
   /** A claim time, never below an earlier one: the settled mark compares claim times, so the wall clock stepping back must not break it. */
   stamp(): number;
-  /** A claim's write is under way (its record may exist before the write is acknowledged); `end` when it settles. */
-  begin(at: number): number;
+  /**
+   * A claim's write on `key` is under way: its record may exist before the write is acknowledged, and another edge
+   * that finds it must hear that it is open. `end` when the write settles.
+   */
+  begin(key: string, at: number): number;
   end(attempt: number): void;
   /** This edge owns the claim on `key`, made at `at`. */
   open(key: string, at: number): void;
   /** The key's message was stored, or its claim was withdrawn (the record deleted) or taken over. */
   close(key: string): void;
+  /** Open, or a write of it under way. */
   has(key: string): boolean;
   /** When the open claim on `key` was made. */
   openedAt(key: string): number | undefined;
@@ -28,7 +32,8 @@ export interface OpenClaims {
 
 export function createOpenClaims(now: () => number = Date.now): OpenClaims {
   const open = new Map<string, number>();
-  const writing = new Map<number, number>();
+  const writing = new Map<number, { key: string; at: number }>();
+  const writingKeys = new Map<string, number>();
   let attempts = 0;
   let last = 0;
   let changed = false;
@@ -37,13 +42,19 @@ export function createOpenClaims(now: () => number = Date.now): OpenClaims {
       last = Math.max(last, now());
       return last;
     },
-    begin(at) {
-      writing.set(++attempts, at);
+    begin(key, at) {
+      writing.set(++attempts, { key, at });
+      writingKeys.set(key, (writingKeys.get(key) ?? 0) + 1);
       changed = true;
       return attempts;
     },
     end(attempt) {
+      const w = writing.get(attempt);
+      if (!w) return;
       writing.delete(attempt);
+      const n = writingKeys.get(w.key)! - 1;
+      if (n === 0) writingKeys.delete(w.key);
+      else writingKeys.set(w.key, n);
     },
     open(key, at) {
       // Opened again (a withdrawal of an open claim): it keeps its first stamp and place, so the map stays in stamp order.
@@ -53,7 +64,7 @@ export function createOpenClaims(now: () => number = Date.now): OpenClaims {
     close(key) {
       if (open.delete(key)) changed = true;
     },
-    has: (key) => open.has(key),
+    has: (key) => open.has(key) || writingKeys.has(key),
     openedAt: (key) => open.get(key),
     settledMark() {
       // Both maps are in stamp order (insertion order, stamps never decrease): their first entries are the oldest.
@@ -62,8 +73,8 @@ export function createOpenClaims(now: () => number = Date.now): OpenClaims {
         oldest = at;
         break;
       }
-      for (const at of writing.values()) {
-        oldest = Math.min(oldest, at);
+      for (const w of writing.values()) {
+        oldest = Math.min(oldest, w.at);
         break;
       }
       return oldest === Infinity ? this.stamp() : oldest - 1;
