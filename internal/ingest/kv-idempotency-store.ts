@@ -64,14 +64,16 @@ export function createKvIdempotencyStore(kv: KvStore, o: KvIdempotencyOptions): 
   const log = (o.log ?? noopLogger).child({ component: 'idempotency' });
   const claims: OpenClaims = createOpenClaims(now);
   const markKey = settledMarkKey(o.owner);
-  const record = (fp: string, at: number, r: StoredResult) => Buffer.from(JSON.stringify({ s: 'c', fp, at, o: o.owner, r } satisfies Record_));
+  // Written once per keyed send: the fixed part of the JSON is assembled, only the answer goes through stringify.
+  const head = `,"o":${JSON.stringify(o.owner)},"r":`;
+  const record = (fp: string, at: number, r: StoredResult) => Buffer.from(`{"s":"c","fp":${JSON.stringify(fp)},"at":${at}${head}${JSON.stringify(r)}}`);
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
 
   /** Writes a claim at a fresh stamp; the mark cannot pass it while the write is under way, nor after it, until it closes. */
   async function write(key: string, attempt: (at: number) => Promise<number>): Promise<number> {
     const at = claims.stamp();
-    const pending = claims.begin(key, at);
+    claims.begin(key, at);
     try {
       const rev = await attempt(at);
       claims.open(key, at);
@@ -82,7 +84,7 @@ export function createKvIdempotencyStore(kv: KvStore, o: KvIdempotencyOptions): 
       if (!(err instanceof KvConflictError)) withdraw(key, at);
       throw err;
     } finally {
-      claims.end(pending);
+      claims.end(key);
     }
   }
 

@@ -43,16 +43,33 @@ describe('open claims', () => {
   it('does not let the mark pass a claim whose write is under way', () => {
     let t = 50;
     const c = createOpenClaims(() => t);
-    const w = c.begin('w', c.stamp());
+    c.begin('w', c.stamp());
     expect(c.has('w')).toBe(true);
     t = 60;
     c.open('a', c.stamp());
     expect(c.settledMark()).toBe(49);
-    c.end(w);
+    c.end('w');
     expect(c.has('w')).toBe(false);
     expect(c.settledMark()).toBe(59);
     c.close('a');
     expect(c.settledMark()).toBe(60);
+  });
+
+  it('keeps a key while any write of it is under way or it is owned, and knows the stamp of the owned claim', () => {
+    let t = 10;
+    const c = createOpenClaims(() => t);
+    c.begin('k', c.stamp());
+    t = 20;
+    c.begin('k', c.stamp());
+    c.end('k'); // the first write lost (conflict): the second is still under way
+    expect(c.has('k')).toBe(true);
+    c.open('k', 20);
+    c.end('k');
+    expect(c.openedAt('k')).toBe(20);
+    expect(c.settledMark()).toBe(9);
+    c.close('k');
+    expect(c.has('k')).toBe(false);
+    expect(c.size).toBe(0);
   });
 
   it('says whether anything changed since the mark was last taken', () => {

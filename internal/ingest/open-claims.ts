@@ -12,72 +12,76 @@ export interface OpenClaims {
    * A claim's write on `key` is under way: its record may exist before the write is acknowledged, and another edge
    * that finds it must hear that it is open. `end` when the write settles.
    */
-  begin(key: string, at: number): number;
-  end(attempt: number): void;
+  begin(key: string, at: number): void;
+  end(key: string): void;
   /** This edge owns the claim on `key`, made at `at`. */
   open(key: string, at: number): void;
   /** The key's message was stored, or its claim was withdrawn (the record deleted) or taken over. */
   close(key: string): void;
   /** Open, or a write of it under way. */
   has(key: string): boolean;
-  /** When the open claim on `key` was made. */
+  /** When this edge's claim on `key` was made, while it is open. */
   openedAt(key: string): number | undefined;
   /** Every claim made at or before this time is closed, and no write of one is under way. */
   settledMark(): number;
   /** Whether a claim opened or closed since the last `markTaken()`: only then is a new mark worth writing. */
   readonly changed: boolean;
   markTaken(): void;
+  /** Keys open or being written. */
   readonly size: number;
 }
 
+/** `at`: the key's first stamp while it is here (what the mark must not pass); `owned`: the stamp of our claim's record. */
+interface Entry {
+  at: number;
+  writes: number;
+  owned: number | undefined;
+}
+
 export function createOpenClaims(now: () => number = Date.now): OpenClaims {
-  const open = new Map<string, number>();
-  const writing = new Map<number, { key: string; at: number }>();
-  const writingKeys = new Map<string, number>();
-  let attempts = 0;
+  // One map, in stamp order (insertion order, and stamps never decrease): its first entry is the oldest.
+  const keys = new Map<string, Entry>();
   let last = 0;
   let changed = false;
+  const drop = (key: string, e: Entry) => {
+    if (e.writes === 0 && e.owned === undefined) keys.delete(key);
+  };
   return {
     stamp() {
       last = Math.max(last, now());
       return last;
     },
     begin(key, at) {
-      writing.set(++attempts, { key, at });
-      writingKeys.set(key, (writingKeys.get(key) ?? 0) + 1);
+      const e = keys.get(key);
+      if (e) e.writes++;
+      else keys.set(key, { at, writes: 1, owned: undefined });
       changed = true;
-      return attempts;
     },
-    end(attempt) {
-      const w = writing.get(attempt);
-      if (!w) return;
-      writing.delete(attempt);
-      const n = writingKeys.get(w.key)! - 1;
-      if (n === 0) writingKeys.delete(w.key);
-      else writingKeys.set(w.key, n);
+    end(key) {
+      const e = keys.get(key);
+      if (!e) return;
+      e.writes--;
+      drop(key, e);
     },
     open(key, at) {
-      // Opened again (a withdrawal of an open claim): it keeps its first stamp and place, so the map stays in stamp order.
-      if (!open.has(key)) open.set(key, at);
+      const e = keys.get(key);
+      // Opened again (a withdrawal of an open claim): it keeps its stamp.
+      if (!e) keys.set(key, { at, writes: 0, owned: at });
+      else if (e.owned === undefined) e.owned = at;
       changed = true;
     },
     close(key) {
-      if (open.delete(key)) changed = true;
+      const e = keys.get(key);
+      if (!e || e.owned === undefined) return;
+      e.owned = undefined;
+      changed = true;
+      drop(key, e);
     },
-    has: (key) => open.has(key) || writingKeys.has(key),
-    openedAt: (key) => open.get(key),
+    has: (key) => keys.has(key),
+    openedAt: (key) => keys.get(key)?.owned,
     settledMark() {
-      // Both maps are in stamp order (insertion order, stamps never decrease): their first entries are the oldest.
-      let oldest = Infinity;
-      for (const at of open.values()) {
-        oldest = at;
-        break;
-      }
-      for (const w of writing.values()) {
-        oldest = Math.min(oldest, w.at);
-        break;
-      }
-      return oldest === Infinity ? this.stamp() : oldest - 1;
+      for (const e of keys.values()) return e.at - 1;
+      return this.stamp();
     },
     get changed() {
       return changed;
@@ -86,7 +90,7 @@ export function createOpenClaims(now: () => number = Date.now): OpenClaims {
       changed = false;
     },
     get size() {
-      return open.size;
+      return keys.size;
     },
   };
 }
