@@ -82,6 +82,33 @@ describe('KV idempotency store', () => {
     expect(await b.claim('k1', 'fp', answer())).toEqual({ kind: 'in_flight' });
   });
 
+  it('writes a key once at a time on one edge: a second request meanwhile is answered from the record, and cannot close the first', async () => {
+    const f = fleet();
+    const view = f.bucket.view();
+    let creates = 0;
+    let acknowledge: () => void = () => {};
+    const acked = new Promise<void>((r) => (acknowledge = r));
+    const kv: KvStore = {
+      ...view,
+      async create(key, value) {
+        creates++;
+        const rev = await view.create(key, value);
+        await acked;
+        return rev;
+      },
+    };
+    const a = f.edge('a', { kv });
+    const first = a.claim('k1', 'fp', answer());
+    await new Promise((r) => setImmediate(r));
+    expect(await a.claim('k1', 'fp', answer())).toEqual({ kind: 'in_flight' });
+    expect(await a.claim('k1', 'another body', answer())).toEqual({ kind: 'mismatch' });
+    acknowledge();
+    expect(await first).toMatchObject({ kind: 'owner' });
+    expect(creates).toBe(1);
+    expect(a.isOpen('k1')).toBe(true);
+    expect(await f.edge('b').claim('k1', 'fp', answer())).toEqual({ kind: 'in_flight' });
+  });
+
   it('lets a retry store the message again after its claim was released', async () => {
     const f = fleet();
     const a = f.edge('a');

@@ -70,8 +70,13 @@ export function createKvIdempotencyStore(kv: KvStore, o: KvIdempotencyOptions): 
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
 
-  /** Writes a claim at a fresh stamp; the mark cannot pass it while the write is under way, nor after it, until it closes. */
+  /**
+   * Writes a claim at a fresh stamp; the mark cannot pass it while the write is under way, nor after it, until it
+   * closes. One write per key at a time on this edge (a second request for a key this edge holds is answered from
+   * the record, without writing), so the key's open claim is always this write's.
+   */
   async function write(key: string, attempt: (at: number) => Promise<number>): Promise<number> {
+    if (claims.has(key)) throw new KvConflictError(`key ${key} is held by this edge`);
     const at = claims.stamp();
     claims.begin(key, at);
     try {
@@ -138,6 +143,12 @@ export function createKvIdempotencyStore(kv: KvStore, o: KvIdempotencyOptions): 
   async function claim(key: string, fp: string, answer: StoredResult): Promise<IdempotencyClaim> {
     // Bounded: each round follows a record that changed under it (withdrawn, expired or taken over).
     for (let round = 0; round < 3; round++) {
+      if (claims.has(key)) {
+        // Held here: in flight, unless the record already says it is another body.
+        const cur = await kv.get(key);
+        const rec = cur && parse(cur.value);
+        return cur && rec?.fp !== fp ? { kind: 'mismatch' } : { kind: 'in_flight' };
+      }
       try {
         return { kind: 'owner', revision: await write(key, (at) => kv.create(key, record(fp, at, answer))) };
       } catch (err) {
