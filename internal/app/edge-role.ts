@@ -66,6 +66,8 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
   const optOutKv = await openKvStore(rt.bus, Buckets.optOuts);
   const optOuts = await watchOptOuts(optOutKv, { log: rt.log });
   createOptOutMetrics(rt.registry, () => optOuts.size);
+  // Both series from the start: a dashboard or alert sees 0, not nothing, until the first takeover.
+  for (const within of ['true', 'false']) metrics.idempotencyTakeovers.inc({ within_duplicate_window: within }, 0);
   // Each edge process records its claims under its own id and answers for them while it lives (ingest/claim-owners.ts).
   const owner = randomBytes(8).toString('hex');
   const idempotency = createKvIdempotencyStore(await openKvStore(rt.bus, Buckets.idempotency), {

@@ -116,6 +116,15 @@ function perSecond(sim: SmscSimulator, fromMs: number, toMs: number): number[] {
   return out;
 }
 
+/** Waits until the SMSC holds `n` sessions (at most 60 s). */
+async function sessionsUp(sim: SmscSimulator, n: number): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (sim.stats().sessions.length < n) {
+    if (Date.now() > until) throw new Error(`the SMSC never held ${n} sessions (has ${sim.stats().sessions.length})`);
+    await sleep(100);
+  }
+}
+
 /** Accepted submits per second at the SMSC over the next `ms`, by the SMSC's own count and the wall time taken. */
 async function rateOver(sim: SmscSimulator, ms: number): Promise<number> {
   const n0 = sim.stats().submits;
@@ -149,11 +158,16 @@ describe('carrier-wide limits across connector processes', () => {
       await s.publish(14_000);
       await sleep(4000);
       const one = await rateOver(s.sim, 10_000);
+      // Each window measures the steady rate once the new process's sessions are up: a process that starts on a
+      // loaded two-core machine can take seconds to bind, and until it sends, the others' shares are what they were.
       const p2 = await s.spawn('connector-2');
-      await sleep(5000);
+      await sessionsUp(s.sim, 4);
+      await sleep(3000);
       const two = await rateOver(s.sim, 10_000);
       const p3 = await s.spawn('connector-3');
-      await sleep(5000);
+      await sessionsUp(s.sim, MAX_BINDS);
+      await sleep(3000);
+      const threeAt = Date.now();
       const three = await rateOver(s.sim, 10_000);
       const sessionsWithThree = s.sim.stats().sessions.length;
       const killAt = Date.now();
@@ -168,6 +182,7 @@ describe('carrier-wide limits across connector processes', () => {
       const restarted = await restartWindow;
       await sleep(2000);
       const stats = s.sim.stats();
+      console.log(`[carrier-limits] per second with 3 processes: ${perSecond(s.sim, threeAt, threeAt + 10_000).join(' ')}`);
       console.log(`[carrier-limits] per second after the SIGKILL: ${perSecond(s.sim, killAt, killAt + 12_000).join(' ')}; after the SIGTERM: ${perSecond(s.sim, restartAt, restartAt + 12_000).join(' ')}`);
       console.log(
         `[carrier-limits] accountTps ${ACCOUNT_TPS}: 1 process ${one.toFixed(1)}/s, 2 processes ${two.toFixed(1)}/s, 3 processes ${three.toFixed(1)}/s ` +
