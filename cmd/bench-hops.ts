@@ -1,8 +1,9 @@
 /** `make bench-hops`: the CPU cost of each hop of a message at its floor, and what the design would cost if every hop were there. */
-import { parseArgs } from 'node:util';
 import { measureHopCosts } from '../tools/bench/hop-costs.js';
 import { DESIGN_USES, designFloor, per1k } from '../tools/bench/hop-floor.js';
 import { formatMachineSpeed, measureMachineSpeed } from '../tools/bench/machine-speed.js';
+import { commandFlags } from '../tools/shared/command-flags.js';
+import { isWholeAtLeast, numberFlag } from '../tools/shared/flag-values.js';
 
 const usage = `Usage: node dist/cmd/bench-hops.js [--messages 50000] [--help]
 
@@ -14,22 +15,9 @@ gateway's side and the server's, then the floor of one keyed single-message send
 floor): the figure the gateway's own CPU per message is measured against. Starts its own nats-server and database;
 run nothing else meanwhile.`;
 
-let values;
-try {
-  ({ values } = parseArgs({ options: { messages: { type: 'string', default: '50000' }, help: { type: 'boolean', short: 'h' } } }));
-} catch (err) {
-  process.stderr.write(`${(err as Error).message}\n\n${usage}\n`);
-  process.exit(2);
-}
-if (values.help) {
-  process.stdout.write(`${usage}\n`);
-  process.exit(0);
-}
-const messages = Number(values.messages);
-if (!Number.isInteger(messages) || messages < 1000) {
-  process.stderr.write(`--messages takes an integer of at least 1000\n\n${usage}\n`);
-  process.exit(2);
-}
+const messages = commandFlags(usage, { messages: { type: 'string', default: '50000' } }, (v) =>
+  numberFlag('messages', v.messages, 50000, isWholeAtLeast(1000), 'a whole number of at least 1000'),
+);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 log(`before, ${formatMachineSpeed(await measureMachineSpeed())}`);
 const costs = await measureHopCosts({ messages, log });

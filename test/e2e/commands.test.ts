@@ -17,6 +17,29 @@ function run(entry: string, args: string[], env: Record<string, string> = {}) {
 }
 
 describe('commands', () => {
+  // The tool commands (benchmarks, drills, load generator, dev stack) share their flag handling: each must still
+  // answer --help, and refuse an unknown flag or a bad value with the usage, exit 2, before it starts anything.
+  it.each([
+    ['bench', ['--rates', 'fast']],
+    ['bench-bind', ['--windows', '1,x']],
+    ['bench-hops', ['--messages', '5']],
+    ['bench-list', ['--rows', '10']],
+    ['bench-retention', ['--seconds', '0']],
+    ['dev', ['--port', '99999']],
+    ['drills', ['--rate', '-1']],
+    ['loadgen', ['--rate', 'x']],
+  ])('tool %s: --help exits 0; an unknown flag and a bad value exit 2 naming the flag', (entry, bad) => {
+    const help = run(entry, ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage:/);
+    const unknown = run(entry, ['--no-such-flag']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('--no-such-flag');
+    const value = run(entry, bad);
+    expect(value.status).toBe(2);
+    expect(value.stderr).toContain(bad[0]);
+  });
+
   it.each(['smsmesh', 'edge', 'connector', 'status-writer', 'dlr-writer', 'smsc-sim', 'migrate', 'entrypoint'])('%s --help prints usage and exits 0', (entry) => {
     const r = run(entry, ['--help']);
     expect(r.status).toBe(0);

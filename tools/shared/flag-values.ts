@@ -20,3 +20,7 @@ export const isPositive = (n: number): boolean => n > 0;
 export const isPositiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0;
 export const isNonNegative = (n: number): boolean => n >= 0;
 export const isShare = (n: number): boolean => n >= 0 && n <= 1;
+export const isWholeAtLeast =
+  (min: number) =>
+  (n: number): boolean =>
+    Number.isInteger(n) && n >= min;
