@@ -64,6 +64,13 @@ DRILLS_ARGS ?=
 drills: build ## fault drills on a 3-node NATS cluster (kill, freeze, restart NATS/PostgreSQL/processes, SMSC faults); DRILLS_ARGS="--short" …
 	PATH="/usr/sbin:$$PATH" node dist/cmd/drills.js $(DRILLS_ARGS)
 
+.PHONY: bench-compare
+BASE ?=
+COMPARE_ARGS ?=
+bench-compare: build ## make bench for BASE=<git rev> and this build in turns (ABBA), side by side with the machine's speed; BENCH_ARGS="…"
+	@[ -n "$(BASE)" ] || { echo 'make bench-compare needs BASE=<git rev>, for example: make bench-compare BASE=HEAD~1 BENCH_ARGS="--rates 2000,3000"'; exit 2; }
+	PATH="/usr/sbin:$$PATH" node dist/cmd/bench-compare.js --base $(BASE) $(COMPARE_ARGS) -- $(BENCH_ARGS)
+
 .PHONY: bench-hops
 HOPS_ARGS ?=
 bench-hops: build ## CPU per 1,000 of each hop at its floor (HTTP, JetStream store/consume, events, SMPP, PostgreSQL) and the design's floor per message

@@ -22,6 +22,7 @@ describe('commands', () => {
   it.each([
     ['bench', ['--rates', 'fast']],
     ['bench-bind', ['--windows', '1,x']],
+    ['bench-compare', ['--order', 'AX', '--base-dir', '.']],
     ['bench-hops', ['--messages', '5']],
     ['bench-list', ['--rows', '10']],
     ['bench-retention', ['--seconds', '0']],

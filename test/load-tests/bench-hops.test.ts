@@ -26,7 +26,7 @@ describe('bench-hops', () => {
     expect(help.stdout).toContain('Usage: node dist/cmd/bench-hops.js');
     const bad = spawnSync(process.execPath, [ENTRY, '--messages', '10'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('--messages takes an integer of at least 1000');
+    expect(bad.stderr).toContain("--messages must be a whole number of at least 1000, got '10'");
   });
 
   it('measures every hop against its peer and adds the floor up from them', async () => {

@@ -33,9 +33,9 @@ export function parseCommandFlags<const O extends Options, R>(args: string[], op
   }
 }
 
-/** parseCommandFlags on this process's arguments; prints the usage and exits on `--help` (0) or a bad flag (2). */
-export function commandFlags<const O extends Options, R>(usage: string, options: O, read: (values: Values<O>) => R): R {
-  const flags = parseCommandFlags(process.argv.slice(2), options, read);
+/** parseCommandFlags on this process's arguments (or `args`); prints the usage and exits on `--help` (0) or a bad flag (2). */
+export function commandFlags<const O extends Options, R>(usage: string, options: O, read: (values: Values<O>) => R, args = process.argv.slice(2)): R {
+  const flags = parseCommandFlags(args, options, read);
   if (flags.kind === 'run') return flags.value;
   if (flags.kind === 'help') {
     process.stdout.write(`${usage}\n`);
