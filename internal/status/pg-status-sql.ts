@@ -157,6 +157,56 @@ export function updateLifecycles(json: string): SQL {
 }
 
 /**
+ * Inserts multi-part messages whose accepted record and every part's submit came in the same batch (see
+ * lifecycle-fold.ts): the message row settled from its parts, and each part with its receipt, in the state
+ * upsertAccepted, upsertSubmitted, applyReceipts and settleMessages would leave them in. A message whose row exists,
+ * or one of whose SMSC ids a part stored earlier holds (the statements would skip that part, and its receipt would go
+ * to the older one), is left alone and not returned: the caller applies its events one by one instead.
+ */
+export function insertMultipartLifecycles(json: string, partsJson: string): SQL {
+  return sql`
+    with r as (
+      select * from jsonb_to_recordset(${json}::jsonb)
+        as r(id text, client text, ref text, carrier text, "to" text, "from" text, segments int, encoding text, at float8,
+             send float8, valid float8, cb text, smsc text, sub float8, parts int, status text, stat text, err text, done float8)
+    ),
+    p as (
+      select * from jsonb_to_recordset(${partsJson}::jsonb)
+        as p(id text, part int, parts int, carrier text, smsc text, sub float8, status text, stat text, err text, done float8, rat float8)
+    ),
+    clash as (
+      select distinct p.id from p join ${PARTS} x on x.${P.carrier} = p.carrier and x.${P.smscMessageId} = p.smsc
+    ),
+    msg as (
+      insert into ${MESSAGES} as m (${M.id}, ${M.clientId}, ${M.clientRef}, ${M.carrier}, ${M.to}, ${M.from}, ${M.segments}, ${M.encoding},
+        ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.sendAt}, ${M.validUntil}, ${M.callbackUrl}, ${M.smscMessageId}, ${M.parts},
+        ${M.submittedAt}, ${M.error}, ${M.doneAt}, ${M.updatedAt})
+      select r.id, r.client, r.ref, r.carrier, r."to", r."from", r.segments, r.encoding,
+        coalesce(r.status, 'submitted'), case when r.status is not null then ${FINAL} else ${SUBMITTED} end, ${ts(sql`r.at`)},
+        case when r.send is not null then ${ts(sql`r.send`)} end, case when r.valid is not null then ${ts(sql`r.valid`)} end, r.cb,
+        r.smsc, r.parts, ${ts(sql`r.sub`)}, ${receiptError(sql`r`)}, case when r.status is not null then ${ts(sql`r.done`)} end, now()
+      from r
+      where r.id not in (select id from clash)
+      order by r.id
+      on conflict (${M.id}) do nothing
+      returning m.${M.id} as id, m.${M.status} as status
+    ),
+    -- Runs though nothing reads it (PostgreSQL runs every data-modifying WITH); the foreign key holds at the statement's end.
+    parts as (
+      insert into ${PARTS} (${P.messageId}, ${P.part}, ${P.parts}, ${P.carrier}, ${P.smscMessageId}, ${P.submittedAt},
+        ${P.status}, ${P.lastStat}, ${P.lastStatAt}, ${P.error}, ${P.doneAt})
+      select p.id, p.part, p.parts, p.carrier, p.smsc, ${ts(sql`p.sub`)},
+        p.status, p.stat, case when p.rat is not null then ${ts(sql`p.rat`)} end, ${receiptError(sql`p`)},
+        case when p.status is not null then ${ts(sql`coalesce(p.done, p.rat)`)} end
+      from p
+      where p.id in (select id from msg)
+      order by p.id, p.part
+      returning 1
+    )
+    select id, status from msg`;
+}
+
+/**
  * Raises messages to submitted (creating them when their accepted event has not arrived) and records the parts of
  * multi-part messages; a one-part message keeps its smsc id on its own row (parts = 1). One statement: the parts
  * insert follows the messages upsert in a data-modifying CTE, and the foreign key is checked at the end of the

@@ -8,6 +8,7 @@ import {
   applyFailed,
   applyReceipts,
   insertLifecycles,
+  insertMultipartLifecycles,
   insertOrphans,
   settleMessages,
   updateLifecycles,
@@ -18,7 +19,7 @@ import {
   type ReceiptRow,
   type SubmittedRow,
 } from './pg-status-sql.js';
-import { foldLifecycles, unfold, type Folded } from './lifecycle-fold.js';
+import { foldLifecycles, foldMultipart, smscKeyCounts, unfold, type Folded, type FoldedMultipart } from './lifecycle-fold.js';
 import type { MessageFacts, ReceiptEvent, StatusEvent } from '../sms/events.js';
 import { FINAL_STATUSES, STATUS_RANK, type FinalStatus, type MessageStatus } from '../sms/status.js';
 import type { ApplyResult, ListFilter, ListPage, MessageView, StatusStore } from './status-store.js';
@@ -30,6 +31,8 @@ interface Batch {
   failed: FailedRow[];
   /** One-part messages whose whole life so far is in this batch: one row insert each (lifecycle-fold.ts). */
   folded: Folded[];
+  /** Multi-part messages whose accepted record and every submit are in this batch: a message row and its part rows. */
+  multipart: FoldedMultipart[];
 }
 
 function acceptedRow(m: MessageFacts, scheduled: boolean): AcceptedRow {
@@ -52,7 +55,7 @@ function acceptedRow(m: MessageFacts, scheduled: boolean): AcceptedRow {
 }
 
 function partition(events: readonly StatusEvent[]): Batch {
-  const b: Batch = { accepted: [], submitted: [], receipts: [], failed: [], folded: [] };
+  const b: Batch = { accepted: [], submitted: [], receipts: [], failed: [], folded: [], multipart: [] };
   /** Facts repeated by connectors' first events; only those whose accepted record is not in this batch are written. */
   let repairs: MessageFacts[] | undefined;
   for (let i = 0; i < events.length; i++) {
@@ -83,7 +86,10 @@ function partition(events: readonly StatusEvent[]): Batch {
     for (const m of repairs) if (!have.has(m.id)) b.accepted.push(acceptedRow(m, false));
   }
   const fold = { accepted: b.accepted, submitted: b.submitted, receipts: b.receipts, failedIds: new Set(b.failed.map((f) => f.id)) };
-  b.folded = foldLifecycles(fold);
+  // Counted once over the whole batch: a receipt either fold takes must mean nothing else in it.
+  const counts = smscKeyCounts(fold);
+  b.folded = foldLifecycles(fold, counts);
+  b.multipart = foldMultipart(fold, counts);
   b.accepted = fold.accepted;
   b.submitted = fold.submitted;
   b.receipts = fold.receipts;
@@ -184,6 +190,17 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
           countFinals(result.finals, updated);
           const done = new Set(updated.map((r) => r.id));
           unfold(b, existing.filter((f) => !done.has(f.row.id)));
+        }
+      }
+      if (b.multipart.length > 0) {
+        const rows = await queryRows<{ id: string; status: string }>(
+          tx,
+          insertMultipartLifecycles(JSON.stringify(b.multipart.map((f) => f.row)), JSON.stringify(b.multipart.flatMap((f) => f.parts))),
+        );
+        countFinals(result.finals, rows);
+        if (rows.length < b.multipart.length) {
+          const inserted = new Set(rows.map((r) => r.id));
+          unfold(b, b.multipart.filter((f) => !inserted.has(f.row.id)));
         }
       }
       // Order matters only within this transaction: parts must exist before receipts look for them.

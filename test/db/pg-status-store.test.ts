@@ -215,6 +215,88 @@ describe.each(backends)('pg status store on $name', (backend) => {
     },
   );
 
+  /** Message row and part rows of a message, with its id masked (part SMSC ids carry it): two messages' compare equal. */
+  async function comparableLife(id: string): Promise<unknown> {
+    const { msg, parts } = await comparableRow(id);
+    return JSON.parse(JSON.stringify({ msg, parts }).replaceAll(id, 'ID')) as unknown;
+  }
+
+  const threeParts = (id: string): StatusEvent[] => [
+    accepted(id, { segments: 3, clientRef: 'same-ref', callbackUrl: 'https://hooks.example/sms' }),
+    submitted(id, 1, 3, T0 + 1_000),
+    submitted(id, 2, 3, T0 + 1_200),
+    submitted(id, 3, 3, T0 + 900),
+  ];
+
+  it.each([
+    ['every part delivered', (id: string) => [receipt(`${id}-2`, 'delivered', 'DELIVRD', T0 + 6_000), receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-3`, 'delivered', 'DELIVRD', T0 + 5_500)]],
+    ['one part undeliverable, the others delivered', (id: string) => [receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-2`, 'undeliverable', 'UNDELIV', T0 + 6_000, '0x0b'), receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
+    ['two parts delivered, one intermediate', (id: string) => [receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-2`, null, 'ENROUTE', T0 + 3_000), receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
+    ['one receipt', (id: string) => [receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
+    ['no receipt', () => []],
+  ] as const)('stores a multi-part message whose whole life is in one batch (%s) as its events one batch each would', async (_name, receipts) => {
+    // One batch takes the folded path (a message row and three part rows); one event per batch takes the statements.
+    const life = (id: string): StatusEvent[] => [...threeParts(id), ...receipts(id)];
+    const [folded, stepwise] = [randomUUID(), randomUUID()];
+    const inOne = await store.apply(life(folded));
+    const finals: Record<string, number> = {};
+    for (const ev of life(stepwise)) {
+      const res = await store.apply([ev]);
+      expect(res.unmatchedReceipts).toEqual([]);
+      for (const [k, n] of Object.entries(res.finals)) finals[k] = (finals[k] ?? 0) + (n ?? 0);
+    }
+    expect(inOne.unmatchedReceipts).toEqual([]);
+    expect(inOne.finals).toEqual(finals);
+    expect(await comparableLife(folded)).toEqual(await comparableLife(stepwise));
+    // Replaying the batch changes nothing and counts nothing.
+    const before = await snapshot([folded]);
+    expect(await store.apply(life(folded))).toEqual({ unmatchedReceipts: [], finals: {} });
+    expect(await snapshot([folded])).toEqual(before);
+  });
+
+  it('settles a folded multi-part message as the statements settle the same batch: the first failed part by done time, then part', async () => {
+    // Two parts fail; applied one per batch, whichever came first would win, so the reference is the same events
+    // in one batch on the event-by-event path (the accepted record stored by an earlier batch: no fold).
+    const rest = (id: string): StatusEvent[] => [
+      ...threeParts(id).slice(1),
+      receipt(`${id}-3`, 'expired', 'EXPIRED', T0 + 9_000),
+      receipt(`${id}-1`, 'undeliverable', 'UNDELIV', T0 + 4_000, '1'),
+      receipt(`${id}-2`, 'rejected', 'REJECTD', T0 + 4_000, '0x45'),
+    ];
+    const [folded, reference] = [randomUUID(), randomUUID()];
+    const inOne = await store.apply([threeParts(folded)[0]!, ...rest(folded)]);
+    await store.apply([threeParts(reference)[0]!]);
+    const ref = await store.apply(rest(reference));
+    expect(inOne).toEqual({ unmatchedReceipts: [], finals: { undeliverable: 1 } });
+    expect(ref).toEqual(inOne);
+    expect(await comparableLife(folded)).toEqual(await comparableLife(reference));
+    expect(await store.getMessage(folded, 'client-a')).toMatchObject({ status: 'undeliverable', error: 'stat:UNDELIV err:1', doneAt: new Date(T0 + 3_500).toISOString(), smscMessageId: `${folded}-1` });
+  });
+
+  it('leaves a multi-part message to the statements when a part\'s SMSC id is held by an earlier message\'s part', async () => {
+    // An SMSC that reuses ids: the statements skip the new part and give its receipt to the older part.
+    const [old, reusing] = [randomUUID(), randomUUID()];
+    await store.apply([accepted(old, { segments: 2 }), submitted(old, 1, 2, T0 + 500, 'reused'), submitted(old, 2, 2, T0 + 500, `${old}-2`)]);
+    const res = await store.apply([
+      accepted(reusing, { segments: 2 }),
+      submitted(reusing, 1, 2, T0 + 1_000, 'reused'),
+      submitted(reusing, 2, 2),
+      receipt('reused', 'delivered', 'DELIVRD'),
+      receipt(`${reusing}-2`, 'delivered', 'DELIVRD'),
+    ]);
+    expect(res.unmatchedReceipts).toEqual([]);
+    const parts = await queryRows<{ message_id: string; part: number; status: string | null }>(
+      opened.database.db,
+      sql`select message_id, part, status from message_parts where message_id in (${old}, ${reusing}) order by message_id = ${old} desc, part`,
+    );
+    expect(parts).toEqual([
+      { message_id: old, part: 1, status: 'delivered' },
+      { message_id: old, part: 2, status: null },
+      { message_id: reusing, part: 2, status: 'delivered' },
+    ]);
+    expect((await store.getMessage(reusing, 'client-a'))?.status).toBe('submitted');
+  });
+
   it('leaves a submitted message to the event-by-event path when a later submit and its receipt come together', async () => {
     // The row is past accepted (an earlier submit); the fold must not take it, and the first smsc id stays.
     const id = randomUUID();

@@ -52,7 +52,8 @@ export interface BenchDatabase {
   /** Server pids of the sessions connected to this database, except the bench's own. */
   backendPids(): Promise<number[]>;
   /**
-   * Row writes PostgreSQL counted on the messages table (inserts, updates, heap-only updates) and its rows. The
+   * Row writes PostgreSQL counted on the messages table (inserts, updates, heap-only updates) and its rows, and on
+   * message_parts (the parts of multi-part messages). The
    * counters of a session reach the statistics when it goes idle or ends: read after the gateway has stopped.
    */
   messageWrites(): Promise<MessageWrites>;
@@ -64,6 +65,8 @@ export interface MessageWrites {
   inserts: number;
   updates: number;
   hotUpdates: number;
+  partInserts: number;
+  partUpdates: number;
 }
 
 export async function createBenchDatabase(adminUrl: string = DEFAULT_ADMIN_URL): Promise<BenchDatabase> {
@@ -145,12 +148,21 @@ export async function createBenchDatabase(adminUrl: string = DEFAULT_ADMIN_URL):
       return rows.map((r) => Number(r.pid));
     },
     async messageWrites() {
-      if (!(await tableExists())) return { rows: 0, inserts: 0, updates: 0, hotUpdates: 0 };
+      if (!(await tableExists())) return { rows: 0, inserts: 0, updates: 0, hotUpdates: 0, partInserts: 0, partUpdates: 0 };
       const [w] = await sql`
         select n_tup_ins::float8 as ins, n_tup_upd::float8 as upd, n_tup_hot_upd::float8 as hot,
-          (select count(*) from messages)::float8 as rows
+          (select count(*) from messages)::float8 as rows,
+          (select n_tup_ins from pg_stat_user_tables where relname = 'message_parts')::float8 as part_ins,
+          (select n_tup_upd from pg_stat_user_tables where relname = 'message_parts')::float8 as part_upd
         from pg_stat_user_tables where relname = 'messages'`;
-      return { rows: Number(w?.rows ?? 0), inserts: Number(w?.ins ?? 0), updates: Number(w?.upd ?? 0), hotUpdates: Number(w?.hot ?? 0) };
+      return {
+        rows: Number(w?.rows ?? 0),
+        inserts: Number(w?.ins ?? 0),
+        updates: Number(w?.upd ?? 0),
+        hotUpdates: Number(w?.hot ?? 0),
+        partInserts: Number(w?.part_ins ?? 0),
+        partUpdates: Number(w?.part_upd ?? 0),
+      };
     },
     async drop() {
       await sql.end({ timeout: 5 }).catch(() => {});

@@ -18,7 +18,10 @@ export function describeMessageWrites(w: MessageWrites): string {
   if (w.rows === 0) return 'messages table: no rows';
   const per = (n: number) => (n / w.rows).toFixed(2);
   const hot = w.updates > 0 ? Math.round((100 * w.hotUpdates) / w.updates) : 0;
-  return `messages table: ${w.rows} rows; per message ${per(w.inserts)} inserts, ${per(w.updates)} updates (${hot} % heap-only), ${per(w.inserts + w.updates)} row writes`;
+  return (
+    `messages table: ${w.rows} rows; per message ${per(w.inserts)} inserts, ${per(w.updates)} updates (${hot} % heap-only), ${per(w.inserts + w.updates)} row writes; ` +
+    `message_parts (multi-part messages' parts): per message ${per(w.partInserts)} inserts, ${per(w.partUpdates)} updates`
+  );
 }
 
 function summarizeProfiles(dir: string, out: (l: string) => void): Array<{ process: string; summary: ProfileSummary }> {
