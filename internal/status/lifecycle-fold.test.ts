@@ -128,11 +128,14 @@ describe('foldMultipart', () => {
     expect(settleParts([part(1, 'delivered', 1500), part(2, null, null), part(3, 'delivered', 1600)])).toEqual({ status: null, stat: null, err: null, done: null });
   });
 
-  it('leaves a message to the statements when a part is missing or twice, on another carrier, scheduled or failed', () => {
+  it('leaves a message to the statements when a part is missing or twice, on another carrier, scheduled, failed, or a submit names another part count', () => {
     const b = batch({
-      accepted: [acc('missing', { segments: 3 }), acc('twice', { segments: 3 }), acc('moved', { segments: 3 }), acc('sched', { segments: 3, st: 'scheduled', rk: 0 }), acc('fail', { segments: 3 })],
+      accepted: [acc('missing', { segments: 3 }), acc('twice', { segments: 3 }), acc('moved', { segments: 3 }), acc('sched', { segments: 3, st: 'scheduled', rk: 0 }), acc('fail', { segments: 3 }), acc('odd', { segments: 3 })],
       submitted: [
         ...three('missing').slice(0, 2),
+        // Three parts, and one more submit that calls the message one-part.
+        ...three('odd'),
+        sub('odd', { smsc: 's-odd-x' }),
         ...three('twice'),
         sub('twice', { part: 2, parts: 3, smsc: 's-twice-2b' }),
         ...three('moved').map((s, k) => (k === 2 ? { ...s, carrier: 'de' } : s)),

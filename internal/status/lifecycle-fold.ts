@@ -1,7 +1,7 @@
 /**
- * Folds the whole life of a message into row inserts when its events arrive in one batch. A one-part message when its accepted record, its submit and (often)
- * its receipt arrive in the same batch — the common case under load, when the SMSC answers within a batch's time.
- * Applied one statement at a time, those events insert the row and then update it twice, and both updates change
+ * Folds the whole life of a message into row inserts when its events arrive in one batch — the common case under
+ * load, when the SMSC answers within a batch's time. A one-part message's accepted record, submit and (often) receipt:
+ * applied one statement at a time, those events insert the row and then update it twice, and both updates change
  * indexed columns (status, smsc id), so neither is heap-only: every index of `messages` is written three times.
  * Folded, it is written once.
  *
@@ -199,6 +199,8 @@ export function foldMultipart(b: FoldableBatch, counts: SmscKeyCounts): FoldedMu
   }
   if (partsOf.size === 0) return [];
   const acceptedCount = countBy(b.accepted, (r) => r.id);
+  // Every submit of the message, whatever part count it names: one that says otherwise keeps it off the fold.
+  const submittedCount = countBy(b.submitted, (s) => s.id);
   const receiptsByKey = new Map<string, ReceiptRow>();
   for (const r of b.receipts) receiptsByKey.set(receiptKey(r.carrier, r.smsc), r);
 
@@ -209,7 +211,7 @@ export function foldMultipart(b: FoldableBatch, counts: SmscKeyCounts): FoldedMu
     const subs = partsOf.get(a.id);
     if (!subs || a.st !== 'accepted' || acceptedCount.get(a.id) !== 1 || b.failedIds.has(a.id)) continue;
     const n = subs[0]!.parts;
-    if (subs.length !== n) continue;
+    if (subs.length !== n || submittedCount.get(a.id) !== n) continue;
     const sorted = [...subs].sort((x, y) => x.part - y.part);
     const plain = sorted.every((s, k) => {
       const key = receiptKey(s.carrier, s.smsc);
