@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { compareReport, gatewayCpu, type BenchResults, type CompareRun } from './compare-report.js';
 
-function results(o: { git: string; speed: [number, number, number, number] | undefined; persisted: number; p50: number; missing?: number; split?: boolean }): BenchResults {
+function results(o: {
+  git: string;
+  speed: [number, number, number, number] | undefined;
+  persisted: number;
+  p50: number;
+  missing?: number;
+  split?: boolean;
+  writes?: { rows: number; inserts: number; updates: number; partInserts?: number; partUpdates?: number };
+}): BenchResults {
   const [b1, b2, a1, a2] = o.speed ?? [0, 0, 0, 0];
   const processes: Record<string, { cpuSPer1k: number }> = o.split
     ? { 'edge-1': { cpuSPer1k: 0.15 }, connector: { cpuSPer1k: 0.08 }, 'status-writer': { cpuSPer1k: 0.06 }, 'nats-server': { cpuSPer1k: 0.12 }, postgres: { cpuSPer1k: 0.07 }, 'smsc-sim': { cpuSPer1k: 0.04 }, loadgen: { cpuSPer1k: 0.05 } }
@@ -12,6 +20,7 @@ function results(o: { git: string; speed: [number, number, number, number] | und
       {
         key: 'smsmesh-all',
         label: 'smsmesh all',
+        ...(o.writes ? { messageWrites: o.writes } : {}),
         runs: [
           { rate: 2000, acceptedPerS: 2000, persistedPerS: o.persisted, dropped: 0, accept: { p50: o.p50, p99: o.p50 * 4, p999: o.p50 * 10 }, processes, stackCpuSPer1k: 0.68, loss: { missing: o.missing ?? 0 } },
         ],
@@ -58,6 +67,18 @@ describe('bench-compare report', () => {
     expect(r.text).toMatch(/^\s*2\s+B\s+b\s+179\/645 → 185\/1117 !/m);
     expect(r.text).toMatch(/^\s*4\s+A\s+a\s+– → –\s+2000/m);
     expect(r.text).toContain("! runs 2: a machine-speed reading more than 20 % slower than the series' fastest (178 ms)");
+  });
+
+  it("gives each run's row writes per message, and '–' for what an older bench did not count", () => {
+    const r = compareReport([
+      { build: 'A', order: 1, results: results({ git: 'a', speed: undefined, persisted: 1990, p50: 18, writes: { rows: 1000, inserts: 1000, updates: 370 } }) },
+      { build: 'B', order: 2, results: results({ git: 'b', speed: undefined, persisted: 1990, p50: 18, writes: { rows: 1000, inserts: 1000, updates: 180, partInserts: 300, partUpdates: 50 } }) },
+    ]);
+    const rows = r.text.split('smsmesh all: PostgreSQL row writes per message')[1]!.split('\n').filter((l) => /^\s*\d+\s+[AB]\s/.test(l));
+    expect(rows.map((l) => l.trim().split(/\s+/))).toEqual([
+      ['1', 'A', '1.00', '0.37', '–', '–'],
+      ['2', 'B', '1.00', '0.18', '0.30', '0.05'],
+    ]);
   });
 
   it('names runs that lost a message or whose bench failed', () => {

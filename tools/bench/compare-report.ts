@@ -8,8 +8,17 @@ import { table } from './report.js';
 /** The parts of a bench's results.json this report reads. */
 export interface BenchResults {
   meta: { git?: string; speedBefore?: Speed; speedAfter?: Speed };
-  systems: { key: string; label: string; runs: RunFigures[] }[];
+  systems: { key: string; label: string; runs: RunFigures[]; messageWrites?: Writes }[];
   failed?: boolean;
+}
+
+/** PostgreSQL's row writes over all of a layout's runs (benches before message_parts was counted lack its two). */
+interface Writes {
+  rows: number;
+  inserts: number;
+  updates: number;
+  partInserts?: number;
+  partUpdates?: number;
 }
 
 interface Speed {
@@ -129,6 +138,21 @@ export function compareReport(runs: readonly CompareRun[]): CompareReport {
             `p99 ${range(xs.map((x) => x.accept.p99), f1)} ms; gateway ${range(xs.map((x) => gatewayCpu(x.processes)), f2)} CPU-s/1k, stack ${range(xs.map((x) => x.stackCpuSPer1k), f2)}`,
         );
       }
+      out.push('');
+    }
+    const writes = runs.flatMap((r) => {
+      const w = r.results.systems.find((s) => s.key === key)?.messageWrites;
+      return w && w.rows > 0 ? [{ r, w }] : [];
+    });
+    if (writes.length > 0) {
+      const per = (n: number | undefined, rows: number) => (n === undefined ? '–' : (n / rows).toFixed(2));
+      out.push(`${label}: PostgreSQL row writes per message, all rates of each run`);
+      out.push(
+        table(
+          ['run', 'build', 'messages inserts', 'updates', 'message_parts inserts', 'updates'],
+          writes.map(({ r, w }) => [String(r.order), r.build, per(w.inserts, w.rows), per(w.updates, w.rows), per(w.partInserts, w.rows), per(w.partUpdates, w.rows)]),
+        ),
+      );
       out.push('');
     }
   }
