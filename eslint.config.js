@@ -9,7 +9,7 @@ const PRODUCTION = ['internal/**/*.ts', 'cmd/{smsmesh,edge,connector,status-writ
 const NOT_PRODUCTION = ['**/*.test.ts', '**/test-*.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench-results/**', '.data/**', 'load-tests/**', 'reports/**', '.stryker-tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench-results/**', '.data/**', 'load-tests/**', 'reports/**', '.stryker-tmp/**', '.bench-base/**'] },
   { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
   {
     files: PRODUCTION,
