@@ -44,8 +44,8 @@ mutation: deps ## StrykerJS over the pure core (sms, SMPP codec, receipts, token
 k8s-monitoring: ## write k8s/base/prometheus-rule.yaml and grafana-dashboard.yaml from deploy/ (the same alerts and dashboard for Kubernetes)
 	node scripts/k8s-monitoring.mjs
 
-clean: ## remove build output, local data and mutation-testing output
-	rm -rf dist .data .stryker-tmp reports/mutation
+clean: ## remove build output, local data, mutation-testing output and bench-compare's base builds
+	rm -rf dist .data .stryker-tmp reports/mutation .bench-base
 
 BENCH_ARGS ?=
 .PHONY: bench-kannel
