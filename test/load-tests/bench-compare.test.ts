@@ -34,13 +34,24 @@ describe('bench-compare', () => {
     // Each bench's outcome line is echoed as it finishes, tagged with its run.
     expect(out).toMatch(/\[1 B\] → smsmesh all @200\/s: accepted/);
     expect(out).toMatch(/\[2 A\] → smsmesh all @200\/s: accepted/);
-    const table = out.slice(out.indexOf('smsmesh all @200/s\n'));
+    // The rate's table runs to the first blank line; the row-writes table follows it.
+    const from = out.indexOf('smsmesh all @200/s\n');
+    const table = out.slice(from, out.indexOf('\n\n', from));
     const rows = table.split('\n').filter((l) => /^\s*\d+\s+[AB]\s/.test(l));
     expect(rows.map((l) => l.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual(['1 B', '2 A']);
     // The readings the bench took around each run: one core / all cores, before → after.
     for (const row of rows) expect(row).toMatch(/\d+\/\d+ → \d+\/\d+/);
     expect(table).toMatch(/^ {2}A, 1 run: persisted\/s \d+; accept p50 [\d.]+ ms/m);
     expect(table).toMatch(/^ {2}B, 1 run: persisted\/s \d+; accept p50 [\d.]+ ms/m);
+    // Each run's PostgreSQL row writes per message: messages inserts and updates, then message_parts (this bench counts them).
+    const writes = out.slice(out.indexOf('smsmesh all: PostgreSQL row writes per message'));
+    const writeRows = writes.split('\n').filter((l) => /^\s*\d+\s+[AB]\s/.test(l));
+    expect(writeRows.map((l) => l.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual(['1 B', '2 A']);
+    for (const row of writeRows) {
+      const figures = row.trim().split(/\s+/).slice(2);
+      expect(figures).toHaveLength(4);
+      for (const f of figures) expect(f).toMatch(/^\d+\.\d\d$/);
+    }
     const series = readdirSync(dir.path).filter((d) => d.startsWith('compare-'));
     expect(series).toHaveLength(1);
     const files = readdirSync(join(dir.path, series[0]!));
