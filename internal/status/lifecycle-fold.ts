@@ -38,17 +38,13 @@ export interface Folded {
   receipt?: ReceiptRow;
 }
 
-/** A multi-part message row as the fold writes it: the accepted row, its first submit, and its settled state. */
-export interface MultipartRow extends AcceptedRow {
-  /** Part 1's SMSC id, the first submit's time, the number of parts. */
-  smsc: string;
-  sub: number;
+/**
+ * A multi-part message row as the fold writes it: the one-part row's fields, with part 1's SMSC id, the first
+ * submit's time, the number of parts, and the settled state (status null: still submitted) with the deciding part's
+ * receipt fields its error is made from; no receipt time, which a multi-part message row does not keep.
+ */
+export interface MultipartRow extends Omit<LifecycleRow, 'rat'> {
   parts: number;
-  /** The settled state (null: still submitted), and the receipt fields its error is made from, as settling takes them. */
-  status: string | null;
-  stat: string | null;
-  err: string | null;
-  done: number | null;
 }
 
 /** A part row as the fold writes it: its submit and its receipt's fields (null without one). */
