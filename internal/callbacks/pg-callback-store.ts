@@ -68,7 +68,7 @@ export function createPgCallbackStore(database: Pick<Database, 'db'>): CallbackS
       const rows = await queryRows<ChangeRow>(
         db,
         sql`
-        with e as (select * from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as e(i int, id text, c text, x text))
+        with e as (select * from json_to_recordset(${JSON.stringify(keys)}::json) as e(i int, id text, c text, x text))
         select e.i, m.${M.id} as id, m.${M.clientId} as client_id, m.${M.clientRef} as client_ref, m.${M.status} as status,
           m.${M.carrier} as carrier, m.${M.to} as "to", m.${M.segments} as segments, m.${M.error} as error,
           to_char(m.${M.doneAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as done_at, m.${M.callbackUrl} as callback_url
@@ -162,7 +162,7 @@ export function createPgCallbackStore(database: Pick<Database, 'db'>): CallbackS
 
     async unpark(keys) {
       if (keys.length === 0) return;
-      await db.execute(sql`delete from ${PARKED} where ${K.key} = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`);
+      await db.execute(sql`delete from ${PARKED} where ${K.key} = any(array(select json_array_elements_text(${JSON.stringify(keys)}::json)))`);
     },
 
     async disableEndpoint(url, clientId, reason, at) {
