@@ -80,6 +80,29 @@ export interface FoldableBatch {
 
 const receiptKey = (carrier: string, smsc: string) => `${carrier}\u0000${smsc}`;
 
+/**
+ * A row: the accepted record's fields and those given, in one object literal. `{ ...accepted, smsc, … }` made V8
+ * (Node 20) add each property after the spread on a slow path, about 2 µs apiece: 14 µs a folded row, more than the
+ * rest of the fold together (and the same with any spread first). Written out, the literal costs a tenth of a µs.
+ */
+function lifecycleRow(a: AcceptedRow, smsc: string, sub: number, r: Pick<LifecycleRow, 'status' | 'stat' | 'err' | 'done' | 'rat'>): LifecycleRow {
+  return {
+    id: a.id, client: a.client, ref: a.ref, carrier: a.carrier, to: a.to, from: a.from, segments: a.segments, encoding: a.encoding, at: a.at,
+    st: a.st, rk: a.rk, send: a.send, valid: a.valid, cb: a.cb,
+    smsc, sub, status: r.status, stat: r.stat, err: r.err, done: r.done, rat: r.rat,
+  };
+}
+
+const NO_RECEIPT = { status: null, stat: null, err: null, done: null, rat: null } as const;
+
+function multipartRow(a: AcceptedRow, smsc: string, sub: number, parts: number, r: Pick<MultipartRow, 'status' | 'stat' | 'err' | 'done'>): MultipartRow {
+  return {
+    id: a.id, client: a.client, ref: a.ref, carrier: a.carrier, to: a.to, from: a.from, segments: a.segments, encoding: a.encoding, at: a.at,
+    st: a.st, rk: a.rk, send: a.send, valid: a.valid, cb: a.cb,
+    smsc, sub, parts, status: r.status, stat: r.stat, err: r.err, done: r.done,
+  };
+}
+
 function countBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, number> {
   const n = new Map<string, number>();
   for (const x of xs) {
@@ -133,21 +156,10 @@ export function foldLifecycles(b: FoldableBatch, counts: SmscKeyCounts = smscKey
   for (const { accepted, submitted } of candidates.values()) {
     const receipt = receiptFor.get(receiptKey(submitted.carrier, submitted.smsc));
     if (receipt) usedReceipts.add(receipt);
-    folded.push({
-      accepted,
-      submitted,
-      ...(receipt ? { receipt } : {}),
-      row: {
-        ...accepted,
-        smsc: submitted.smsc,
-        sub: submitted.at,
-        status: receipt?.status ?? null,
-        stat: receipt?.stat ?? null,
-        err: receipt?.err ?? null,
-        done: receipt?.done ?? null,
-        rat: receipt?.at ?? null,
-      },
-    });
+    const row = lifecycleRow(accepted, submitted.smsc, submitted.at, receipt ? { status: receipt.status, stat: receipt.stat, err: receipt.err, done: receipt.done, rat: receipt.at } : NO_RECEIPT);
+    const f: Folded = { accepted, submitted, row };
+    if (receipt) f.receipt = receipt;
+    folded.push(f);
   }
   b.accepted = b.accepted.filter((a) => !candidates.has(a.id));
   b.submitted = b.submitted.filter((s) => !candidates.has(s.id));
@@ -222,7 +234,8 @@ export function foldMultipart(b: FoldableBatch, counts: SmscKeyCounts): FoldedMu
     });
     // The message keeps its earliest submit's time, and part 1's SMSC id, as the submit statement does.
     const sub = Math.min(...sorted.map((s) => s.at));
-    folded.push({ row: { ...a, smsc: sorted[0]!.smsc, sub, parts: n, ...settleParts(parts) }, parts, accepted: a, submitted: subs, receipts });
+    const row = multipartRow(a, sorted[0]!.smsc, sub, n, settleParts(parts));
+    folded.push({ row, parts, accepted: a, submitted: subs, receipts });
     taken.add(a.id);
     for (const r of receipts) usedReceipts.add(r);
   }
