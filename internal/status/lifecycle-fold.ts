@@ -82,8 +82,8 @@ const receiptKey = (carrier: string, smsc: string) => `${carrier}\u0000${smsc}`;
 
 /**
  * A row: the accepted record's fields and those given, in one object literal. `{ ...accepted, smsc, … }` made V8
- * (Node 20) add each property after the spread on a slow path, about 2 µs apiece: 14 µs a folded row, more than the
- * rest of the fold together (and the same with any spread first). Written out, the literal costs a tenth of a µs.
+ * (Node 20) add each key the spread did not bring on a slow path, 1.5–2 µs apiece: 14 µs a folded row, more than the
+ * rest of the fold together (a key the spread brought, overridden, costs nothing). Written out: a tenth of a µs.
  */
 function lifecycleRow(a: AcceptedRow, smsc: string, sub: number, r: Pick<LifecycleRow, 'status' | 'stat' | 'err' | 'done' | 'rat'>): LifecycleRow {
   return {
