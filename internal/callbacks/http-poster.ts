@@ -52,7 +52,7 @@ export function createPoster(o: PosterOptions): Poster {
         {
           method: 'POST',
           agent: secure ? https : http,
-          // Object.assign, not a spread followed by new keys: V8 adds those on a slow path (~2 µs each, every callback).
+          // Object.assign, not a spread followed by new keys: V8 adds those on a slow path, and this runs for every callback.
           headers: Object.assign({}, headers, { 'content-type': 'application/json', 'content-length': String(data.length), 'user-agent': 'smsmesh-callbacks/1' }),
           ...(o.allowPrivateTargets ? {} : { lookup: guardedLookup }),
         },

@@ -3,8 +3,7 @@
  * JSON parameter, expanded in SQL with json_to_recordset, so a batch costs a constant number of statements.
  *
  * `json`, not `jsonb`: each parameter is read once, row by row, and never stored or searched, so building the binary
- * form first is pure cost — on 2,500 rows of the folded insert's shape PostgreSQL took ~64 ms with `::jsonb` and
- * ~14 ms with `::json`, the largest per-message share of its CPU after the row writes themselves.
+ * form first (`::jsonb` parses the text and then builds a sorted binary copy of every object) is cost without use.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { messageParts, messages, orphanReceipts, sweepMarks } from '../db/schema.js';
