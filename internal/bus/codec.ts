@@ -3,6 +3,7 @@ import { factsOf, type AcceptedEvent, type StatusEvent } from '../sms/events.js'
 import type { InboundPart } from '../sms/inbound.js';
 import type { MtMessage } from '../sms/message.js';
 import { MESSAGE_ID_RE } from '../core/ids.js';
+import { isWireMt } from './mt-check.js';
 import { mtMessageSchema } from './mt-schema.js';
 
 const dec = new TextDecoder();
@@ -39,6 +40,7 @@ export function decodeMt(data: Uint8Array): MtMessage {
   } catch {
     throw new CodecError('MT message is not JSON');
   }
+  if (isWireMt(o)) return o;
   const r = mtMessageSchema.safeParse(o);
   if (!r.success) {
     const i = r.error.issues[0]!;
