@@ -72,6 +72,9 @@ export interface TimePoint {
 export interface ProcessFigures {
   cpuS: number;
   cpuSPer1k: number;
+  /** read- and write-family system calls per accepted message (process-stats.ts says which calls count). */
+  readsPerMsg: number;
+  writesPerMsg: number;
   peakRssMb: number;
   hwmMb: number;
 }
@@ -293,7 +296,15 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
   let stackCpu = 0;
   const per1k = (cpuS: number) => (result.accepted > 0 ? r2(cpuS / (result.accepted / 1000)) : 0);
   for (const [g, v] of Object.entries(last.groups)) {
-    processes[g] = { cpuS: r2(v.cpuS), cpuSPer1k: per1k(v.cpuS), peakRssMb: r2(v.peakRss / MB), hwmMb: r2(v.hwm / MB) };
+    const perMsg = (calls: number) => (result.accepted > 0 ? r2(calls / result.accepted) : 0);
+    processes[g] = {
+      cpuS: r2(v.cpuS),
+      cpuSPer1k: per1k(v.cpuS),
+      readsPerMsg: perMsg(v.readCalls),
+      writesPerMsg: perMsg(v.writeCalls),
+      peakRssMb: r2(v.peakRss / MB),
+      hwmMb: r2(v.hwm / MB),
+    };
     if (sut.stackGroups.includes(g)) stackCpu += v.cpuS;
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clockTicksPerSecond, CpuMeter, machineBusySeconds, memoryOf, parseStatTicks, parseStatusKb, slope } from './process-stats.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { clockTicksPerSecond, CpuMeter, machineBusySeconds, memoryOf, parseIoCalls, parseStatTicks, parseStatusKb, slope } from './process-stats.js';
 
 describe('process-stats', () => {
   it('reads utime+stime past a comm with spaces and parentheses', () => {
@@ -12,6 +13,26 @@ describe('process-stats', () => {
     expect(parseStatusKb(s, 'VmHWM')).toBe(204800 * 1024);
     expect(parseStatusKb(s, 'VmRSS')).toBe(102400 * 1024);
     expect(parseStatusKb(s, 'VmSwap')).toBeUndefined();
+  });
+
+  it('reads syscr and syscw of /proc/<pid>/io', () => {
+    const io = 'rchar: 6976\nwchar: 10\nsyscr: 12\nsyscw: 3\nread_bytes: 0\nwrite_bytes: 0\n';
+    expect(parseIoCalls(io)).toEqual({ reads: 12, writes: 3 });
+    expect(parseIoCalls('rchar: 1\n')).toBeUndefined();
+  });
+
+  it('counts the write calls this process makes between reset and sample', async () => {
+    const meter = new CpuMeter();
+    meter.add('self', () => [process.pid]);
+    await meter.reset();
+    const fd = openSync('/dev/null', 'w');
+    for (let i = 0; i < 50; i++) writeSync(fd, 'x');
+    closeSync(fd);
+    const s = (await meter.sample()).self!;
+    // Vitest's own workers may write meanwhile: at least ours, and not wildly more.
+    expect(s.writeCalls).toBeGreaterThanOrEqual(50);
+    expect(s.writeCalls).toBeLessThan(5_000);
+    expect(s.readCalls).toBeGreaterThanOrEqual(0);
   });
 
   it('counts the CPU this process burns between reset and sample', async () => {

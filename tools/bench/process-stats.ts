@@ -1,6 +1,8 @@
 /**
- * CPU time and memory of processes from /proc (Linux): utime+stime from /proc/<pid>/stat in clock ticks
- * (getconf CLK_TCK, usually 100), VmRSS and VmHWM (peak RSS) from /proc/<pid>/status. A CpuMeter follows named
+ * CPU time, memory and I/O calls of processes from /proc (Linux): utime+stime from /proc/<pid>/stat in clock ticks
+ * (getconf CLK_TCK, usually 100), VmRSS and VmHWM (peak RSS) from /proc/<pid>/status, syscr and syscw from
+ * /proc/<pid>/io (calls of read/readv/pread and write/writev/pwrite: Node and nats-server use these on sockets and
+ * files alike; PostgreSQL's send/recv on sockets are not among them). A CpuMeter follows named
  * groups of pids (e.g. "postgres" = the backends of the bench database, which come and go) and accumulates
  * per-pid deltas, so a process that exits keeps the CPU it used.
  */
@@ -42,6 +44,26 @@ export function cpuTicks(pid: number): number | undefined {
   }
 }
 
+/** syscr and syscw of a /proc/<pid>/io text; undefined when either is absent. */
+export function parseIoCalls(io: string): IoCalls | undefined {
+  const r = /^syscr:\s+(\d+)/m.exec(io);
+  const w = /^syscw:\s+(\d+)/m.exec(io);
+  return r && w ? { reads: Number(r[1]), writes: Number(w[1]) } : undefined;
+}
+
+export interface IoCalls {
+  reads: number;
+  writes: number;
+}
+
+export function ioCallsOf(pid: number): IoCalls | undefined {
+  try {
+    return parseIoCalls(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Memory {
   rss: number;
   hwm: number;
@@ -65,6 +87,9 @@ export interface GroupSample {
   peakRss: number;
   /** VmHWM (lifetime peak RSS of each process), summed over the group's live pids, bytes. */
   hwm: number;
+  /** read- and write-family system calls since the last reset (0 where /proc/<pid>/io is unreadable). */
+  readCalls: number;
+  writeCalls: number;
   pids: number[];
 }
 
@@ -72,6 +97,9 @@ interface Group {
   pids: () => number[] | Promise<number[]>;
   last: Map<number, number>;
   ticks: number;
+  lastIo: Map<number, IoCalls>;
+  reads: number;
+  writes: number;
   peakRss: number;
   lastHwm: number;
 }
@@ -82,7 +110,7 @@ export class CpuMeter {
 
   /** Follows a group; `pids` is asked at every sample (it may change). */
   add(name: string, pids: () => number[] | Promise<number[]>): void {
-    this.groups.set(name, { pids, last: new Map(), ticks: 0, peakRss: 0, lastHwm: 0 });
+    this.groups.set(name, { pids, last: new Map(), ticks: 0, lastIo: new Map(), reads: 0, writes: 0, peakRss: 0, lastHwm: 0 });
   }
 
   remove(name: string): void {
@@ -97,11 +125,16 @@ export class CpuMeter {
   async reset(): Promise<void> {
     for (const g of this.groups.values()) {
       g.ticks = 0;
+      g.reads = 0;
+      g.writes = 0;
       g.peakRss = 0;
       g.last.clear();
+      g.lastIo.clear();
       for (const pid of await g.pids()) {
         const t = cpuTicks(pid);
         if (t !== undefined) g.last.set(pid, t);
+        const io = ioCallsOf(pid);
+        if (io) g.lastIo.set(pid, io);
       }
     }
   }
@@ -121,6 +154,13 @@ export class CpuMeter {
           g.ticks += Math.max(0, t - prev);
           g.last.set(pid, t);
         }
+        const io = ioCallsOf(pid);
+        if (io) {
+          const prev = g.lastIo.get(pid) ?? { reads: 0, writes: 0 };
+          g.reads += Math.max(0, io.reads - prev.reads);
+          g.writes += Math.max(0, io.writes - prev.writes);
+          g.lastIo.set(pid, io);
+        }
         const m = memoryOf(pid);
         if (m) {
           rss += m.rss;
@@ -129,7 +169,7 @@ export class CpuMeter {
       }
       if (rss > g.peakRss) g.peakRss = rss;
       if (hwm > 0) g.lastHwm = hwm;
-      out[name] = { cpuS: g.ticks / this.tck, rss, peakRss: g.peakRss, hwm: g.lastHwm, pids };
+      out[name] = { cpuS: g.ticks / this.tck, rss, peakRss: g.peakRss, hwm: g.lastHwm, readCalls: g.reads, writeCalls: g.writes, pids };
     }
     return out;
   }

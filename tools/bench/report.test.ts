@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from './measured-run.js';
-import { compareRuns, findMaxText, runsTable, table, throughputChart } from './report.js';
+import { compareRuns, findMaxText, processTable, runsTable, table, throughputChart } from './report.js';
 
 function run(over: Partial<RunResult> = {}): RunResult {
   return {
@@ -25,7 +25,10 @@ function run(over: Partial<RunResult> = {}): RunResult {
     service: { count: 30_000, p50: 2, p95: 6, p99: 12, p999: 31, max: 40, mean: 3 },
     generatorMaxLagMs: 3,
     dlr: { count: 30_000, p50: 20, p95: 60, p99: 90, max: 200 },
-    processes: { smsmesh: { cpuS: 30, cpuSPer1k: 1, peakRssMb: 150, hwmMb: 160 }, postgres: { cpuS: 12, cpuSPer1k: 0.4, peakRssMb: 30, hwmMb: 31 } },
+    processes: {
+      smsmesh: { cpuS: 30, cpuSPer1k: 1, readsPerMsg: 1.25, writesPerMsg: 0.5, peakRssMb: 150, hwmMb: 160 },
+      postgres: { cpuS: 12, cpuSPer1k: 0.4, readsPerMsg: 0, writesPerMsg: 0.01, peakRssMb: 30, hwmMb: 31 },
+    },
     stackCpuSPer1k: 1.4,
     machineCpuPct: 150,
     otherCpuPct: 10,
@@ -54,8 +57,15 @@ describe('report', () => {
     expect(text).toContain('2.0 / 6.0 / 12.0 / 31.0');
   });
 
+  it('gives each process its CPU and its read/write calls per message for each run, and its peak RSS', () => {
+    const text = processTable([run(), run({ rate: 2000 })]);
+    expect(text).toContain('reads/writes per msg @2000/s');
+    const row = text.split('\n').find((l) => l.startsWith('smsmesh'))!;
+    expect(row.split(/\s{2,}/)).toEqual(['smsmesh', '1.00', '1.25 / 0.50', '1.00', '1.25 / 0.50', '160']);
+  });
+
   it('computes smsmesh / kannel ratios', () => {
-    const k = run({ system: 'kannel', acceptedPerS: 500, accept: { count: 1, p50: 4, p95: 8, p99: 24, p999: 29, max: 30, mean: 4 }, processes: { bearerbox: { cpuS: 1, cpuSPer1k: 1, peakRssMb: 15, hwmMb: 16 } } });
+    const k = run({ system: 'kannel', acceptedPerS: 500, accept: { count: 1, p50: 4, p95: 8, p99: 24, p999: 29, max: 30, mean: 4 }, processes: { bearerbox: { cpuS: 1, cpuSPer1k: 1, readsPerMsg: 2, writesPerMsg: 2, peakRssMb: 15, hwmMb: 16 } } });
     const rows = compareRuns(run(), k, ['smsmesh', 'postgres'], ['bearerbox']);
     expect(rows.find((r) => r.metric === 'accepted/s')).toMatchObject({ smsmesh: 1000, kannel: 500, ratio: 2, better: 'higher' });
     expect(rows.find((r) => r.metric === 'accept p99 ms')).toMatchObject({ ratio: 0.5, better: 'lower' });

@@ -63,13 +63,20 @@ export function runsTable(runs: readonly RunResult[]): string {
   );
 }
 
-/** Rows: processes; columns: CPU s per 1,000 messages and peak RSS (VmHWM) per run. */
+/**
+ * Rows: processes; columns per run: CPU s per 1,000 messages and read/write system calls per message (each a
+ * wake-up or a handover between processes: what coalescing saves), then peak RSS (VmHWM).
+ */
 export function processTable(runs: readonly RunResult[]): string {
   const groups = [...new Set(runs.flatMap((r) => Object.keys(r.processes)))];
-  const headers = ['process', ...runs.map((r) => `CPU s/1k @${n0(r.rate)}/s`), 'peak RSS MB (VmHWM)'];
+  const headers = ['process', ...runs.flatMap((r) => [`CPU s/1k @${n0(r.rate)}/s`, `reads/writes per msg @${n0(r.rate)}/s`]), 'peak RSS MB (VmHWM)'];
   const rows = groups.map((g) => {
     const figs = runs.map((r) => r.processes[g]).filter((f): f is ProcessFigures => f !== undefined);
-    return [g, ...runs.map((r) => (r.processes[g] ? n2(r.processes[g]!.cpuSPer1k) : '–')), n0(Math.max(0, ...figs.map((f) => Math.max(f.hwmMb, f.peakRssMb))))];
+    const perRun = runs.flatMap((r) => {
+      const f = r.processes[g];
+      return f ? [n2(f.cpuSPer1k), `${n2(f.readsPerMsg)} / ${n2(f.writesPerMsg)}`] : ['–', '–'];
+    });
+    return [g, ...perRun, n0(Math.max(0, ...figs.map((f) => Math.max(f.hwmMb, f.peakRssMb))))];
   });
   return table(headers, rows);
 }
