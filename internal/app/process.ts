@@ -140,7 +140,14 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
   try {
     // The port that will answer health checks answers them already while the runtime starts (waiting for NATS…).
     const probe = await startStartupProbe({ port: healthPort(spec.roles, config), host: config.host, log });
-    rt = await openRuntime({ config, log, name: spec.name, withDatabase: plan.kind === 'postgres' || plan.kind === 'embedded', onPhase: (p) => probe?.setPhase(p) });
+    rt = await openRuntime({
+      config,
+      log,
+      name: spec.name,
+      withDatabase: plan.kind === 'postgres' || plan.kind === 'embedded',
+      onPhase: (p) => probe?.setPhase(p),
+      answersClients: spec.roles.has('edge'),
+    });
     // The role's own listener takes the port over.
     await probe?.close();
     roles = await startRoles(rt, spec.roles);

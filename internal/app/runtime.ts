@@ -5,6 +5,7 @@
 import type { Registry } from 'prom-client';
 import type { Bus } from '../bus/connection.js';
 import { connectBus } from '../bus/connection.js';
+import { BACKGROUND_FLUSH_MS } from '../bus/write-coalescing.js';
 import { createDeadLetterSink, type DeadLetterSink } from '../bus/dead-letters.js';
 import { createPublisher, type Publisher } from '../bus/publisher.js';
 import { ensureBuckets } from '../bus/buckets.js';
@@ -39,11 +40,14 @@ export async function openRuntime(opts: {
   withDatabase: boolean;
   /** Told what start-up waits for now (the startup probe's /readyz reason). */
   onPhase?: (detail: string) => void;
+  /** Whether a client waits on this process's NATS writes (an edge): then they leave at the end of each loop turn. */
+  answersClients?: boolean;
 }): Promise<Runtime> {
   const { config, log } = opts;
   const registry = createRegistry({ role: opts.name });
   opts.onPhase?.(`waiting for NATS at ${config.natsUrl}`);
-  const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log });
+  const flushDelayMs = opts.answersClients === false ? BACKGROUND_FLUSH_MS : 0;
+  const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log, flushDelayMs });
   const busMetrics = createBusMetrics(registry, () => bus.connected(), config.carriers.map((c) => c.id));
   opts.onPhase?.('creating JetStream streams, consumers and buckets');
   await ensureTopologyAtStart(

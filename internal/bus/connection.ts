@@ -21,7 +21,13 @@ export interface Bus {
 /** How often a process that cannot reach NATS at start says so. */
 const WAITING_LOG_MS = 3000;
 
-export async function connectBus(opts: { url: string; name: string; log: Logger }): Promise<Bus> {
+export async function connectBus(opts: {
+  url: string;
+  name: string;
+  log: Logger;
+  /** How long outgoing commands may wait to leave together (write-coalescing.ts); 0: to the end of the loop turn. */
+  flushDelayMs?: number;
+}): Promise<Bus> {
   const since = Date.now();
   const waiting = setInterval(
     () => opts.log.warn({ nats: opts.url, waitedS: Math.round((Date.now() - since) / 1000) }, `waiting for NATS at ${opts.url}`),
@@ -45,7 +51,7 @@ export async function connectBus(opts: { url: string; name: string; log: Logger 
     for (const f of w) f(ok);
   };
   opts.log.info({ server: nc.getServer() }, 'nats connected');
-  if (!coalesceWrites(nc)) opts.log.warn('nats client internals changed: writes are not coalesced per event-loop turn');
+  if (!coalesceWrites(nc, opts.flushDelayMs ?? 0)) opts.log.warn('nats client internals changed: writes are not coalesced per event-loop turn');
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') {

@@ -44,6 +44,46 @@ describe('coalesced writes', () => {
       transport.send = original;
     }
   });
+
+  it('with a delay (a process without an edge), sends what several loop turns published in one write, in order', async () => {
+    const delayed = await connect({ servers: nats.url, noAsyncTraces: true });
+    try {
+      expect(coalesceWrites(delayed, 1000)).toBe(true);
+      const transport = (delayed as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
+      const original = transport.send.bind(transport);
+      let writes = 0;
+      transport.send = (frame) => {
+        writes++;
+        original(frame);
+      };
+      const got: string[] = [];
+      const all = new Promise<number>((resolve) => {
+        const sub = nc.subscribe('plain.delayed', {
+          callback: (_e, m) => {
+            got.push(new TextDecoder().decode(m.data));
+            if (got.length === 20) {
+              sub.unsubscribe();
+              resolve(Date.now());
+            }
+          },
+        });
+      });
+      await nc.flush();
+      const t0 = Date.now();
+      // Twenty loop turns apart, well inside the delay even on a slow machine: each publish waits for a timer of its own.
+      for (let i = 0; i < 20; i++) {
+        delayed.publish('plain.delayed', enc.encode(String(i)));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      const arrived = await all;
+      expect(writes).toBe(1);
+      expect(got).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+      expect(arrived - t0).toBeGreaterThanOrEqual(990);
+      transport.send = original;
+    } finally {
+      await delayed.close();
+    }
+  });
 });
 
 describe('PubAck inbox', () => {
