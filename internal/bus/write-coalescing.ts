@@ -34,9 +34,9 @@ function protocolOf(nc: NatsConnection): ProtocolInternals | undefined {
 }
 
 /**
- * How long a process without an edge holds its commands before writing them. At 3,000 SMS/s a connector's writes to
- * NATS fell from one per loop turn to at most one a millisecond, and its CPU per message by a tenth (README, round
- * two); an edge keeps 0, since its HTTP answer waits on the PubAck of what it writes.
+ * How long a process without an edge holds its commands before writing them: at most one write a millisecond instead
+ * of one per loop turn (fewer connector writes and nats-server reads per message in `make bench-compare`, README,
+ * round two). An edge keeps 0, since its HTTP answer waits on the PubAck of what it writes.
  */
 export const BACKGROUND_FLUSH_MS = 1;
 
