@@ -126,6 +126,14 @@ describe('parseSmppDate', () => {
     expect(parseSmppDate('0001010000')).toBe(utc(2000, 1, 1, 0, 0));
   });
 
+  it('knows the length of each month', () => {
+    expect(parseSmppDate('2404301200')).toBe(utc(2024, 4, 30, 12, 0));
+    expect(parseSmppDate('2404311200')).toBeNull();
+    expect(parseSmppDate('2412311200')).toBe(utc(2024, 12, 31, 12, 0));
+    expect(parseSmppDate('2411311200')).toBeNull();
+    expect(parseSmppDate('0002291200')).toBe(utc(2000, 2, 29, 12, 0));
+  });
+
   it('knows leap years', () => {
     expect(parseSmppDate('2402291200')).toBe(utc(2024, 2, 29, 12, 0));
     expect(parseSmppDate('2302291200')).toBeNull();
