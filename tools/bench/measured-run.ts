@@ -72,9 +72,9 @@ export interface TimePoint {
 export interface ProcessFigures {
   cpuS: number;
   cpuSPer1k: number;
-  /** read- and write-family system calls per accepted message (process-stats.ts says which calls count). */
-  readsPerMsg: number;
-  writesPerMsg: number;
+  /** read- and write-family system calls per accepted message (process-stats.ts says which calls count); undefined when unreadable. */
+  readsPerMsg?: number | undefined;
+  writesPerMsg?: number | undefined;
   peakRssMb: number;
   hwmMb: number;
 }
@@ -296,7 +296,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
   let stackCpu = 0;
   const per1k = (cpuS: number) => (result.accepted > 0 ? r2(cpuS / (result.accepted / 1000)) : 0);
   for (const [g, v] of Object.entries(last.groups)) {
-    const perMsg = (calls: number) => (result.accepted > 0 ? r2(calls / result.accepted) : 0);
+    const perMsg = (calls: number | undefined) => (calls === undefined ? undefined : result.accepted > 0 ? r2(calls / result.accepted) : 0);
     processes[g] = {
       cpuS: r2(v.cpuS),
       cpuSPer1k: per1k(v.cpuS),

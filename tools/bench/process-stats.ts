@@ -87,9 +87,12 @@ export interface GroupSample {
   peakRss: number;
   /** VmHWM (lifetime peak RSS of each process), summed over the group's live pids, bytes. */
   hwm: number;
-  /** read- and write-family system calls since the last reset (0 where /proc/<pid>/io is unreadable). */
-  readCalls: number;
-  writeCalls: number;
+  /**
+   * read- and write-family system calls since the last reset; undefined when no pid of the group let its
+   * /proc/<pid>/io be read (another user's processes, for a bench not run as root or as their owner).
+   */
+  readCalls: number | undefined;
+  writeCalls: number | undefined;
   pids: number[];
 }
 
@@ -100,6 +103,7 @@ interface Group {
   lastIo: Map<number, IoCalls>;
   reads: number;
   writes: number;
+  ioRead: boolean;
   peakRss: number;
   lastHwm: number;
 }
@@ -110,7 +114,7 @@ export class CpuMeter {
 
   /** Follows a group; `pids` is asked at every sample (it may change). */
   add(name: string, pids: () => number[] | Promise<number[]>): void {
-    this.groups.set(name, { pids, last: new Map(), ticks: 0, lastIo: new Map(), reads: 0, writes: 0, peakRss: 0, lastHwm: 0 });
+    this.groups.set(name, { pids, last: new Map(), ticks: 0, lastIo: new Map(), reads: 0, writes: 0, ioRead: false, peakRss: 0, lastHwm: 0 });
   }
 
   remove(name: string): void {
@@ -127,6 +131,7 @@ export class CpuMeter {
       g.ticks = 0;
       g.reads = 0;
       g.writes = 0;
+      g.ioRead = false;
       g.peakRss = 0;
       g.last.clear();
       g.lastIo.clear();
@@ -160,6 +165,7 @@ export class CpuMeter {
           g.reads += Math.max(0, io.reads - prev.reads);
           g.writes += Math.max(0, io.writes - prev.writes);
           g.lastIo.set(pid, io);
+          g.ioRead = true;
         }
         const m = memoryOf(pid);
         if (m) {
@@ -169,7 +175,7 @@ export class CpuMeter {
       }
       if (rss > g.peakRss) g.peakRss = rss;
       if (hwm > 0) g.lastHwm = hwm;
-      out[name] = { cpuS: g.ticks / this.tck, rss, peakRss: g.peakRss, hwm: g.lastHwm, readCalls: g.reads, writeCalls: g.writes, pids };
+      out[name] = { cpuS: g.ticks / this.tck, rss, peakRss: g.peakRss, hwm: g.lastHwm, readCalls: g.ioRead ? g.reads : undefined, writeCalls: g.ioRead ? g.writes : undefined, pids };
     }
     return out;
   }

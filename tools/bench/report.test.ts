@@ -62,6 +62,8 @@ describe('report', () => {
     expect(text).toContain('reads/writes per msg @2000/s');
     const row = text.split('\n').find((l) => l.startsWith('smsmesh'))!;
     expect(row.split(/\s{2,}/)).toEqual(['smsmesh', '1.00', '1.25 / 0.50', '1.00', '1.25 / 0.50', '160']);
+    const unreadable = processTable([run({ processes: { postgres: { cpuS: 12, cpuSPer1k: 0.4, peakRssMb: 30, hwmMb: 31 } } })]);
+    expect(unreadable.split('\n').find((l) => l.startsWith('postgres'))!.split(/\s{2,}/)).toEqual(['postgres', '0.40', '–', '31']);
   });
 
   it('computes smsmesh / kannel ratios', () => {

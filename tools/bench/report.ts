@@ -74,7 +74,8 @@ export function processTable(runs: readonly RunResult[]): string {
     const figs = runs.map((r) => r.processes[g]).filter((f): f is ProcessFigures => f !== undefined);
     const perRun = runs.flatMap((r) => {
       const f = r.processes[g];
-      return f ? [n2(f.cpuSPer1k), `${n2(f.readsPerMsg)} / ${n2(f.writesPerMsg)}`] : ['–', '–'];
+      if (!f) return ['–', '–'];
+      return [n2(f.cpuSPer1k), f.readsPerMsg === undefined || f.writesPerMsg === undefined ? '–' : `${n2(f.readsPerMsg)} / ${n2(f.writesPerMsg)}`];
     });
     return [g, ...perRun, n0(Math.max(0, ...figs.map((f) => Math.max(f.hwmMb, f.peakRssMb))))];
   });
