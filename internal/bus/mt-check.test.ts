@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../core/test-prng.js';
 import { isWireMt, MT_OPTIONAL, MT_REQUIRED } from './mt-check.js';
 import { mtMessageSchema } from './mt-schema.js';
 
@@ -36,17 +37,6 @@ const VALUES: Record<string, unknown[]> = {
   callbackUrl: ['https://hooks.example/sms', 'http://x', 'ftp://x', 'https://', 'https://a b', `https://${'a'.repeat(1992)}`, `https://${'a'.repeat(1993)}`, 3, MISSING],
 };
 
-/** A small deterministic generator, so a failure names a case that can be run again. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function variant(next: () => number): Record<string, unknown> {
   const o: Record<string, unknown> = {};
@@ -95,7 +85,7 @@ describe('isWireMt, the hand-written MT check', () => {
   });
 
   it('gives the schema\'s verdict on 20,000 generated messages (JSON round trip, as they arrive)', () => {
-    const next = rng(20261204);
+    const next = seededRandom(20261204);
     let passed = 0;
     for (let i = 0; i < 20_000; i++) {
       const o = JSON.parse(JSON.stringify(variant(next))) as unknown;

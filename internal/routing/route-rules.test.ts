@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../core/test-prng.js';
 import { fakeClock } from '../core/clock.js';
 import { createRoutePlan, inHours, parseHours, type RouteRule } from './route-rules.js';
 import { createRouteTable, routesFromCarriers } from './route-table.js';
@@ -85,14 +86,8 @@ describe('route rules', () => {
   });
 
   it('splits weighted traffic within ±5 % of the weights over 10,000 decisions', () => {
-    // A seeded generator (mulberry32), so the test says the same thing on every run.
-    let seed = 0x5eed;
-    const random = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    // Seeded, so the test says the same thing on every run.
+    const random = seededRandom(0x5eed);
     const { router } = plan([{ match: {}, weighted: { a: 70, b: 30, off: 0 } }], { random });
     const n = 10_000;
     const counts: Record<string, number> = {};

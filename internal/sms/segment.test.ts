@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../core/test-prng.js';
 import { analyzeText, capacityFor } from './analyze.js';
 import { decodeGsm7 } from './gsm7.js';
 import { segmentBinary, segmentText, type ConcatMethod, type SubmitPart } from './segment.js';
@@ -207,15 +208,6 @@ describe('segmentBinary', () => {
 });
 
 /** Deterministic PRNG so a failing case can be replayed. */
-function mulberry32(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r ^= r + Math.imul(r ^ (r >>> 7), 61 | r);
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('analyzeText agrees with segmentText (property)', () => {
   const gsmBasic = ['a', 'Z', ' ', '@', '0', 'é', 'Ç', 'Δ', '\n', '£', '¥'];
@@ -247,7 +239,7 @@ describe('analyzeText agrees with segmentText (property)', () => {
   }
 
   it('for 2,000 random strings, with every concat method', () => {
-    const rnd = mulberry32(0x5eed);
+    const rnd = seededRandom(0x5eed);
     for (let n = 0; n < 2000; n++) {
       const text = randomText(rnd);
       const concat = (['udh8', 'udh16', 'sar'] as const)[n % 3] as ConcatMethod;

@@ -23,15 +23,21 @@ afterAll(async () => {
   await nats?.destroy();
 });
 
+/** Counts the socket writes a connection makes from now until `restore`. */
+function countWrites(conn: NatsConnection): { writes(): number; restore(): void } {
+  const transport = (conn as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
+  const original = transport.send.bind(transport);
+  let writes = 0;
+  transport.send = (frame) => {
+    writes++;
+    original(frame);
+  };
+  return { writes: () => writes, restore: () => void (transport.send = original) };
+}
+
 describe('coalesced writes', () => {
   it('sends publishes made in separate callbacks of one loop turn in one socket write', async () => {
-    const transport = (nc as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
-    const original = transport.send.bind(transport);
-    let writes = 0;
-    transport.send = (frame) => {
-      writes++;
-      original(frame);
-    };
+    const counter = countWrites(nc);
     try {
       // 100 immediates run in one check phase with microtasks drained between them: without coalescing,
       // nats.js writes once per callback.
@@ -39,9 +45,9 @@ describe('coalesced writes', () => {
         for (let i = 0; i < 100; i++) setImmediate(() => nc.publish('plain.x', enc.encode(String(i))));
         setImmediate(() => setImmediate(done));
       });
-      expect(writes).toBe(1);
+      expect(counter.writes()).toBe(1);
     } finally {
-      transport.send = original;
+      counter.restore();
     }
   });
 
@@ -49,13 +55,7 @@ describe('coalesced writes', () => {
     const delayed = await connect({ servers: nats.url, noAsyncTraces: true });
     try {
       expect(coalesceWrites(delayed, 1000)).toBe(true);
-      const transport = (delayed as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
-      const original = transport.send.bind(transport);
-      let writes = 0;
-      transport.send = (frame) => {
-        writes++;
-        original(frame);
-      };
+      const counter = countWrites(delayed);
       const got: string[] = [];
       const all = new Promise<number>((resolve) => {
         const sub = nc.subscribe('plain.delayed', {
@@ -76,10 +76,10 @@ describe('coalesced writes', () => {
         await new Promise((r) => setTimeout(r, 1));
       }
       const arrived = await all;
-      expect(writes).toBe(1);
+      expect(counter.writes()).toBe(1);
       expect(got).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
       expect(arrived - t0).toBeGreaterThanOrEqual(990);
-      transport.send = original;
+      counter.restore();
     } finally {
       await delayed.close();
     }
