@@ -4,7 +4,7 @@
  * /readyz before it closes: no request in a steady stream fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, ROOT, tempDir, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 import { freePort } from '../support/ports.js';
+import { logChildOutput } from '../../tools/shared/child-log.js';
 
 const CONFIG = join(ROOT, 'haproxy', 'haproxy.cfg');
 const API_KEY = 'haproxy-key-0123456789abcdef';
@@ -116,10 +117,8 @@ describe('haproxy/haproxy.cfg', () => {
   });
 
   it('exposes only the API, over TLS, with both edges in rotation by their /readyz', async () => {
-    const log = createWriteStream(join(dir.path, 'haproxy.log'));
     haproxy = spawn(haproxyBinary(), ['-db', '-f', localPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-    haproxy.stdout?.pipe(log);
-    haproxy.stderr?.pipe(log);
+    logChildOutput(haproxy, join(dir.path, 'haproxy.log'));
     const socket = join(dir.path, 'admin.sock');
     await waitFor('both edges UP', async () => Object.values(await serverStatus(socket)).filter((s) => s === 'UP').length === 2, 20_000);
     expect(await https(ports.https, 'POST', '/v1/messages', JSON.stringify({ to: '+447700900123', from: 'ACME', text: 'via haproxy' }))).toBe(202);

@@ -8,7 +8,7 @@
  * readiness probe, a message must be delivered end to end, and every role must stop within its grace period.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -20,6 +20,7 @@ import { render, type K8sObject } from '../support/kustomize.js';
 import { startNatsNodes, type NatsNode } from '../support/nats-from-config.js';
 import { freePort } from '../support/ports.js';
 import { createTestDatabase } from '../support/postgres.js';
+import { logChildOutput } from '../../tools/shared/child-log.js';
 
 const dir = tempDir('smsmesh-standin-');
 // The image's user must be able to read (only read) what is in here.
@@ -188,9 +189,7 @@ describe('overlays/dev as local processes', () => {
     const gid = (t.spec.securityContext?.runAsGroup as number | undefined) ?? uid;
     const child = spawn(process.execPath, argv.slice(1), { cwd: layout.hostWorkdir, env, stdio: ['ignore', 'pipe', 'pipe'], ...(asRoot ? { uid, gid } : {}) });
     const logFile = log(t.id);
-    const out = createWriteStream(logFile);
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    logChildOutput(child, logFile);
     const r: Running = { id: t.id, child, logFile, ports: own, exited: new Promise((res) => child.once('exit', (code) => res(code))) };
     running.push(r);
     return r;

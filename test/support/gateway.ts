@@ -1,9 +1,10 @@
 /** Runs smsmesh processes (built into dist/) for integration tests, with a config written to a temp dir. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './ports.js';
+import { logChildOutput } from '../../tools/shared/child-log.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -91,7 +92,6 @@ export async function spawnGateway(opts: {
   const port = opts.http ? await freePort() : undefined;
   const metricsPort = await freePort();
   const logFile = join(opts.logDir, `${opts.name ?? opts.entry}-${Date.now()}.log`);
-  const out = createWriteStream(logFile);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SMSMESH_CONFIG: opts.configPath,
@@ -109,8 +109,7 @@ export async function spawnGateway(opts: {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
+  logChildOutput(child, logFile);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const baseUrl = `http://127.0.0.1:${port ?? metricsPort}`;
   const g: GatewayProcess = {

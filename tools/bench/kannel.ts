@@ -9,11 +9,12 @@
  * final receipt for that part arrives, then calls the dlr-url: the bench counts those callbacks as "persisted".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchDatabase } from './bench-database.js';
 import { killOnExit } from '../shared/exit-guard.js';
 import { freePort, waitHttpOk } from './stack.js';
+import { logChildOutput } from '../shared/child-log.js';
 
 export interface KannelBinaries {
   bearerbox: string;
@@ -214,9 +215,7 @@ export async function startKannel(o: KannelOptions): Promise<KannelStack> {
     // -v: console verbosity. Kannel logs at debug level to stderr unless told otherwise, which would slow it down.
     const child = spawn(bin, ['-v', String(o.logLevel), configPath], { stdio: ['ignore', 'pipe', 'pipe'], cwd: o.workDir });
     killOnExit(child);
-    const out = createWriteStream(join(o.logDir, `${name}.console.log`));
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    logChildOutput(child, join(o.logDir, `${name}.console.log`));
     const box = { name, child, exited: new Promise<void>((r) => child.once('exit', () => r())) };
     boxes.push(box);
     return box;

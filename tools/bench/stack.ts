@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { freePort } from '../devstack/free-port.js';
 import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -16,6 +16,7 @@ import { startNatsServer, type NatsProcess } from '../devstack/nats-process.js';
 import type { BenchDatabase } from './bench-database.js';
 import { killOnExit } from '../shared/exit-guard.js';
 import { startSimProcess, type SimProcess } from './sim-process.js';
+import { logChildOutput } from '../shared/child-log.js';
 
 export { freePort };
 
@@ -172,9 +173,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       else delete env.SMSMESH_NICE;
       const child = spawn(process.execPath, [...execArgv, join(root, 'dist', 'cmd', `${entry}.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       killOnExit(child);
-      const log = createWriteStream(join(o.logDir, `${name}.log`));
-      child.stdout?.pipe(log);
-      child.stderr?.pipe(log);
+      logChildOutput(child, join(o.logDir, `${name}.log`));
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       const s: Spawned = { info: { name, pid: child.pid ?? 0, profileDir }, child, exited };
       started.push(s);

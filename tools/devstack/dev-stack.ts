@@ -4,12 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../../internal/core/paths.js';
 import { startSmscSimulator } from '../smsc-sim/simulator.js';
 import { startDevReceiver } from './dev-receiver.js';
 import { startNatsServer, tcpAnswers, type NatsProcess } from './nats-process.js';
+import { logChildOutput } from '../shared/child-log.js';
 
 export interface DevStackOptions {
   dataDir: string;
@@ -91,11 +92,9 @@ export async function runDevStack(o: DevStackOptions): Promise<void> {
   );
 
   const logFile = join(dataDir, 'gateway.log');
-  const log = createWriteStream(logFile, { flags: 'a' });
   const env: NodeJS.ProcessEnv = { ...process.env, SMSMESH_CONFIG: configPath, NATS_URL: natsUrl, PORT: String(o.port), HOST: o.host, SMSMESH_DATA_DIR: dataDir };
   const gateway = spawn(process.execPath, [join(packageRoot(), 'dist', 'cmd', 'smsmesh.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  gateway.stdout.pipe(log);
-  gateway.stderr.pipe(log);
+  logChildOutput(gateway, logFile, { append: true });
   const gatewayExit = new Promise<number | null>((r) => gateway.once('exit', (code) => r(code)));
   o.out(`starting the gateway (all roles; database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded, in ${join(dataDir, 'pglite')}`}); logs in ${logFile}`);
 

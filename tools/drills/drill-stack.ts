@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -18,6 +18,7 @@ import { freePort } from '../devstack/free-port.js';
 import { startNatsCluster, type NatsCluster } from '../devstack/nats-cluster.js';
 import { startPgCluster, type PgCluster } from '../devstack/pg-cluster.js';
 import { killOnExit } from '../shared/exit-guard.js';
+import { logChildOutput } from '../shared/child-log.js';
 
 export const DRILL_CLIENT = 'drill';
 
@@ -139,9 +140,7 @@ export async function startDrillStack(o: DrillStackOptions): Promise<DrillStack>
           delete env.SMSMESH_NICE;
           const c = spawn(process.execPath, [join(root, 'dist', 'cmd', `${entry}.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
           killOnExit(c);
-          const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-          c.stdout?.pipe(log);
-          c.stderr?.pipe(log);
+          logChildOutput(c, join(logDir, `${name}.log`), { append: true });
           child = c;
           exited = new Promise<void>((r) => c.once('exit', () => r()));
           await waitHttpOk(`http://127.0.0.1:${http ? port : metricsPort}/healthz`, 90_000, c, `${name} (see ${join(logDir, `${name}.log`)})`);
