@@ -26,7 +26,8 @@ function step(cmd: string, args: string[], cwd: string, logFile: string): Promis
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     child.on('error', fail);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the child's output may still be arriving when it has exited, and it must not meet an ended file.
+    child.on('close', (code) => {
       log.end();
       if (code === 0) done();
       else fail(new Error(`${cmd} ${args.join(' ')} exited ${code} in ${cwd}; its output is in ${logFile}`));

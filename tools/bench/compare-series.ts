@@ -48,7 +48,8 @@ function runBench(buildDir: string, args: readonly string[], resultsDir: string,
       }
     });
     child.on('error', fail);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the last lines of the child's output may still be arriving when it has exited.
+    child.on('close', (code) => {
       signal?.removeEventListener('abort', onAbort);
       log.end();
       done(code);
