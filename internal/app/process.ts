@@ -75,13 +75,13 @@ function logStart(log: Logger, spec: ProcessSpec, plan: DatabasePlan, config: Re
   const roles = [...spec.roles];
   if (plan.kind === 'embedded') {
     log.info(
-      { roles, database: 'embedded', dataDir: join(config.dataDir, 'pglite') },
+      { roles, database: 'embedded', dataDir: join(config.dataDir, 'pglite'), nodeFlags: process.execArgv },
       'starting with the embedded database (PGlite) because DATABASE_URL is not set: its data stays with this one process; set DATABASE_URL for anything beyond local use',
     );
   } else if (plan.kind === 'none' && plan.edgeWithout) {
-    log.info({ roles, database: 'none' }, 'starting without a status database (DATABASE_URL is not set): messages are accepted; GET /v1/messages/{id} answers 503');
+    log.info({ roles, database: 'none', nodeFlags: process.execArgv }, 'starting without a status database (DATABASE_URL is not set): messages are accepted; GET /v1/messages/{id} answers 503');
   } else {
-    log.info({ roles, database: plan.kind }, 'starting');
+    log.info({ roles, database: plan.kind, nodeFlags: process.execArgv }, 'starting');
   }
   const read = envRead(spec.roles, plan);
   const unread = envVarsSet().filter((v) => !read.has(v));

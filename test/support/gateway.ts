@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './ports.js';
 import { logChildOutput } from '../../tools/shared/child-log.js';
+import { nodeFlagsFor } from '../../internal/app/node-flags.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -105,7 +106,7 @@ export async function spawnGateway(opts: {
   };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cmd', `${opts.entry}.js`), ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...nodeFlagsFor(opts.entry), join(ROOT, 'dist', 'cmd', `${opts.entry}.js`), ...(opts.args ?? [])], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

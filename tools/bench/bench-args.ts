@@ -45,7 +45,9 @@ Gateway:
   --background-nice <n>    split layout: SMSMESH_NICE of connector and status-writer, so the edges get the cores
                            first: lower accept latency, less end-to-end throughput in overload (default 0 = off)
   --node-flags="<flags>"   Node/V8 flags for the gateway processes only, space-separated, after an = sign (for
-                           example --node-flags="--max-semi-space-size=32"); default none
+                           example --node-flags="--max-semi-space-size=32"); given after the flags a
+                           single-role process runs with (--single-threaded-gc, the split layout's processes), so
+                           --node-flags=--no-single-threaded-gc measures V8's default there; default none
   --log-level <lvl>        gateway LOG_LEVEL (default info)
   --profile                run the gateway with --cpu-prof into <results>/profiles/ and print the top 25
                            self-time functions per process after the runs

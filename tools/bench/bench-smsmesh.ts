@@ -1,12 +1,13 @@
 /** One smsmesh layout under test: start its stack (nats-server, database, SMSC simulator, gateway), make the runs, stop it, read its CPU profiles. */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SINGLE_ROLE_NODE_FLAGS } from '../../internal/app/node-flags.js';
 import { packageRoot } from '../../internal/core/paths.js';
 import { backlog } from './backlog-run.js';
 import type { BenchContext, SystemBenchDeps, SystemReport } from './bench-context.js';
 import { createBenchDatabase, type MessageWrites } from './bench-database.js';
 import type { SystemUnderTest } from './measured-run.js';
-import { CpuMeter } from './process-stats.js';
+import { clockTicksPerSecond, cpuTicks, CpuMeter } from './process-stats.js';
 import { findProfiles, summarizeProfileFile, type ProfileSummary } from './profile-summary.js';
 import { exercise } from './rate-runs.js';
 import { soak } from './soak-run.js';
@@ -24,10 +25,29 @@ export function describeMessageWrites(w: MessageWrites): string {
   );
 }
 
-function summarizeProfiles(dir: string, out: (l: string) => void): Array<{ process: string; summary: ProfileSummary }> {
+function summarizeProfiles(
+  dir: string,
+  cpuMs: ReadonlyMap<string, number>,
+  out: (l: string) => void,
+): Array<{ process: string; summary: ProfileSummary }> {
   const found = findProfiles(dir);
   if (found.length === 0) out(`no .cpuprofile files under ${dir} (did the processes exit cleanly?)`);
-  return found.map(({ process, file }) => ({ process, summary: summarizeProfileFile(file, { top: 25, root: packageRoot() }) }));
+  return found.map(({ process, file }) => {
+    const summary = summarizeProfileFile(file, { top: 25, root: packageRoot() });
+    const cpu = cpuMs.get(process);
+    return { process, summary: cpu === undefined ? summary : { ...summary, cpuMs: cpu } };
+  });
+}
+
+/** Each gateway process's CPU time so far, read just before the stop signal (the profile ends at exit, a moment later). */
+function lifetimeCpuMs(gateway: ReadonlyArray<{ name: string; pid: number }>): Map<string, number> {
+  const perTick = 1000 / clockTicksPerSecond();
+  const m = new Map<string, number>();
+  for (const g of gateway) {
+    const t = cpuTicks(g.pid);
+    if (t !== undefined) m.set(g.name, t * perTick);
+  }
+  return m;
 }
 
 export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps: SystemBenchDeps): Promise<void> {
@@ -95,7 +115,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       ...(o.batchSize > 1 ? { 'batch size': o.batchSize } : {}),
       ...(o.keys ? {} : { 'idempotency keys': 'off' }),
       ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
-      ...(o.nodeFlags.length > 0 ? { 'node flags': o.nodeFlags.join(' ') } : {}),
+      'node flags': [...(layout === 'split' ? SINGLE_ROLE_NODE_FLAGS : []), ...o.nodeFlags].join(' ') || 'none',
       ...(o.callbacks ? { callbacks: 'on (every final state POSTed to a receiver in the bench process)' } : {}),
       processes: stack.gateway.map((g) => g.name),
     },
@@ -103,6 +123,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     runs: [],
   };
   reports.push(report);
+  let profiledCpuMs = new Map<string, number>();
   try {
     await exercise(ctx, sut, report, doRates);
     if (o.soakMinutes !== undefined) await soak(ctx, sut, report);
@@ -116,6 +137,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       unregisterCounter();
     }
     out(`[${label}] stopping…`);
+    if (profileDir) profiledCpuMs = lifetimeCpuMs(stack.gateway);
     await stack.stop();
     unregisterStack();
     try {
@@ -128,5 +150,5 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     if (!o.keep) await db.drop();
     unregisterDb();
   }
-  if (profileDir) report.profiles = summarizeProfiles(profileDir, out);
+  if (profileDir) report.profiles = summarizeProfiles(profileDir, profiledCpuMs, out);
 }

@@ -77,6 +77,11 @@ export interface ProcessFigures {
   writesPerMsg?: number | undefined;
   peakRssMb: number;
   hwmMb: number;
+  /**
+   * Share of the CPU spent off the processes' main threads, % (Node: V8's GC and compiler helper threads; Go: its
+   * runtime's threads). Absent in results from before it was measured.
+   */
+  otherThreadsPct?: number | undefined;
 }
 
 export interface RunResult {
@@ -304,6 +309,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
       writesPerMsg: perMsg(v.writeCalls),
       peakRssMb: r2(v.peakRss / MB),
       hwmMb: r2(v.hwm / MB),
+      otherThreadsPct: v.cpuS > 0 ? Math.round((100 * (v.cpuS - v.mainCpuS)) / v.cpuS) : 0,
     };
     if (sut.stackGroups.includes(g)) stackCpu += v.cpuS;
   }

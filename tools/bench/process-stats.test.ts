@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { clockTicksPerSecond, CpuMeter, machineBusySeconds, memoryOf, parseIoCalls, parseStatTicks, parseStatusKb, slope } from './process-stats.js';
 
@@ -60,6 +62,30 @@ describe('process-stats', () => {
     expect(s.rss).toBeGreaterThan(1024 * 1024);
     expect(s.hwm).toBeGreaterThanOrEqual(s.rss);
     expect(memoryOf(process.pid)?.rss).toBeGreaterThan(0);
+  });
+
+  it("tells the main thread's CPU from the other threads'", async () => {
+    // A process whose main thread idles while a worker thread burns 300 ms of CPU.
+    const burn = `const t0 = process.cpuUsage(); let x = 0;
+      const used = () => { const d = process.cpuUsage(t0); return d.user + d.system; };
+      while (used() < 300000) for (let i = 0; i < 100000; i++) x += Math.sqrt(i);
+      require('node:worker_threads').parentPort.postMessage(x);`;
+    const child = spawn(process.execPath, ['-e', `const { Worker } = require('node:worker_threads');
+      new Worker(${JSON.stringify(burn)}, { eval: true }).on('message', () => process.stdout.write('burned\\n'));
+      setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const meter = new CpuMeter();
+      meter.add('child', () => [child.pid!]);
+      await meter.reset();
+      await once(child.stdout!, 'data');
+      const s = (await meter.sample()).child!;
+      const tick = 1 / clockTicksPerSecond();
+      expect(s.cpuS - s.mainCpuS).toBeGreaterThanOrEqual(0.3 - 2 * tick);
+      expect(s.mainCpuS).toBeGreaterThanOrEqual(0);
+      expect(s.mainCpuS).toBeLessThan(s.cpuS);
+    } finally {
+      child.kill();
+    }
   });
 
   it('adds up the busy columns of /proc/stat', () => {

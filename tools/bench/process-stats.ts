@@ -44,6 +44,18 @@ export function cpuTicks(pid: number): number | undefined {
   }
 }
 
+/**
+ * utime + stime of the process's main thread alone (/proc/<pid>/task/<pid>/stat), in ticks: the rest of the
+ * process's CPU went to its other threads (in Node: V8's garbage-collection and compiler helpers, libuv's pool).
+ */
+export function mainThreadTicks(pid: number): number | undefined {
+  try {
+    return parseStatTicks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** syscr and syscw of a /proc/<pid>/io text; undefined when either is absent. */
 export function parseIoCalls(io: string): IoCalls | undefined {
   const r = /^syscr:\s+(\d+)/m.exec(io);
@@ -81,6 +93,8 @@ export function memoryOf(pid: number): Memory | undefined {
 export interface GroupSample {
   /** CPU seconds since the meter's last reset. */
   cpuS: number;
+  /** Of cpuS, the seconds the processes' main threads used (the rest went to their other threads). */
+  mainCpuS: number;
   /** Current RSS, bytes (sum over the group's live pids). */
   rss: number;
   /** Highest RSS sampled since the last reset, bytes. */
@@ -100,6 +114,8 @@ interface Group {
   pids: () => number[] | Promise<number[]>;
   last: Map<number, number>;
   ticks: number;
+  lastMain: Map<number, number>;
+  mainTicks: number;
   lastIo: Map<number, IoCalls>;
   reads: number;
   writes: number;
@@ -114,7 +130,7 @@ export class CpuMeter {
 
   /** Follows a group; `pids` is asked at every sample (it may change). */
   add(name: string, pids: () => number[] | Promise<number[]>): void {
-    this.groups.set(name, { pids, last: new Map(), ticks: 0, lastIo: new Map(), reads: 0, writes: 0, ioRead: false, peakRss: 0, lastHwm: 0 });
+    this.groups.set(name, { pids, last: new Map(), ticks: 0, lastMain: new Map(), mainTicks: 0, lastIo: new Map(), reads: 0, writes: 0, ioRead: false, peakRss: 0, lastHwm: 0 });
   }
 
   remove(name: string): void {
@@ -129,15 +145,19 @@ export class CpuMeter {
   async reset(): Promise<void> {
     for (const g of this.groups.values()) {
       g.ticks = 0;
+      g.mainTicks = 0;
       g.reads = 0;
       g.writes = 0;
       g.ioRead = false;
       g.peakRss = 0;
       g.last.clear();
+      g.lastMain.clear();
       g.lastIo.clear();
       for (const pid of await g.pids()) {
         const t = cpuTicks(pid);
         if (t !== undefined) g.last.set(pid, t);
+        const m = mainThreadTicks(pid);
+        if (m !== undefined) g.lastMain.set(pid, m);
         const io = ioCallsOf(pid);
         if (io) g.lastIo.set(pid, io);
       }
@@ -159,6 +179,11 @@ export class CpuMeter {
           g.ticks += Math.max(0, t - prev);
           g.last.set(pid, t);
         }
+        const main = mainThreadTicks(pid);
+        if (main !== undefined) {
+          g.mainTicks += Math.max(0, main - (g.lastMain.get(pid) ?? 0));
+          g.lastMain.set(pid, main);
+        }
         const io = ioCallsOf(pid);
         if (io) {
           const prev = g.lastIo.get(pid) ?? { reads: 0, writes: 0 };
@@ -175,7 +200,7 @@ export class CpuMeter {
       }
       if (rss > g.peakRss) g.peakRss = rss;
       if (hwm > 0) g.lastHwm = hwm;
-      out[name] = { cpuS: g.ticks / this.tck, rss, peakRss: g.peakRss, hwm: g.lastHwm, readCalls: g.ioRead ? g.reads : undefined, writeCalls: g.ioRead ? g.writes : undefined, pids };
+      out[name] = { cpuS: g.ticks / this.tck, mainCpuS: Math.min(g.mainTicks, g.ticks) / this.tck, rss, peakRss: g.peakRss, hwm: g.lastHwm, readCalls: g.ioRead ? g.reads : undefined, writeCalls: g.ioRead ? g.writes : undefined, pids };
     }
     return out;
   }

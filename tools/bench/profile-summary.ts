@@ -38,6 +38,11 @@ export interface ProfileSummary {
   idleMs: number;
   busyMs: number;
   gcMs: number;
+  /**
+   * The process's CPU time by /proc (user + system) from its start to the stop signal, when the bench read it. V8
+   * samples wall time, so busyMs also counts the time the process was ready to run but waiting for a core.
+   */
+  cpuMs?: number;
   top: FunctionTime[];
   byModule: Array<{ module: string; selfMs: number; pct: number }>;
 }
@@ -156,11 +161,22 @@ export function summarizeProfileFile(file: string, opts: { top?: number; root?: 
   return summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, { ...opts, file });
 }
 
+/** Busy time this much above CPU time is reported: below it, the difference is within the sampling's own error. */
+const WAIT_REPORTED = 1.15;
+
 export function formatProfileSummary(processName: string, s: ProfileSummary): string {
-  const lines = [
-    `${processName}: ${s.busyMs} ms busy of ${s.totalMs} ms sampled (GC ${s.gcMs} ms) — ${s.file}`,
-    '   self ms  busy %  function                          location',
-  ];
+  const cpu = s.cpuMs === undefined ? '' : `; ${Math.round(s.cpuMs)} ms of CPU by /proc`;
+  const lines = [`${processName}: ${s.busyMs} ms busy of ${s.totalMs} ms sampled (GC ${s.gcMs} ms)${cpu} — ${s.file}`];
+  if (s.cpuMs !== undefined && s.cpuMs > 0 && s.busyMs > WAIT_REPORTED * s.cpuMs) {
+    // Seen on two shared cores: a system call that wakes another process (a socket write to nats-server or
+    // PostgreSQL) is where the writer is most often preempted, so its frame collects that wait as self time.
+    lines.push(
+      `  busy is ${(s.busyMs / s.cpuMs).toFixed(1)}× the CPU time: V8 samples wall time, so waits for a core count as self time of the ` +
+        'frame that was running, most of all system calls that wake another process (socket writes); compare self times between ' +
+        'runs, not with CPU figures',
+    );
+  }
+  lines.push('   self ms  busy %  function                          location');
   for (const f of s.top) {
     const where = f.location || (f.via ? '' : '(native)');
     lines.push(`  ${f.selfMs.toFixed(1).padStart(8)}  ${f.pct.toFixed(1).padStart(6)}  ${f.name.slice(0, 32).padEnd(32)}  ${where}${f.via ? `${where ? ' ' : ''}← ${f.via}` : ''}`);

@@ -26,7 +26,7 @@ function run(over: Partial<RunResult> = {}): RunResult {
     generatorMaxLagMs: 3,
     dlr: { count: 30_000, p50: 20, p95: 60, p99: 90, max: 200 },
     processes: {
-      smsmesh: { cpuS: 30, cpuSPer1k: 1, readsPerMsg: 1.25, writesPerMsg: 0.5, peakRssMb: 150, hwmMb: 160 },
+      smsmesh: { cpuS: 30, cpuSPer1k: 1, readsPerMsg: 1.25, writesPerMsg: 0.5, peakRssMb: 150, hwmMb: 160, otherThreadsPct: 18 },
       postgres: { cpuS: 12, cpuSPer1k: 0.4, readsPerMsg: 0, writesPerMsg: 0.01, peakRssMb: 30, hwmMb: 31 },
     },
     stackCpuSPer1k: 1.4,
@@ -61,9 +61,10 @@ describe('report', () => {
     const text = processTable([run(), run({ rate: 2000 })]);
     expect(text).toContain('reads/writes per msg @2000/s');
     const row = text.split('\n').find((l) => l.startsWith('smsmesh'))!;
-    expect(row.split(/\s{2,}/)).toEqual(['smsmesh', '1.00', '1.25 / 0.50', '1.00', '1.25 / 0.50', '160']);
+    expect(text).toContain('other threads % @2000/s');
+    expect(row.split(/\s{2,}/)).toEqual(['smsmesh', '1.00', '18', '1.25 / 0.50', '1.00', '18', '1.25 / 0.50', '160']);
     const unreadable = processTable([run({ processes: { postgres: { cpuS: 12, cpuSPer1k: 0.4, peakRssMb: 30, hwmMb: 31 } } })]);
-    expect(unreadable.split('\n').find((l) => l.startsWith('postgres'))!.split(/\s{2,}/)).toEqual(['postgres', '0.40', '–', '31']);
+    expect(unreadable.split('\n').find((l) => l.startsWith('postgres'))!.split(/\s{2,}/)).toEqual(['postgres', '0.40', '–', '–', '31']);
   });
 
   it('computes smsmesh / kannel ratios', () => {

@@ -64,18 +64,23 @@ export function runsTable(runs: readonly RunResult[]): string {
 }
 
 /**
- * Rows: processes; columns per run: CPU s per 1,000 messages and read/write system calls per message (each a
- * wake-up or a handover between processes: what coalescing saves), then peak RSS (VmHWM).
+ * Rows: processes; columns per run: CPU s per 1,000 messages, the share of it off the main thread (helper threads
+ * that wait for a core when every core is busy), read/write system calls per message (each a wake-up or a handover
+ * between processes: what coalescing saves), then peak RSS (VmHWM).
  */
 export function processTable(runs: readonly RunResult[]): string {
   const groups = [...new Set(runs.flatMap((r) => Object.keys(r.processes)))];
-  const headers = ['process', ...runs.flatMap((r) => [`CPU s/1k @${n0(r.rate)}/s`, `reads/writes per msg @${n0(r.rate)}/s`]), 'peak RSS MB (VmHWM)'];
+  const headers = [
+    'process',
+    ...runs.flatMap((r) => [`CPU s/1k @${n0(r.rate)}/s`, `other threads % @${n0(r.rate)}/s`, `reads/writes per msg @${n0(r.rate)}/s`]),
+    'peak RSS MB (VmHWM)',
+  ];
   const rows = groups.map((g) => {
     const figs = runs.map((r) => r.processes[g]).filter((f): f is ProcessFigures => f !== undefined);
     const perRun = runs.flatMap((r) => {
       const f = r.processes[g];
-      if (!f) return ['–', '–'];
-      return [n2(f.cpuSPer1k), f.readsPerMsg === undefined || f.writesPerMsg === undefined ? '–' : `${n2(f.readsPerMsg)} / ${n2(f.writesPerMsg)}`];
+      if (!f) return ['–', '–', '–'];
+      return [n2(f.cpuSPer1k), f.otherThreadsPct === undefined ? '–' : n0(f.otherThreadsPct), f.readsPerMsg === undefined || f.writesPerMsg === undefined ? '–' : `${n2(f.readsPerMsg)} / ${n2(f.writesPerMsg)}`];
     });
     return [g, ...perRun, n0(Math.max(0, ...figs.map((f) => Math.max(f.hwmMb, f.peakRssMb))))];
   });

@@ -11,6 +11,7 @@ import { freePort } from '../devstack/free-port.js';
 import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { nodeFlagsFor } from '../../internal/app/node-flags.js';
 import { packageRoot } from '../../internal/core/paths.js';
 import { startNatsServer, type NatsProcess } from '../devstack/nats-process.js';
 import type { BenchDatabase } from './bench-database.js';
@@ -153,7 +154,8 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       const port = http ? await freePort() : 0;
       const metricsPort = await freePort();
       const profileDir = o.profileDir ? join(o.profileDir, name) : undefined;
-      const execArgv = [...(o.nodeFlags ?? []), ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
+      // The flags production starts this entry with first: --node-flags come after and can undo one (--no-single-threaded-gc).
+      const execArgv = [...nodeFlagsFor(entry), ...(o.nodeFlags ?? []), ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const env: NodeJS.ProcessEnv = {
         ...process.env,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import postgres from 'postgres';
+import { nodeFlagsFor } from '../../internal/app/node-flags.js';
 import { packageRoot } from '../../internal/core/paths.js';
 import { waitHttpOk, ensureNatsServerBin } from '../bench/stack.js';
 import { startSimProcess, type SimProcess } from '../bench/sim-process.js';
@@ -138,7 +139,7 @@ export async function startDrillStack(o: DrillStackOptions): Promise<DrillStack>
             LOG_LEVEL: o.logLevel ?? 'info',
           };
           delete env.SMSMESH_NICE;
-          const c = spawn(process.execPath, [join(root, 'dist', 'cmd', `${entry}.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+          const c = spawn(process.execPath, [...nodeFlagsFor(entry), join(root, 'dist', 'cmd', `${entry}.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
           killOnExit(c);
           logChildOutput(c, join(logDir, `${name}.log`), { append: true });
           child = c;
