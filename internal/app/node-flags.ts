@@ -8,8 +8,8 @@
  * young-generation collection, concurrent marking and optimising compilation over helper threads. Where the cores
  * are already busy with the other roles, nats-server and PostgreSQL (the split layout on two cores; pods packed by
  * their CPU requests), those threads buy no parallelism: they wait for a core, and the main thread waits for them.
- * In `make bench --layout split` at 3,000/s they were a fifth of the gateway's CPU, and the flag lowered its CPU per
- * message and its p99 accept latency (README, "Garbage collection on the main thread").
+ * In `make bench --layout split` they took 8-26 % of each gateway process's CPU, and the flag lowered the gateway's
+ * CPU per message and its p99 accept latency (README, "Garbage collection on the main thread").
  *
  * Not for the all-in-one process (`npm start`, `make dev`, `all` in the image): there one main thread carries every
  * role and is what saturates first, and the helper threads are how that process uses a second core; with the flag

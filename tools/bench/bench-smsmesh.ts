@@ -7,7 +7,7 @@ import { backlog } from './backlog-run.js';
 import type { BenchContext, SystemBenchDeps, SystemReport } from './bench-context.js';
 import { createBenchDatabase, type MessageWrites } from './bench-database.js';
 import type { SystemUnderTest } from './measured-run.js';
-import { clockTicksPerSecond, cpuTicks, CpuMeter } from './process-stats.js';
+import { clockTicksPerSecond, CpuMeter, mainThreadTicks } from './process-stats.js';
 import { findProfiles, summarizeProfileFile, type ProfileSummary } from './profile-summary.js';
 import { exercise } from './rate-runs.js';
 import { soak } from './soak-run.js';
@@ -39,12 +39,15 @@ function summarizeProfiles(
   });
 }
 
-/** Each gateway process's CPU time so far, read just before the stop signal (the profile ends at exit, a moment later). */
+/**
+ * Each gateway process's main-thread CPU time so far (what a V8 profile samples; helper threads are not in it), read
+ * just before the stop signal (the profile ends at exit, a moment later).
+ */
 function lifetimeCpuMs(gateway: ReadonlyArray<{ name: string; pid: number }>): Map<string, number> {
   const perTick = 1000 / clockTicksPerSecond();
   const m = new Map<string, number>();
   for (const g of gateway) {
-    const t = cpuTicks(g.pid);
+    const t = mainThreadTicks(g.pid);
     if (t !== undefined) m.set(g.name, t * perTick);
   }
   return m;

@@ -39,8 +39,9 @@ export interface ProfileSummary {
   busyMs: number;
   gcMs: number;
   /**
-   * The process's CPU time by /proc (user + system) from its start to the stop signal, when the bench read it. V8
-   * samples wall time, so busyMs also counts the time the process was ready to run but waiting for a core.
+   * The main thread's CPU time by /proc (user + system) from the process's start to the stop signal, when the bench
+   * read it. V8 samples the main thread in wall time, so busyMs also counts the time it was ready to run but waiting
+   * for a core.
    */
   cpuMs?: number;
   top: FunctionTime[];
@@ -165,7 +166,7 @@ export function summarizeProfileFile(file: string, opts: { top?: number; root?: 
 const WAIT_REPORTED = 1.15;
 
 export function formatProfileSummary(processName: string, s: ProfileSummary): string {
-  const cpu = s.cpuMs === undefined ? '' : `; ${Math.round(s.cpuMs)} ms of CPU by /proc`;
+  const cpu = s.cpuMs === undefined ? '' : `; main thread ${Math.round(s.cpuMs)} ms of CPU by /proc`;
   const lines = [`${processName}: ${s.busyMs} ms busy of ${s.totalMs} ms sampled (GC ${s.gcMs} ms)${cpu} — ${s.file}`];
   if (s.cpuMs !== undefined && s.cpuMs > 0 && s.busyMs > WAIT_REPORTED * s.cpuMs) {
     // Seen on two shared cores: a system call that wakes another process (a socket write to nats-server or
