@@ -73,15 +73,17 @@ export function selectRoles(argv: string[]): { all: boolean; set: Set<Role> } {
 /** The first log line says what runs and where its state goes, and names variables set for nothing. */
 function logStart(log: Logger, spec: ProcessSpec, plan: DatabasePlan, config: Readonly<Config>): void {
   const roles = [...spec.roles];
+  // The flags it was started with: a launcher's choice (internal/app/node-flags.ts), so the log says which.
+  const nodeFlags = process.execArgv;
   if (plan.kind === 'embedded') {
     log.info(
-      { roles, database: 'embedded', dataDir: join(config.dataDir, 'pglite'), nodeFlags: process.execArgv },
+      { roles, database: 'embedded', dataDir: join(config.dataDir, 'pglite'), nodeFlags },
       'starting with the embedded database (PGlite) because DATABASE_URL is not set: its data stays with this one process; set DATABASE_URL for anything beyond local use',
     );
   } else if (plan.kind === 'none' && plan.edgeWithout) {
-    log.info({ roles, database: 'none', nodeFlags: process.execArgv }, 'starting without a status database (DATABASE_URL is not set): messages are accepted; GET /v1/messages/{id} answers 503');
+    log.info({ roles, database: 'none', nodeFlags }, 'starting without a status database (DATABASE_URL is not set): messages are accepted; GET /v1/messages/{id} answers 503');
   } else {
-    log.info({ roles, database: plan.kind, nodeFlags: process.execArgv }, 'starting');
+    log.info({ roles, database: plan.kind, nodeFlags }, 'starting');
   }
   const read = envRead(spec.roles, plan);
   const unread = envVarsSet().filter((v) => !read.has(v));

@@ -1,7 +1,6 @@
 /** One smsmesh layout under test: start its stack (nats-server, database, SMSC simulator, gateway), make the runs, stop it, read its CPU profiles. */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SINGLE_ROLE_NODE_FLAGS } from '../../internal/app/node-flags.js';
 import { packageRoot } from '../../internal/core/paths.js';
 import { backlog } from './backlog-run.js';
 import type { BenchContext, SystemBenchDeps, SystemReport } from './bench-context.js';
@@ -35,7 +34,7 @@ function summarizeProfiles(
   return found.map(({ process, file }) => {
     const summary = summarizeProfileFile(file, { top: 25, root: packageRoot() });
     const cpu = cpuMs.get(process);
-    return { process, summary: cpu === undefined ? summary : { ...summary, cpuMs: cpu } };
+    return { process, summary: cpu === undefined ? summary : { ...summary, mainCpuMs: cpu } };
   });
 }
 
@@ -118,7 +117,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       ...(o.batchSize > 1 ? { 'batch size': o.batchSize } : {}),
       ...(o.keys ? {} : { 'idempotency keys': 'off' }),
       ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
-      'node flags': [...(layout === 'split' ? SINGLE_ROLE_NODE_FLAGS : []), ...o.nodeFlags].join(' ') || 'none',
+      'node flags': [...new Set(stack.gateway.flatMap((g) => g.nodeFlags))].join(' ') || 'none',
       ...(o.callbacks ? { callbacks: 'on (every final state POSTed to a receiver in the bench process)' } : {}),
       processes: stack.gateway.map((g) => g.name),
     },

@@ -47,11 +47,11 @@ describe('summarizeProfile', () => {
   });
 
   it('sets the CPU time by /proc beside busy time, and says when waits for a core inflate the busy time', () => {
-    const waited = formatProfileSummary('edge', { ...s, cpuMs: 0.45 });
+    const waited = formatProfileSummary('edge', { ...s, mainCpuMs: 0.45 });
     expect(waited).toContain('0.9 ms busy of');
     expect(waited).toContain('main thread 0 ms of CPU by /proc');
     expect(waited).toMatch(/busy is 2\.0× the CPU time/);
-    const ran = formatProfileSummary('edge', { ...s, busyMs: 1000, cpuMs: 950 });
+    const ran = formatProfileSummary('edge', { ...s, busyMs: 1000, mainCpuMs: 950 });
     expect(ran).toContain('main thread 950 ms of CPU by /proc');
     expect(ran).not.toContain('× the CPU time');
   });

@@ -43,7 +43,7 @@ export interface ProfileSummary {
    * read it. V8 samples the main thread in wall time, so busyMs also counts the time it was ready to run but waiting
    * for a core.
    */
-  cpuMs?: number;
+  mainCpuMs?: number;
   top: FunctionTime[];
   byModule: Array<{ module: string; selfMs: number; pct: number }>;
 }
@@ -166,13 +166,13 @@ export function summarizeProfileFile(file: string, opts: { top?: number; root?: 
 const WAIT_REPORTED = 1.15;
 
 export function formatProfileSummary(processName: string, s: ProfileSummary): string {
-  const cpu = s.cpuMs === undefined ? '' : `; main thread ${Math.round(s.cpuMs)} ms of CPU by /proc`;
+  const cpu = s.mainCpuMs === undefined ? '' : `; main thread ${Math.round(s.mainCpuMs)} ms of CPU by /proc`;
   const lines = [`${processName}: ${s.busyMs} ms busy of ${s.totalMs} ms sampled (GC ${s.gcMs} ms)${cpu} — ${s.file}`];
-  if (s.cpuMs !== undefined && s.cpuMs > 0 && s.busyMs > WAIT_REPORTED * s.cpuMs) {
+  if (s.mainCpuMs !== undefined && s.mainCpuMs > 0 && s.busyMs > WAIT_REPORTED * s.mainCpuMs) {
     // Seen on two shared cores: a system call that wakes another process (a socket write to nats-server or
     // PostgreSQL) is where the writer is most often preempted, so its frame collects that wait as self time.
     lines.push(
-      `  busy is ${(s.busyMs / s.cpuMs).toFixed(1)}× the CPU time: V8 samples wall time, so waits for a core count as self time of the ` +
+      `  busy is ${(s.busyMs / s.mainCpuMs).toFixed(1)}× the CPU time: V8 samples wall time, so waits for a core count as self time of the ` +
         'frame that was running, most of all system calls that wake another process (socket writes); compare self times between ' +
         'runs, not with CPU figures',
     );

@@ -50,6 +50,8 @@ export interface GatewayProcessInfo {
   name: string;
   pid: number;
   profileDir: string | undefined;
+  /** The Node/V8 flags it was started with (production's for its entry, then --node-flags; profiling aside). */
+  nodeFlags: readonly string[];
 }
 
 export interface GatewayStack {
@@ -155,7 +157,8 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       const metricsPort = await freePort();
       const profileDir = o.profileDir ? join(o.profileDir, name) : undefined;
       // The flags production starts this entry with first: --node-flags come after and can undo one (--no-single-threaded-gc).
-      const execArgv = [...nodeFlagsFor(entry), ...(o.nodeFlags ?? []), ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
+      const nodeFlags = [...nodeFlagsFor(entry), ...(o.nodeFlags ?? [])];
+      const execArgv = [...nodeFlags, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const env: NodeJS.ProcessEnv = {
         ...process.env,
@@ -177,7 +180,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       killOnExit(child);
       logChildOutput(child, join(o.logDir, `${name}.log`));
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      const s: Spawned = { info: { name, pid: child.pid ?? 0, profileDir }, child, exited };
+      const s: Spawned = { info: { name, pid: child.pid ?? 0, profileDir, nodeFlags }, child, exited };
       started.push(s);
       return { s, port, metricsPort };
     };
