@@ -49,11 +49,13 @@ COPY --from=build /app/dist ./dist
 # Read at run time from the package root: SQL migrations and the JetStream topology.
 COPY drizzle ./drizzle
 COPY nats/streams.json ./nats/streams.json
+# Starts node with the flags of the command it runs (--single-threaded-gc for the single-role processes).
+COPY scripts/image-entrypoint.sh ./bin/entrypoint.sh
 # The official image's unprivileged user (uid 1000); numeric, so that Kubernetes can check runAsNonRoot.
 # Nothing is written to the image's filesystem at run time: it runs with a read-only root.
 USER 1000:1000
 EXPOSE 8080 9101 9102 9103
-ENTRYPOINT ["node", "dist/cmd/entrypoint.js"]
+ENTRYPOINT ["sh", "/app/bin/entrypoint.sh"]
 CMD ["--help"]
 
 # The production image plus the SMSC simulator (dev overlay, demos); never deployed to production.

@@ -1,8 +1,8 @@
 /**
  * The Node/V8 flags a gateway process is started with, by what it runs. V8 flags cannot be set from NODE_OPTIONS nor
- * from inside a process once its heap exists, so every launcher passes them on the command line: the Kubernetes
- * manifests of the single-role Deployments (`command:`), the benchmark, the drills and the test harness
- * (test/deploy/node-flags.test.ts checks the manifests against this file).
+ * from inside a process once its heap exists, so every launcher passes them on the command line: the image's start
+ * script (scripts/image-entrypoint.sh, which the Kubernetes pods use), the benchmark, the drills and the test
+ * harness (test/deploy/node-flags.test.ts holds the script to this file).
  *
  * --single-threaded-gc, for a process that runs one role beside others on shared cores. V8 otherwise spreads each
  * young-generation collection, concurrent marking and optimising compilation over helper threads. Where the cores
@@ -14,7 +14,8 @@
  * Not for the all-in-one process (`npm start`, `make dev`, `all` in the image): there one main thread carries every
  * role and is what saturates first, and the helper threads are how that process uses a second core; with the flag
  * it carried less at 3,000/s (same README section). Nor for a single-role process with idle cores to spare:
- * `node --no-single-threaded-gc …` (the last flag wins) or a manifest without the flag gives V8's default back.
+ * `node --no-single-threaded-gc …` (the last flag wins), or a container that starts node itself
+ * (`command: ["node", "dist/cmd/entrypoint.js"]`), gives V8's default back.
  */
 import { ROLES } from './role-needs.js';
 

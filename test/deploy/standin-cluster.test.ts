@@ -13,6 +13,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeFlagsFor } from '../../internal/app/node-flags.js';
 import { createReplay, type ImageLayout } from '../support/dockerfile-replay.js';
 import { ROOT, tempDir, waitFor } from '../support/gateway.js';
 import { containerEnv, dataOf, emptyDirMounts, expandVars, materializeVolumes, mountedFiles, podTemplates, selects, type Container, type PodTemplate, type Probe } from '../support/k8s-pods.js';
@@ -49,9 +50,19 @@ afterAll(() => {
   dir.remove();
 });
 
+/** A program of the image (its ENTRYPOINT's first word), run from the replayed folder. */
+function imageProgram(layout: ImageLayout, argv: readonly string[]): { file: string; args: string[] } {
+  const [program, ...rest] = argv;
+  if (program === 'node') return { file: process.execPath, args: rest };
+  // The image's start script: run from the replayed folder; it execs the node on PATH.
+  if (program === 'sh' && rest[0]?.startsWith('/')) return { file: '/bin/sh', args: [join(layout.root, rest[0]), ...rest.slice(1)] };
+  throw new Error(`${argv.join(' ')} is not how this image starts a process`);
+}
+
 function runAsImageUser(layout: ImageLayout, argv: string[]) {
   const [uid, gid] = (layout.user ?? '').split(':').map(Number);
-  return spawnSync(process.execPath, argv, {
+  const { file, args } = imageProgram(layout, argv);
+  return spawnSync(file, args, {
     cwd: layout.hostWorkdir,
     env: { ...layout.env, PATH: process.env.PATH },
     encoding: 'utf8',
@@ -72,7 +83,7 @@ describe('the image, replayed from the Dockerfile', () => {
     expect(prod.baseImage).toMatch(/^node:\d+/);
     expect(Number(/^node:(\d+)/.exec(prod.baseImage)![1])).toBe(Number(process.versions.node.split('.')[0]));
     expect(prod.user).toBe('1000:1000');
-    expect(prod.entrypoint).toEqual(['node', 'dist/cmd/entrypoint.js']);
+    expect(prod.entrypoint).toEqual(['sh', '/app/bin/entrypoint.sh']);
   });
 
   it('holds production dependencies only, the compiled gateway, and no tests or tools', () => {
@@ -87,27 +98,27 @@ describe('the image, replayed from the Dockerfile', () => {
     const files = spawnSync('find', ['dist', '-type', 'f'], { cwd: prod.hostWorkdir, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
     expect(files).toEqual(expect.arrayContaining(['dist/cmd/entrypoint.js', 'dist/cmd/edge.js', 'dist/cmd/migrate.js']));
     expect(files.filter((f) => /\.test\.|\/tools\/|smsc-sim/.test(f))).toEqual([]);
-    expect(spawnSync('ls', [prod.hostWorkdir], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()).toEqual(['dist', 'drizzle', 'nats', 'node_modules', 'package.json']);
+    expect(spawnSync('ls', [prod.hostWorkdir], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()).toEqual(['bin', 'dist', 'drizzle', 'nats', 'node_modules', 'package.json']);
   });
 
   it('cannot be written by the image user (as the read-only root in Kubernetes), so every run below proves the roles write nothing there', () => {
-    const r = runAsImageUser(prod, ['-e', "require('node:fs').writeFileSync('probe', 'x')"]);
+    const r = runAsImageUser(prod, ['node', '-e', "require('node:fs').writeFileSync('probe', 'x')"]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/EACCES/);
   });
 
   it('runs every command of the image as its user; the simulator only in the dev image', () => {
     for (const command of ['edge', 'connector', 'status-writer', 'callbacks', 'dlr-writer', 'migrate', 'all']) {
-      const r = runAsImageUser(prod, [...prod.entrypoint.slice(1), command, '--help']);
+      const r = runAsImageUser(prod, [...prod.entrypoint, command, '--help']);
       expect(r.status, `${command}: ${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/Usage:/);
     }
-    const missing = runAsImageUser(prod, [...prod.entrypoint.slice(1), 'smsc-sim', '--help']);
+    const missing = runAsImageUser(prod, [...prod.entrypoint, 'smsc-sim', '--help']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/not in this image.*--target dev/);
-    const sim = runAsImageUser(dev, [...dev.entrypoint.slice(1), 'smsc-sim', '--help']);
+    const sim = runAsImageUser(dev, [...dev.entrypoint, 'smsc-sim', '--help']);
     expect(sim.status, sim.stderr).toBe(0);
-    expect(runAsImageUser(prod, prod.entrypoint.slice(1)).stdout).toMatch(/Commands: edge, connector, status-writer, migrate/);
+    expect(runAsImageUser(prod, prod.entrypoint).stdout).toMatch(/Commands: edge, connector, status-writer, migrate/);
   });
 });
 
@@ -184,10 +195,10 @@ describe('overlays/dev as local processes', () => {
       writeFileSync(env.SMSMESH_CONFIG, stringifyYaml(cfg));
     }
     const argv = [...(c.command ?? layout.entrypoint), ...(c.args ?? (c.command ? [] : layout.cmd))].map((a) => rewrite(expandVars(a, podEnv), own, toHost, mounts));
-    if (argv[0] !== 'node') throw new Error(`${t.id}: ${argv[0]} is not how this image starts`);
+    const { file, args } = imageProgram(layout, argv);
     const uid = (t.spec.securityContext?.runAsUser as number | undefined) ?? 1000;
     const gid = (t.spec.securityContext?.runAsGroup as number | undefined) ?? uid;
-    const child = spawn(process.execPath, argv.slice(1), { cwd: layout.hostWorkdir, env, stdio: ['ignore', 'pipe', 'pipe'], ...(asRoot ? { uid, gid } : {}) });
+    const child = spawn(file, args, { cwd: layout.hostWorkdir, env, stdio: ['ignore', 'pipe', 'pipe'], ...(asRoot ? { uid, gid } : {}) });
     const logFile = log(t.id);
     logChildOutput(child, logFile);
     const r: Running = { id: t.id, child, logFile, ports: own, exited: new Promise((res) => child.once('exit', (code) => res(code))) };
@@ -259,6 +270,19 @@ describe('overlays/dev as local processes', () => {
           return probeOk(r, c, probe);
         }, 60_000);
       }
+    }
+  });
+
+  it("starts each role with its Node flags, chosen by the image's start script", () => {
+    const roles = running.filter((r) => r.id.startsWith('Deployment/smsmesh-'));
+    expect(roles.length).toBe(4);
+    for (const r of roles) {
+      const command = templates.find((t) => t.id === r.id)!.spec.containers[0]!.args![0]!;
+      const started = readFileSync(r.logFile, 'utf8')
+        .split('\n')
+        .flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as { nodeFlags?: string[] }] : []))
+        .find((l) => l.nodeFlags !== undefined);
+      expect(started?.nodeFlags, `${r.id}: its start log line`).toEqual(nodeFlagsFor(command));
     }
   });
 
