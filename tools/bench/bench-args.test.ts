@@ -37,6 +37,15 @@ describe('bench flags', () => {
     expect(bad.kind === 'error' && bad.message).toMatch(/"b" is not a flag/);
   });
 
+  it('--perf samples with Linux perf, and not together with --profile', () => {
+    const r = parseBenchArgs(['--perf'], {});
+    expect(r.kind === 'run' && [r.options.perf, r.options.profile]).toEqual([true, false]);
+    const none = parseBenchArgs([], {});
+    expect(none.kind === 'run' && none.options.perf).toBe(false);
+    const both = parseBenchArgs(['--perf', '--profile'], {});
+    expect(both.kind === 'error' && both.message).toMatch(/--perf and --profile/);
+  });
+
   it('--quick is a 10-second smoke run unless told otherwise', () => {
     const r = parseBenchArgs(['--quick'], {});
     expect(r.kind === 'run' && r.options).toMatchObject({ quick: true, rates: [500], durationS: 10 });

@@ -15,7 +15,7 @@ reports accepted/s, submit_sm/s (SMSC), persisted/s (final states in PostgreSQL:
 accept latency (p50/p95/p99/p99.9) and accept → DLR-stored latency (p50/p95/p99), CPU seconds per 1,000 messages and peak RSS per
 process, and checks that every accepted message reached a final state (exit 1 when one did not). When Kannel
 (bearerbox/smsbox) is installed, the same runs are made against Kannel 1.4.5 and the ratios printed.
-Results: bench-results/<timestamp>/ (results.json, summary.txt, chart-*.svg, logs/, profiles/).
+Results: bench-results/<timestamp>/ (results.json, summary.txt, chart-*.svg, logs/, profiles/, perf/).
 
 What to run (default: the rates below):
   --rates <a,b,…>          arrival rates per second, one run each (default 500,1000,2000)
@@ -51,6 +51,10 @@ Gateway:
   --log-level <lvl>        gateway LOG_LEVEL (default info)
   --profile                run the gateway with --cpu-prof into <results>/profiles/ and print the top 25
                            self-time functions per process after the runs
+  --perf                   sample the gateway processes' CPU with Linux perf over the runs (cpu-clock, call graphs,
+                           node with --perf-basic-prof) into <results>/perf/, and print per process where its CPU
+                           went, by part of the code and by function. Unlike --profile, a wait for a core does not
+                           count. Needs perf (Debian: linux-perf); not with --profile
 
 Kannel:
   --kannel <auto|on|off>   auto: when bearerbox/smsbox are installed (default auto); on: fail without them
@@ -132,6 +136,8 @@ export interface BenchOptions {
   nodeFlags: string[];
   logLevel: string;
   profile: boolean;
+  /** Sample the gateway's CPU with Linux perf over the runs. */
+  perf: boolean;
   p99LimitMs: number;
   drainTimeoutS: number;
   dbPollMs: number;
@@ -162,6 +168,7 @@ export const BENCH_OPTIONS = {
   'node-flags': { type: 'string' },
   'log-level': { type: 'string' },
   profile: { type: 'boolean' },
+  perf: { type: 'boolean' },
   kannel: { type: 'string' },
   'kannel-binds': { type: 'string' },
   'kannel-window': { type: 'string' },
@@ -274,6 +281,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       nodeFlags: nodeFlagsOf(values['node-flags']),
       logLevel,
       profile: values.profile === true,
+      perf: values.perf === true,
       p99LimitMs: numberFlag('p99-limit-ms', values['p99-limit-ms'], 50, isPositive, 'a positive number'),
       drainTimeoutS: numberFlag('drain-timeout', values['drain-timeout'], quick ? 30 : 60, isPositive, 'a positive number of seconds'),
       dbPollMs: numberFlag('db-poll-ms', values['db-poll-ms'], soakMinutes !== undefined ? 10_000 : 1000, (n) => n >= 200, 'at least 200'),
@@ -282,6 +290,8 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       keep: values.keep === true,
     };
     if (options.findMax && options.startRate > options.maxRate) throw new FlagError('--start-rate is above --max-rate');
+    // V8's profiler samples from a thread of its own: perf would count that thread's CPU as the gateway's.
+    if (options.perf && options.profile) throw new FlagError('--perf and --profile measure the same processes two ways: give one of them');
     return { kind: 'run', options };
   } catch (err) {
     return { kind: 'error', message: err instanceof Error ? err.message : String(err) };

@@ -7,6 +7,7 @@ import type { LossCheck } from './bench-database.js';
 import type { BenchMeta } from './bench-meta.js';
 import type { LoadFleet } from '../loadgen/load-fleet.js';
 import type { RunResult, RunSpec } from './measured-run.js';
+import type { PerfProcessSummary } from './perf-summary.js';
 import type { ProfileSummary } from './profile-summary.js';
 import type { BacklogMemory, FindMaxStep, MemorySlope } from './report.js';
 import type { Limits } from './verdict.js';
@@ -31,6 +32,8 @@ export interface SystemReport {
     loss: LossCheck;
   };
   profiles?: Array<{ process: string; summary: ProfileSummary }>;
+  /** --perf: where each gateway process's CPU went, by Linux perf. */
+  perf?: PerfProcessSummary[];
   /** Row writes on the messages table over the whole invocation (warm-up included). */
   messageWrites?: MessageWrites;
 }

@@ -1,5 +1,5 @@
 /** One smsmesh layout under test: start its stack (nats-server, database, SMSC simulator, gateway), make the runs, stop it, read its CPU profiles. */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../internal/core/paths.js';
 import { backlog } from './backlog-run.js';
@@ -7,6 +7,7 @@ import type { BenchContext, SystemBenchDeps, SystemReport } from './bench-contex
 import { createBenchDatabase, type MessageWrites } from './bench-database.js';
 import type { SystemUnderTest } from './measured-run.js';
 import { clockTicksPerSecond, CpuMeter, mainThreadTicks } from './process-stats.js';
+import { perfNodeFlags, perfUnavailable, startPerfRecord, summarizePerfRecording, type PerfRecording } from './perf-record.js';
 import { findProfiles, summarizeProfileFile, type ProfileSummary } from './profile-summary.js';
 import { exercise } from './rate-runs.js';
 import { soak } from './soak-run.js';
@@ -61,6 +62,12 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
   if (!meta.postgres) meta.postgres = String((await db.sql`select version() as v`)[0]?.v ?? '').split(' on ')[0] ?? '';
   out(`\n[${label}] starting nats-server, PostgreSQL database ${db.name}, SMSC simulator, gateway (layout ${layout})…`);
   const profileDir = o.profile ? join(resultsDir, 'profiles', `smsmesh-${layout}`) : undefined;
+  const perfDir = o.perf ? join(resultsDir, 'perf', `smsmesh-${layout}`) : undefined;
+  if (perfDir) {
+    const why = perfUnavailable();
+    if (why) throw new Error(`--perf: ${why}`);
+    mkdirSync(perfDir, { recursive: true });
+  }
   const counter = o.callbacks ? await startCallbackCounter() : undefined;
   const unregisterCounter = registerCleanup(() => counter?.close() ?? Promise.resolve());
   const stack = await startGatewayStack({
@@ -76,7 +83,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     profileDir,
     logLevel: o.logLevel,
     backgroundNice: o.backgroundNice,
-    nodeFlags: o.nodeFlags,
+    nodeFlags: perfDir ? [...o.nodeFlags, ...perfNodeFlags(perfDir)] : o.nodeFlags,
     callbackUrl: counter?.url,
   });
   const unregisterStack = registerCleanup(() => stack.stop());
@@ -126,6 +133,8 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
   };
   reports.push(report);
   let profiledCpuMs = new Map<string, number>();
+  // From the first run's warm-up to the end of the last run: start-up is not in it.
+  const recording: PerfRecording | undefined = perfDir ? startPerfRecord(stack.gateway.map((g) => g.pid), join(perfDir, 'perf.data'), out) : undefined;
   try {
     await exercise(ctx, sut, report, doRates);
     if (o.soakMinutes !== undefined) await soak(ctx, sut, report);
@@ -138,6 +147,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       await counter.close();
       unregisterCounter();
     }
+    await recording?.stop();
     out(`[${label}] stopping…`);
     if (profileDir) profiledCpuMs = lifetimeCpuMs(stack.gateway);
     await stack.stop();
@@ -153,4 +163,8 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     unregisterDb();
   }
   if (profileDir) report.profiles = summarizeProfiles(profileDir, profiledCpuMs, out);
+  if (recording) {
+    out(`[${label}] reading perf's samples…`);
+    report.perf = await summarizePerfRecording(recording.file, new Map(stack.gateway.map((g) => [g.pid, g.name] as const)), packageRoot());
+  }
 }

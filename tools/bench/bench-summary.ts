@@ -8,6 +8,8 @@ import type { BenchOptions } from './bench-args.js';
 import type { SystemReport } from './bench-context.js';
 import type { BenchMeta } from './bench-meta.js';
 import { formatMachineSpeed } from './machine-speed.js';
+import { PERF_HZ } from './perf-record.js';
+import { formatPerfSummary } from './perf-summary.js';
 import { formatProfileSummary } from './profile-summary.js';
 import {
   backlogTable,
@@ -108,6 +110,13 @@ export function writeSummary(input: SummaryInput): boolean {
     for (const r of profiles) for (const p of r.profiles!) ptext.push(formatProfileSummary(`${r.label} / ${p.process}`, p.summary), '');
     writeFileSync(join(resultsDir, 'profiles', 'summary.txt'), ptext.join('\n'));
     text.push('', 'CPU profiles (self time, top 25 per process):', ...ptext);
+  }
+  const perfed = reports.filter((r) => r.perf && r.perf.length > 0);
+  if (perfed.length > 0) {
+    const ptext: string[] = [];
+    for (const r of perfed) for (const p of r.perf!) ptext.push(formatPerfSummary(`${r.label} / ${p.process}`, p), '');
+    writeFileSync(join(resultsDir, 'perf', 'summary.txt'), ptext.join('\n'));
+    text.push('', `CPU by Linux perf over the runs (cpu-clock at ${PERF_HZ} Hz; shares of each process's CPU):`, ...ptext);
   }
   if (kannelError) text.push('', `Kannel side by side failed: ${kannelError}`);
   if (meta.speedBefore && meta.speedAfter) text.push('', `before the runs, ${formatMachineSpeed(meta.speedBefore)}`, `after the runs, ${formatMachineSpeed(meta.speedAfter)}`);
