@@ -3,7 +3,8 @@
  * reads them back through `perf script` as a stream (a run's samples come to tens of megabytes of text).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createPerfAggregator, createPerfScriptParser, type PerfProcessSummary } from './perf-summary.js';
 
@@ -44,7 +45,10 @@ export function startPerfRecord(pids: readonly number[], file: string, log: (lin
   };
 }
 
-/** Reads the recording back and summarizes each named process; removes the symbol maps V8 wrote for them. */
+/**
+ * Reads the recording back and summarizes each named process. The symbol maps V8 wrote for them are moved beside the
+ * recording: to read it again with `perf script`, copy them back to /tmp first.
+ */
 export async function summarizePerfRecording(file: string, names: ReadonlyMap<number, string>, root: string): Promise<PerfProcessSummary[]> {
   const agg = createPerfAggregator(root);
   const parser = createPerfScriptParser((s) => agg.add(s));
@@ -54,6 +58,11 @@ export async function summarizePerfRecording(file: string, names: ReadonlyMap<nu
   parser.end();
   const code = await exited;
   if (code !== 0) throw new Error(`perf script -i ${file} exited ${code}`);
-  for (const pid of names.keys()) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+  for (const pid of names.keys()) {
+    const map = `/tmp/perf-${pid}.map`;
+    if (!existsSync(map)) continue;
+    copyFileSync(map, join(dirname(file), `perf-${pid}.map`));
+    rmSync(map, { force: true });
+  }
   return agg.summarize(names, PERF_HZ);
 }
