@@ -52,7 +52,7 @@ export function startPerfRecord(pids: readonly number[], file: string, log: (lin
 export async function summarizePerfRecording(file: string, names: ReadonlyMap<number, string>, root: string): Promise<PerfProcessSummary[]> {
   const agg = createPerfAggregator(root);
   const parser = createPerfScriptParser((s) => agg.add(s));
-  const child = spawn('perf', ['script', '-i', file, '-F', 'pid,ip,sym,dso'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('perf', ['script', '-i', file, '-F', 'pid,tid,ip,sym,dso'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   for await (const line of createInterface({ input: child.stdout! })) parser.line(line);
   parser.end();

@@ -11,15 +11,16 @@ export interface PerfFrame {
   dso: string;
 }
 
-/** One sample: the process, and its stack innermost frame first. */
+/** One sample: the process and thread, and the thread's stack innermost frame first. */
 export interface PerfSample {
   pid: number;
+  tid: number;
   frames: PerfFrame[];
 }
 
 /**
- * Feeds `perf script -F pid,ip,sym,dso` output line by line: a sample is a line with its pid, then one line per
- * frame (`<ip> <symbol> (<dso>)`), then a blank line.
+ * Feeds `perf script -F pid,tid,ip,sym,dso` output line by line: a sample is a line with its pid/tid, then one line
+ * per frame (`<ip> <symbol> (<dso>)`), then a blank line.
  */
 export function createPerfScriptParser(onSample: (s: PerfSample) => void): { line(text: string): void; end(): void } {
   let cur: PerfSample | undefined;
@@ -29,10 +30,10 @@ export function createPerfScriptParser(onSample: (s: PerfSample) => void): { lin
   };
   return {
     line(text) {
-      const head = /^\s*(\d+)\s*$/.exec(text);
+      const head = /^\s*(\d+)\/(\d+)\s*$/.exec(text);
       if (head) {
         flush();
-        cur = { pid: Number(head[1]), frames: [] };
+        cur = { pid: Number(head[1]), tid: Number(head[2]), frames: [] };
         return;
       }
       if (text.trim() === '') return flush();
@@ -44,6 +45,8 @@ export function createPerfScriptParser(onSample: (s: PerfSample) => void): { lin
 }
 
 const GC = /Heap::CollectGarbage|Heap::PerformGarbageCollection|ScavengerCollector|MarkCompactCollector|MinorMarkSweep|IncrementalMarking|ConcurrentMarking/;
+/** V8 compiling JavaScript: optimising (TurboFan, on a thread of its own unless --single-threaded) or lazily on first call. */
+const COMPILE = /OptimizingCompileDispatcher|v8::internal::compiler::|v8::internal::Compiler::|v8::internal::maglev::|Builtins_CompileLazy/;
 const isKernel = (f: PerfFrame) => f.dso === '[kernel.kallsyms]' || f.dso.startsWith('[kernel');
 
 /** A JavaScript frame of --perf-basic-prof's map: `JS:<tier mark><name> <url>:<line>:<column>`. */
@@ -61,10 +64,15 @@ export interface PerfProcessSummary {
   samples: number;
   /** CPU seconds the samples stand for (samples over the sampling frequency). */
   cpuS: number;
-  /** Shares of the process's samples, %: innermost frame in the kernel; any garbage-collection frame on the stack. */
+  /**
+   * Shares of the process's samples, %: innermost frame in the kernel; a garbage-collection frame on the stack; V8
+   * compiling (optimising or lazily); on a thread other than the main one.
+   */
   kernelPct: number;
   gcPct: number;
-  /** Each sample once: garbage collection, else the innermost application frame's module, else Node, the kernel or native code. */
+  compilePct: number;
+  otherThreadsPct: number;
+  /** Each sample once: garbage collection, else compiling, else the innermost application frame's module, else Node, the kernel or native code. */
   byPart: Array<{ part: string; pct: number }>;
   /** The innermost frame (the function on the core when sampled). */
   top: Array<{ fn: string; pct: number }>;
@@ -74,6 +82,8 @@ interface Tally {
   samples: number;
   kernel: number;
   gc: number;
+  compile: number;
+  otherThreads: number;
   parts: Map<string, number>;
   fns: Map<string, number>;
 }
@@ -83,6 +93,7 @@ const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1
 /** Where a sample's CPU is charged: the code that asked for the work, not the builtin or system call that did it. */
 function partOf(s: PerfSample, root: string | undefined): string {
   if (s.frames.some((f) => GC.test(f.sym))) return 'V8 garbage collection';
+  if (s.frames.some((f) => COMPILE.test(f.sym))) return 'V8 compiling JavaScript';
   let sawNode = false;
   for (const f of s.frames) {
     const js = jsFrame(f, root);
@@ -111,11 +122,13 @@ export function createPerfAggregator(root?: string): PerfAggregator {
   return {
     add(s) {
       let t = byPid.get(s.pid);
-      if (!t) byPid.set(s.pid, (t = { samples: 0, kernel: 0, gc: 0, parts: new Map(), fns: new Map() }));
+      if (!t) byPid.set(s.pid, (t = { samples: 0, kernel: 0, gc: 0, compile: 0, otherThreads: 0, parts: new Map(), fns: new Map() }));
       t.samples++;
       if (isKernel(s.frames[0]!)) t.kernel++;
+      if (s.tid !== s.pid) t.otherThreads++;
       const part = partOf(s, root);
       if (part === 'V8 garbage collection') t.gc++;
+      if (part === 'V8 compiling JavaScript') t.compile++;
       bump(t.parts, part);
       bump(t.fns, fnOf(s.frames[0]!, root));
     },
@@ -133,6 +146,8 @@ export function createPerfAggregator(root?: string): PerfAggregator {
           cpuS: Math.round((t.samples / hz) * 100) / 100,
           kernelPct: pct(t.kernel),
           gcPct: pct(t.gc),
+          compilePct: pct(t.compile),
+          otherThreadsPct: pct(t.otherThreads),
           byPart: ranked(t.parts, 15).map(([part, n]) => ({ part, pct: pct(n) })),
           top: ranked(t.fns, top).map(([fn, n]) => ({ fn, pct: pct(n) })),
         });
@@ -144,8 +159,9 @@ export function createPerfAggregator(root?: string): PerfAggregator {
 
 export function formatPerfSummary(label: string, s: PerfProcessSummary): string {
   const lines = [
-    `${label}: ${s.samples} samples = ${s.cpuS} s of CPU; innermost frame in the kernel ${s.kernelPct} %, garbage collection ${s.gcPct} %`,
-    '  by part of the code (garbage collection, else the innermost application frame on the stack: a sample counts once):',
+    `${label}: ${s.samples} samples = ${s.cpuS} s of CPU; innermost frame in the kernel ${s.kernelPct} %, garbage collection ${s.gcPct} %, ` +
+      `compiling ${s.compilePct} %, threads other than the main one ${s.otherThreadsPct} %`,
+    '  by part of the code (garbage collection, else compiling, else the innermost application frame on the stack: a sample counts once):',
   ];
   for (const p of s.byPart) lines.push(`  ${p.pct.toFixed(1).padStart(6)} %  ${p.part}`);
   lines.push(`  top ${s.top.length} functions by self CPU (on the core when sampled):`);
