@@ -56,6 +56,7 @@ export async function runKannelSide(ctx: BenchContext, bin: KannelBinaries, deps
       target: { kind: 'kannel', urls: [kannel.sendsmsUrl], username: kannel.username, password: kannel.password, dlrUrl: counter.url, dlrMask: 19 },
       meter,
       stackGroups,
+      gatewayGroups: kannel.processes.map((p) => p.name),
       submits: async () => (await sim.stats()).submits,
       persisted: async () => counter.finalMessages(),
       dlrLatency: async (tag) => counter.latency(tag),

@@ -104,6 +104,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       : { kind: 'smsmesh', urls: stack.edgeUrls, apiKey: stack.apiKey, batchSize: o.batchSize, keys: o.keys },
     meter,
     stackGroups,
+    gatewayGroups: stack.gateway.map((g) => g.name),
     submits: async () => (await stack.sim.stats()).submits,
     persisted: () => db.finalCount(),
     dlrLatency: (tag) => db.dlrLatency(tag),

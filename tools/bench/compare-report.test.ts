@@ -8,6 +8,8 @@ function results(o: {
   p50: number;
   missing?: number;
   split?: boolean;
+  /** The bench's own three-place gateway figure (benches before it was recorded lack it). */
+  gateway?: number;
   writes?: { rows: number; inserts: number; updates: number; partInserts?: number; partUpdates?: number };
 }): BenchResults {
   const [b1, b2, a1, a2] = o.speed ?? [0, 0, 0, 0];
@@ -22,7 +24,7 @@ function results(o: {
         label: 'smsmesh all',
         ...(o.writes ? { messageWrites: o.writes } : {}),
         runs: [
-          { rate: 2000, acceptedPerS: 2000, persistedPerS: o.persisted, dropped: 0, accept: { p50: o.p50, p99: o.p50 * 4, p999: o.p50 * 10 }, processes, stackCpuSPer1k: 0.68, loss: { missing: o.missing ?? 0 } },
+          { rate: 2000, acceptedPerS: 2000, persistedPerS: o.persisted, dropped: 0, accept: { p50: o.p50, p99: o.p50 * 4, p999: o.p50 * 10 }, processes, ...(o.gateway === undefined ? {} : { gatewayCpuSPer1k: o.gateway }), stackCpuSPer1k: 0.68, loss: { missing: o.missing ?? 0 } },
         ],
       },
     ],
@@ -53,6 +55,20 @@ describe('bench-compare report', () => {
     expect(r.slowRuns).toEqual([]);
     expect(r.failedRuns).toEqual([]);
     expect(r.text).not.toContain('!');
+  });
+
+  it("shows the gateway's CPU to three places where the benches recorded it, and to two when one of them did not", () => {
+    const three = compareReport([
+      { build: 'A', order: 1, results: results({ git: 'a', speed: undefined, persisted: 1990, p50: 18, split: true, gateway: 0.1714 }) },
+      { build: 'A', order: 2, results: results({ git: 'a', speed: undefined, persisted: 1990, p50: 18, split: true, gateway: 0.166 }) },
+    ]);
+    expect(three.text).toContain('gateway 0.166–0.171 CPU-s/1k');
+    expect(three.text.split('\n').find((l) => /^\s*1\s+A\s/.test(l))).toMatch(/\s0\.171\s/);
+    const mixed = compareReport([
+      { build: 'A', order: 1, results: results({ git: 'a', speed: undefined, persisted: 1990, p50: 18, split: true, gateway: 0.1714 }) },
+      { build: 'A', order: 2, results: results({ git: 'a', speed: undefined, persisted: 1990, p50: 18, split: true }) },
+    ]);
+    expect(mixed.text).toContain('gateway 0.29 CPU-s/1k');
   });
 
   it('marks runs the host slowed by more than a fifth against the series’ fastest reading', () => {

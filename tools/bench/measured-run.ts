@@ -20,6 +20,8 @@ export interface SystemUnderTest {
   meter: CpuMeter;
   /** Meter groups that make up the system itself (gateway processes, broker, database). */
   stackGroups: string[];
+  /** Meter groups of the gateway's own processes (no broker, no database, no SMSC, no generator). */
+  gatewayGroups: string[];
   /** submit_sm answered OK by the SMSC so far (segments). */
   submits(): Promise<number>;
   /** Messages with a persisted final state so far. */
@@ -107,6 +109,8 @@ export interface RunResult {
   generatorMaxLagMs: number;
   dlr: DlrLatency;
   processes: Record<string, ProcessFigures>;
+  /** CPU seconds per 1,000 messages accepted of the gateway's own processes, to three places (the processes' own are to two). */
+  gatewayCpuSPer1k: number;
   stackCpuSPer1k: number;
   /**
    * Average CPU use during the run, % of one core: the whole machine, and what the measured processes do not
@@ -123,6 +127,7 @@ export interface RunResult {
 
 const MB = 1024 * 1024;
 const r2 = (n: number) => Math.round(n * 100) / 100;
+const r3 = (n: number) => Math.round(n * 1000) / 1000;
 
 interface Probe {
   at: number;
@@ -299,6 +304,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
   const otherCpuPct = Math.max(0, machineCpuPct - Math.round((measuredCpuS / runS) * 100));
   const processes: Record<string, ProcessFigures> = {};
   let stackCpu = 0;
+  let gatewayCpu = 0;
   const per1k = (cpuS: number) => (result.accepted > 0 ? r2(cpuS / (result.accepted / 1000)) : 0);
   for (const [g, v] of Object.entries(last.groups)) {
     const perMsg = (calls: number | undefined) => (calls === undefined ? undefined : result.accepted > 0 ? r2(calls / result.accepted) : 0);
@@ -312,6 +318,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
       otherThreadsPct: v.cpuS > 0 ? Math.round((100 * (v.cpuS - v.mainCpuS)) / v.cpuS) : 0,
     };
     if (sut.stackGroups.includes(g)) stackCpu += v.cpuS;
+    if (sut.gatewayGroups.includes(g)) gatewayCpu += v.cpuS;
   }
 
   let loss = spec.warmup ? undefined : await sut.checkLoss(spec.runTag, result.idsFiles);
@@ -371,6 +378,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
     generatorMaxLagMs: result.maxLagMs,
     dlr,
     processes,
+    gatewayCpuSPer1k: result.accepted > 0 ? r3(gatewayCpu / (result.accepted / 1000)) : 0,
     stackCpuSPer1k: per1k(stackCpu),
     machineCpuPct,
     otherCpuPct,

@@ -29,6 +29,7 @@ function run(over: Partial<RunResult> = {}): RunResult {
       smsmesh: { cpuS: 30, cpuSPer1k: 1, readsPerMsg: 1.25, writesPerMsg: 0.5, peakRssMb: 150, hwmMb: 160, otherThreadsPct: 18 },
       postgres: { cpuS: 12, cpuSPer1k: 0.4, readsPerMsg: 0, writesPerMsg: 0.01, peakRssMb: 30, hwmMb: 31 },
     },
+    gatewayCpuSPer1k: 1,
     stackCpuSPer1k: 1.4,
     machineCpuPct: 150,
     otherCpuPct: 10,
@@ -55,6 +56,15 @@ describe('report', () => {
     expect(text).toContain('FAILED: p99 accept 80 ms > 50 ms');
     expect(text).toContain('accept p50/p95/p99/p99.9 ms');
     expect(text).toContain('2.0 / 6.0 / 12.0 / 31.0');
+  });
+
+  it("gives the gateway's CPU per 1,000 messages to three places beside the stack's", () => {
+    const text = runsTable([run({ gatewayCpuSPer1k: 0.166 })]);
+    const [head, , row] = text.split('\n');
+    const cols = head!.split(/\s{2,}/);
+    expect(cols).toContain('gateway CPU s/1k');
+    expect(row!.trim().split(/\s{2,}/)[cols.indexOf('gateway CPU s/1k')]).toBe('0.166');
+    expect(row!.trim().split(/\s{2,}/)[cols.indexOf('stack CPU s/1k')]).toBe('1.40');
   });
 
   it('gives each process its CPU and its read/write calls per message for each run, and its peak RSS', () => {

@@ -17,6 +17,7 @@ export function table(headers: string[], rows: string[][]): string {
 const n0 = (n: number) => String(Math.round(n));
 const n1 = (n: number) => (Math.round(n * 10) / 10).toFixed(1);
 const n2 = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
+const n3 = (n: number) => (Math.round(n * 1000) / 1000).toFixed(3);
 const lat = (a: { p50: number; p95: number; p99: number }) => `${n1(a.p50)} / ${n1(a.p95)} / ${n1(a.p99)}`;
 const acceptLat = (a: { p50: number; p95: number; p99: number; p999?: number }) => `${lat(a)} / ${a.p999 === undefined ? '–' : n1(a.p999)}`;
 const errCount = (e: Record<string, number>) => Object.values(e).reduce((a, b) => a + b, 0);
@@ -42,6 +43,7 @@ export function runsTable(runs: readonly RunResult[]): string {
       'dropped',
       'late',
       'lost',
+      'gateway CPU s/1k',
       'stack CPU s/1k',
       'verdict',
     ],
@@ -57,6 +59,7 @@ export function runsTable(runs: readonly RunResult[]): string {
       String(r.dropped),
       String(r.late),
       r.loss ? String(r.loss.missing) : '–',
+      n3(r.gatewayCpuSPer1k),
       n2(r.stackCpuSPer1k),
       r.verdict.held ? 'held' : `FAILED: ${r.verdict.reasons.join('; ')}`,
     ]),
