@@ -7,7 +7,7 @@ import type { BenchContext, SystemBenchDeps, SystemReport } from './bench-contex
 import { createBenchDatabase, type MessageWrites } from './bench-database.js';
 import type { SystemUnderTest } from './measured-run.js';
 import { clockTicksPerSecond, CpuMeter, mainThreadTicks } from './process-stats.js';
-import { perfNodeFlags, perfUnavailable, startPerfRecord, summarizePerfRecording, type PerfRecording } from './perf-record.js';
+import { perfUnavailable, startPerfRecord, summarizePerfRecording, type PerfRecording } from './perf-record.js';
 import { findProfiles, summarizeProfileFile, type ProfileSummary } from './profile-summary.js';
 import { exercise } from './rate-runs.js';
 import { soak } from './soak-run.js';
@@ -81,9 +81,10 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     workDir: join(workDir, `smsmesh-${layout}`),
     logDir: join(resultsDir, 'logs', `smsmesh-${layout}`),
     profileDir,
+    perfDir,
     logLevel: o.logLevel,
     backgroundNice: o.backgroundNice,
-    nodeFlags: perfDir ? [...o.nodeFlags, ...perfNodeFlags(perfDir)] : o.nodeFlags,
+    nodeFlags: o.nodeFlags,
     callbackUrl: counter?.url,
   });
   const unregisterStack = registerCleanup(() => stack.stop());

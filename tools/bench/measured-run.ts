@@ -305,7 +305,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
   const processes: Record<string, ProcessFigures> = {};
   let stackCpu = 0;
   let gatewayCpu = 0;
-  const per1k = (cpuS: number) => (result.accepted > 0 ? r2(cpuS / (result.accepted / 1000)) : 0);
+  const per1k = (cpuS: number, round = r2) => (result.accepted > 0 ? round(cpuS / (result.accepted / 1000)) : 0);
   for (const [g, v] of Object.entries(last.groups)) {
     const perMsg = (calls: number | undefined) => (calls === undefined ? undefined : result.accepted > 0 ? r2(calls / result.accepted) : 0);
     processes[g] = {
@@ -378,7 +378,7 @@ export async function measuredRun(sut: SystemUnderTest, fleet: LoadFleet, spec: 
     generatorMaxLagMs: result.maxLagMs,
     dlr,
     processes,
-    gatewayCpuSPer1k: result.accepted > 0 ? r3(gatewayCpu / (result.accepted / 1000)) : 0,
+    gatewayCpuSPer1k: per1k(gatewayCpu, r3),
     stackCpuSPer1k: per1k(stackCpu),
     machineCpuPct,
     otherCpuPct,

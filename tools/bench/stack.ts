@@ -17,6 +17,7 @@ import { startNatsServer, type NatsProcess } from '../devstack/nats-process.js';
 import type { BenchDatabase } from './bench-database.js';
 import { killOnExit } from '../shared/exit-guard.js';
 import { startSimProcess, type SimProcess } from './sim-process.js';
+import { perfNodeFlags } from './perf-record.js';
 import { logChildOutput } from '../shared/child-log.js';
 
 export { freePort };
@@ -37,6 +38,8 @@ export interface StackOptions {
   logDir: string;
   /** When set, gateway processes run with --cpu-prof into <profileDir>/<process name>/. */
   profileDir?: string | undefined;
+  /** When set, gateway processes run with the flags that let Linux perf name their JavaScript, their V8 log in perfDir. */
+  perfDir?: string | undefined;
   logLevel: string;
   /** SMSMESH_NICE of the connector and status-writer processes of the split layout; 0 leaves them as the edges. */
   backgroundNice: number;
@@ -50,7 +53,7 @@ export interface GatewayProcessInfo {
   name: string;
   pid: number;
   profileDir: string | undefined;
-  /** The Node/V8 flags it was started with (production's for its entry, then --node-flags; profiling aside). */
+  /** The Node/V8 flags it was started with (production's for its entry, then --node-flags; profiling's and perf's aside). */
   nodeFlags: readonly string[];
 }
 
@@ -158,7 +161,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       const profileDir = o.profileDir ? join(o.profileDir, name) : undefined;
       // The flags production starts this entry with first: --node-flags come after and can undo one (--no-single-threaded-gc).
       const nodeFlags = [...nodeFlagsFor(entry), ...(o.nodeFlags ?? [])];
-      const execArgv = [...nodeFlags, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
+      const execArgv = [...nodeFlags, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(o.perfDir ? perfNodeFlags(o.perfDir) : [])];
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       const env: NodeJS.ProcessEnv = {
         ...process.env,
