@@ -1,7 +1,9 @@
 /** The edge role: the HTTP API and the NATS API, over one front door, on top of a Runtime. */
-import { serve, type ServerType } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { createApp } from '../api/app.js';
+import { directSend } from '../api/direct-send.js';
+import { httpListener } from '../api/http-listener.js';
 import { encodeEvent } from '../bus/codec.js';
 import { encodeJob } from '../bus/codec-changes.js';
 import { callbacksEnabled } from '../callbacks/callback-settings.js';
@@ -159,9 +161,9 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
     observe: (endpoint, status, seconds) => metrics.natsRequestDuration.observe({ endpoint, status: String(status) }, seconds),
     inboundDoor,
   });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-  });
+  const direct = directSend({ frontDoor, authenticate, maxBodyBytes: limits.maxBodyBytes, metrics, log: rt.log.child({ component: 'http' }) });
+  const server = createServer(httpListener(app, direct, config.host));
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   rt.log.info({ port }, 'edge listening');
@@ -183,7 +185,7 @@ export async function startEdge(rt: Runtime): Promise<EdgeRole> {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // keep-alive connections would hold close() open; in-flight requests finish first
-        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        server.closeIdleConnections();
       });
       // Every request is answered now: what they accepted is recorded before the process goes.
       await records.close(config.nats.publishTimeoutMs);

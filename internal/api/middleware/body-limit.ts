@@ -6,11 +6,12 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit as streamingBodyLimit } from 'hono/body-limit';
+import { tooLargeDetail } from '../http-checks.js';
 import { problem } from '../problem.js';
 
 export const bodyLimit = (maxBytes: number): MiddlewareHandler => {
   const tooLarge: Parameters<typeof streamingBodyLimit>[0]['onError'] = (c) =>
-    problem(c, 'payloadTooLarge', `The body exceeds ${maxBytes} bytes.`);
+    problem(c, 'payloadTooLarge', tooLargeDetail(maxBytes));
   const streaming = streamingBodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async function bodyLimit(c, next) {
     const declared = c.req.header('content-length');

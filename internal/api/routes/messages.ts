@@ -7,9 +7,8 @@ import { TRACEPARENT } from '../../core/trace-context.js';
 import type { FrontDoor } from '../../frontdoor/front-door.js';
 import { bodyLimit } from '../middleware/body-limit.js';
 import { requireScope, type AuthEnv } from '../middleware/auth.js';
+import { notJsonDetail } from '../http-checks.js';
 import { problem, reply } from '../problem.js';
-
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export interface MessageRouteDeps {
   frontDoor: FrontDoor;
@@ -23,11 +22,8 @@ async function bytes(c: Context): Promise<Uint8Array> {
 }
 
 function notJson(c: Context): Response | undefined {
-  const type = c.req.header('content-type');
-  if (!type || !JSON_TYPE.test(type)) {
-    return problem(c, 'unsupportedMediaType', `Content-Type must be application/json (got ${type ? `"${type}"` : 'none'}).`);
-  }
-  return undefined;
+  const detail = notJsonDetail(c.req.header('content-type'));
+  return detail === undefined ? undefined : problem(c, 'unsupportedMediaType', detail);
 }
 
 export function messageRoutes(deps: MessageRouteDeps) {
