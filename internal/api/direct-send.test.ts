@@ -87,6 +87,8 @@ async function startSide(withDirect: boolean): Promise<Side> {
 }
 
 interface Sent {
+  /** Headers as Node's rawHeaders: [name, value, name, value, …], repeats kept. */
+  rawHeaders?: string[];
   method?: string;
   path?: string;
   headers?: Record<string, string>;
@@ -107,9 +109,11 @@ const COMPARED_HEADERS = ['content-type', 'content-length', 'retry-after', 'x-ra
 function send(port: number, s: Sent, agent?: Agent): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const body = Buffer.from(s.body ?? '');
-    const headers: Record<string, string | number> = { ...s.headers };
-    if (s.chunked) headers['Transfer-Encoding'] = 'chunked';
-    else headers['Content-Length'] = body.length;
+    const named: Record<string, string | number> = { ...s.headers };
+    if (s.chunked) named['Transfer-Encoding'] = 'chunked';
+    else named['Content-Length'] = body.length;
+    // Given as a list, headers are sent as they are: Host too must be there.
+    const headers = s.rawHeaders ? ['Host', `127.0.0.1:${port}`, ...s.rawHeaders, ...Object.entries(named).flatMap(([k, v]) => [k, String(v)])] : named;
     const req = request({ host: '127.0.0.1', port, method: s.method ?? 'POST', path: s.path ?? '/v1/messages', headers, agent: agent ?? false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -160,6 +164,16 @@ const CASES: { name: string; sent: Sent; direct: boolean }[] = [
   { name: 'a trailing slash', sent: { path: '/v1/messages/', headers: { ...auth(SEND_KEY), ...json }, body: good }, direct: false },
   { name: 'the batch route', sent: { path: '/v1/messages/batch', headers: { ...auth(SEND_KEY), ...json }, body: '{"messages":[]}' }, direct: false },
   { name: 'a GET', sent: { method: 'GET', headers: auth(READ_KEY) }, direct: false },
+  {
+    name: 'two Authorization headers',
+    sent: { rawHeaders: ['Authorization', `Bearer ${SEND_KEY}`, 'authorization', 'Bearer other-key-0123456789', 'Content-Type', 'application/json'], body: good },
+    direct: false,
+  },
+  {
+    name: 'two Content-Type headers',
+    sent: { rawHeaders: ['Authorization', `Bearer ${SEND_KEY}`, 'Content-Type', 'application/json', 'content-type', 'text/plain'], body: good },
+    direct: false,
+  },
 ];
 
 describe('POST /v1/messages served directly', () => {

@@ -4,7 +4,8 @@
  * Response that the adapter unpacks again; here it is the same steps without them. Every step is the one the Hono
  * route takes — the same authentication, scope check, size and media-type checks, front door, problem bodies and
  * metrics — and direct-send.test.ts holds the two to the same answers. Anything else (another path or
- * method, a chunked body, which only Hono's streaming limit can check) is declined and goes to the Hono app.
+ * method, a chunked body, which only Hono's streaming limit can check, a repeated Authorization or Content-Type) is
+ * declined and goes to the Hono app.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getQueryParam } from 'hono/utils/url';
@@ -85,6 +86,7 @@ export function directSend(deps: DirectSendDeps): DirectHandler {
     const url = req.url ?? '';
     if (req.method !== 'POST' || !url.startsWith(PATH) || (url.length > PATH.length && url.charCodeAt(PATH.length) !== 63 /* ? */)) return false;
     if (req.headers['content-length'] === undefined || req.headers['transfer-encoding'] !== undefined) return false;
+    if (repeatsAuthOrType(req.rawHeaders)) return false;
     const start = performance.now();
     serve(req, res, start, url).catch((err: unknown) => {
       log.error({ err, path: PATH }, 'unhandled error in request');
@@ -93,6 +95,21 @@ export function directSend(deps: DirectSendDeps): DirectHandler {
     });
     return true;
   };
+}
+
+/**
+ * Two Authorization or Content-Type headers: Node keeps the first, where Hono joins them (and so refuses the key or
+ * the type). Such a request goes to Hono, so that it is refused here too.
+ */
+function repeatsAuthOrType(raw: string[]): boolean {
+  let auth = 0;
+  let type = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') auth++;
+    else if (name.length === 12 && name.toLowerCase() === 'content-type') type++;
+  }
+  return auth > 1 || type > 1;
 }
 
 /** A header as Hono's c.req.header gives it. Node already joins a repeated one with ", "; only set-cookie is a list. */
