@@ -9,7 +9,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getQueryParam } from 'hono/utils/url';
-import type { Histogram } from 'prom-client';
 import { TRACEPARENT } from '../core/trace-context.js';
 import { missingScope, type AuthResult } from '../frontdoor/client-auth.js';
 import type { FrontDoor } from '../frontdoor/front-door.js';
@@ -18,7 +17,8 @@ import { problemReply, type Reply } from '../frontdoor/reply.js';
 import type { Logger } from '../log/logger.js';
 import type { EdgeMetrics } from '../metrics/edge.js';
 import { labelled } from '../metrics/labelled.js';
-import { JSON_CONTENT_TYPE, notJsonDetail, tooLargeDetail } from './http-checks.js';
+import { notJsonDetail, tooLargeDetail } from './http-checks.js';
+import { replyContentType } from './problem.js';
 
 export interface DirectSendDeps {
   frontDoor: FrontDoor;
@@ -36,25 +36,19 @@ export type DirectHandler = (req: IncomingMessage, res: ServerResponse) => boole
 
 export function directSend(deps: DirectSendDeps): DirectHandler {
   const { frontDoor, authenticate, maxBodyBytes, metrics, log } = deps;
-  // Children resolved once per status and problem: observe(labels) hashes its labels on every call.
-  const durations = new Map<number, Pick<Histogram.Internal<string>, 'observe'>>();
-  const duration = (status: number) => {
-    let h = durations.get(status);
-    if (h === undefined) durations.set(status, (h = metrics.requestDuration.labels({ method: 'POST', route: PATH, status: String(status) })));
-    return h;
-  };
+  const duration = labelled(metrics.requestDuration, { method: 'POST', route: PATH }, 'status');
   const problems = labelled(metrics.rejectedRequests, {}, 'problem');
 
   function answer(res: ServerResponse, r: Reply, start: number): void {
     const body = JSON.stringify(r.body);
     const headers: Record<string, string | number> = {
-      'Content-Type': r.status >= 400 ? 'application/problem+json' : JSON_CONTENT_TYPE,
+      'Content-Type': replyContentType(r.status),
       'Content-Length': Buffer.byteLength(body),
     };
     if (r.headers) for (const k in r.headers) headers[k] = r.headers[k]!;
     res.writeHead(r.status, headers);
     res.end(body);
-    duration(r.status).observe((performance.now() - start) / 1000);
+    duration(String(r.status)).observe((performance.now() - start) / 1000);
     if (r.problem) problems(r.problem).inc();
   }
 

@@ -1,7 +1,5 @@
 /** The HTTP-only checks of a request body (media type, declared size), worded once for every route and transport that makes them. */
 
-export const JSON_CONTENT_TYPE = 'application/json';
-
 /** application/json, or a structured +json type, with or without parameters. */
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 

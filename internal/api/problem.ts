@@ -6,10 +6,13 @@ import type { ProblemType } from '../frontdoor/problems.js';
 
 export { ProblemTypes, problemBody, type Problem, type ProblemType } from '../frontdoor/problems.js';
 
+/** A Reply's body is JSON, and a problem (RFC 9457) when its status is an error. */
+export const replyContentType = (status: number): string => (status >= 400 ? 'application/problem+json' : 'application/json');
+
 export function reply(c: Context, r: Reply): Response {
   if (r.problem) c.set('problem' as never, r.problem as never);
   return c.body(JSON.stringify(r.body), r.status as ContentfulStatusCode, {
-    'Content-Type': r.status >= 400 ? 'application/problem+json' : 'application/json',
+    'Content-Type': replyContentType(r.status),
     ...r.headers,
   });
 }
