@@ -7,6 +7,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { messageParts, messages, orphanReceipts, sweepMarks } from '../db/schema.js';
+import { preparedSql } from '../db/prepared-sql.js';
 import { columnNames, tableName } from '../db/sql-names.js';
 import { STATUS_RANK } from '../sms/status.js';
 
@@ -86,7 +87,7 @@ export interface FailedRow {
  * Inserts messages (status scheduled or accepted) or, when another event created the row first, fills their descriptive
  * fields; raises a scheduled message to accepted when it is released, and otherwise never touches status.
  */
-export function upsertAccepted(json: string): SQL {
+function upsertAccepted(json: string): SQL {
   return sql`
     insert into ${MESSAGES} as m (${M.id}, ${M.clientId}, ${M.clientRef}, ${M.carrier}, ${M.to}, ${M.from}, ${M.segments}, ${M.encoding},
       ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.sendAt}, ${M.validUntil}, ${M.callbackUrl}, ${M.updatedAt})
@@ -112,7 +113,7 @@ export function upsertAccepted(json: string): SQL {
  * (see lifecycle-fold.ts) in the state the three statements below would leave them in. A message whose row exists
  * already is left alone and not returned: the caller applies its events one by one instead.
  */
-export function insertLifecycles(json: string): SQL {
+function insertLifecycles(json: string): SQL {
   return sql`
     insert into ${MESSAGES} as m (${M.id}, ${M.clientId}, ${M.clientRef}, ${M.carrier}, ${M.to}, ${M.from}, ${M.segments}, ${M.encoding},
       ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.sendAt}, ${M.validUntil}, ${M.callbackUrl}, ${M.smscMessageId}, ${M.parts},
@@ -137,7 +138,7 @@ export function insertLifecycles(json: string): SQL {
  * that state is touched (status accepted, nothing submitted, no receipt, same carrier) and returned; the caller
  * applies the others' events one by one.
  */
-export function updateLifecycles(json: string): SQL {
+function updateLifecycles(json: string): SQL {
   return sql`
     update ${MESSAGES} m set
       ${M.status} = coalesce(r.status, 'submitted'),
@@ -166,7 +167,7 @@ export function updateLifecycles(json: string): SQL {
  * or one of whose SMSC ids a part stored earlier holds (the statements would skip that part, and its receipt would go
  * to the older one), is left alone and not returned: the caller applies its events one by one instead.
  */
-export function insertMultipartLifecycles(json: string, partsJson: string): SQL {
+function insertMultipartLifecycles(json: string, partsJson: string): SQL {
   return sql`
     with r as (
       select * from json_to_recordset(${json}::json)
@@ -216,7 +217,7 @@ export function insertMultipartLifecycles(json: string, partsJson: string): SQL 
  * statement, when both are in place. The first smsc id stays on replay; a part whose (carrier, smsc id) another
  * part already holds is skipped rather than failing the batch.
  */
-export function upsertSubmitted(json: string): SQL {
+function upsertSubmitted(json: string): SQL {
   return sql`
     with r as (
       select * from json_to_recordset(${json}::json) as r(id text, carrier text, part int, parts int, smsc text, at float8)
@@ -255,7 +256,7 @@ export function upsertSubmitted(json: string): SQL {
  * ones and the earliest final wins; one that already has a final status is left alone (first final wins across
  * batches); an intermediate receipt only replaces last_stat with a newer one, so replays are no-ops.
  */
-export function applyReceipts(json: string): SQL {
+function applyReceipts(json: string): SQL {
   const pick = sql.raw(`f.status is null, case when f.status is not null then coalesce(f.done, f.at) end, f.at desc, f.i`);
   return sql`
     with r as (
@@ -333,7 +334,7 @@ function receiptError(h: SQL): SQL {
  * then part number) decides, else all parts delivered makes it delivered, else nothing changes. Only messages not
  * yet final move; RETURNING reports those that did.
  */
-export function settleMessages(idsJson: string): SQL {
+function settleMessages(idsJson: string): SQL {
   return sql`
     with ids as (select distinct json_array_elements_text(${idsJson}::json) as id),
     agg as (
@@ -364,7 +365,7 @@ export function settleMessages(idsJson: string): SQL {
 }
 
 /** Moves messages to the connector's final verdict unless they already have one; creates them if need be. */
-export function applyFailed(json: string): SQL {
+function applyFailed(json: string): SQL {
   return sql`
     insert into ${MESSAGES} as m (${M.id}, ${M.carrier}, ${M.clientId}, ${M.status}, ${M.statusRank}, ${M.error}, ${M.doneAt}, ${M.updatedAt})
     select distinct on (r.id) r.id, r.carrier, r.client, r.status, ${FINAL}, r.error, ${ts(sql`r.at`)}, now()
@@ -379,7 +380,7 @@ export function applyFailed(json: string): SQL {
 }
 
 /** Keeps unmatched receipts; the same (carrier, smsc id, stat) twice is one orphan. */
-export function insertOrphans(json: string): SQL {
+function insertOrphans(json: string): SQL {
   return sql`
     insert into ${ORPHANS} (${O.carrier}, ${O.smscMessageId}, ${O.stat}, ${O.err}, ${O.doneAt}, ${O.receivedAt})
     select distinct on (r.carrier, r.smsc, r.stat) r.carrier, r.smsc, r.stat, r.err,
@@ -417,3 +418,19 @@ export function upsertSweepMark(name: string, upToMs: number): SQL {
     insert into ${MARKS} (${K.name}, ${K.upTo}) values (${name}, ${ts(sql`${upToMs}::float8`)})
     on conflict (${K.name}) do update set ${K.upTo} = greatest(${MARKS}.${K.upTo}, excluded.${K.upTo})`;
 }
+
+/**
+ * The batch statements above, each rendered once and run as a prepared statement (see db/prepared-sql.ts): the
+ * status writer runs one to five of them per batch, so their rendering and PostgreSQL's parsing add up.
+ */
+export const statusStatements = {
+  upsertAccepted: preparedSql('status_upsert_accepted', 1, upsertAccepted),
+  insertLifecycles: preparedSql('status_insert_lifecycles', 1, insertLifecycles),
+  updateLifecycles: preparedSql('status_update_lifecycles', 1, updateLifecycles),
+  insertMultipartLifecycles: preparedSql('status_insert_multipart_lifecycles', 2, insertMultipartLifecycles),
+  upsertSubmitted: preparedSql('status_upsert_submitted', 1, upsertSubmitted),
+  applyReceipts: preparedSql('status_apply_receipts', 1, applyReceipts),
+  settleMessages: preparedSql('status_settle_messages', 1, settleMessages),
+  applyFailed: preparedSql('status_apply_failed', 1, applyFailed),
+  insertOrphans: preparedSql('status_insert_orphans', 1, insertOrphans),
+};

@@ -2,18 +2,10 @@
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { assertNever } from '../core/errors.js';
 import type { Database, Db } from '../db/client.js';
-import { queryRows } from '../db/rows.js';
+import { rowsOf } from '../db/rows.js';
 import { messages } from '../db/schema.js';
 import {
-  applyFailed,
-  applyReceipts,
-  insertLifecycles,
-  insertMultipartLifecycles,
-  insertOrphans,
-  settleMessages,
-  updateLifecycles,
-  upsertAccepted,
-  upsertSubmitted,
+  statusStatements as S,
   type AcceptedRow,
   type FailedRow,
   type ReceiptRow,
@@ -179,23 +171,22 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     const b = partition(events);
     await db.transaction(async (tx) => {
       if (b.folded.length > 0) {
-        const rows = await queryRows<{ id: string; status: string }>(tx, insertLifecycles(JSON.stringify(b.folded.map((f) => f.row))));
+        const rows = rowsOf<{ id: string; status: string }>(await S.insertLifecycles.run(tx, JSON.stringify(b.folded.map((f) => f.row))));
         countFinals(result.finals, rows);
         if (rows.length < b.folded.length) {
           // The row exists already. Holding only its accepted record (stored by an earlier batch), it takes the rest
           // in one update; otherwise (a replay, an event that came first) its events are applied one by one.
           const inserted = new Set(rows.map((r) => r.id));
           const existing = b.folded.filter((f) => !inserted.has(f.row.id));
-          const updated = await queryRows<{ id: string; status: string }>(tx, updateLifecycles(JSON.stringify(existing.map((f) => f.row))));
+          const updated = rowsOf<{ id: string; status: string }>(await S.updateLifecycles.run(tx, JSON.stringify(existing.map((f) => f.row))));
           countFinals(result.finals, updated);
           const done = new Set(updated.map((r) => r.id));
           unfold(b, existing.filter((f) => !done.has(f.row.id)));
         }
       }
       if (b.multipart.length > 0) {
-        const rows = await queryRows<{ id: string; status: string }>(
-          tx,
-          insertMultipartLifecycles(JSON.stringify(b.multipart.map((f) => f.row)), JSON.stringify(b.multipart.flatMap((f) => f.parts))),
+        const rows = rowsOf<{ id: string; status: string }>(
+          await S.insertMultipartLifecycles.run(tx, JSON.stringify(b.multipart.map((f) => f.row)), JSON.stringify(b.multipart.flatMap((f) => f.parts))),
         );
         countFinals(result.finals, rows);
         if (rows.length < b.multipart.length) {
@@ -204,12 +195,11 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
         }
       }
       // Order matters only within this transaction: parts must exist before receipts look for them.
-      if (b.accepted.length > 0) await tx.execute(upsertAccepted(JSON.stringify(b.accepted)));
-      if (b.submitted.length > 0) await tx.execute(upsertSubmitted(JSON.stringify(b.submitted)));
+      if (b.accepted.length > 0) await S.upsertAccepted.run(tx, JSON.stringify(b.accepted));
+      if (b.submitted.length > 0) await S.upsertSubmitted.run(tx, JSON.stringify(b.submitted));
       if (b.receipts.length > 0) {
-        const rows = await queryRows<{ unmatched: number | null; message_id: string | null; status: string | null }>(
-          tx,
-          applyReceipts(JSON.stringify(b.receipts)),
+        const rows = rowsOf<{ unmatched: number | null; message_id: string | null; status: string | null }>(
+          await S.applyReceipts.run(tx, JSON.stringify(b.receipts)),
         );
         const touched: string[] = [];
         for (const r of rows) {
@@ -219,11 +209,11 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
         // Rows with a status are the one-part messages this batch made final.
         countFinals(result.finals, rows);
         if (touched.length > 0) {
-          countFinals(result.finals, await queryRows<{ status: string }>(tx, settleMessages(JSON.stringify(touched))));
+          countFinals(result.finals, rowsOf<{ status: string }>(await S.settleMessages.run(tx, JSON.stringify(touched))));
         }
       }
       if (b.failed.length > 0) {
-        countFinals(result.finals, await queryRows<{ status: string }>(tx, applyFailed(JSON.stringify(b.failed))));
+        countFinals(result.finals, rowsOf<{ status: string }>(await S.applyFailed.run(tx, JSON.stringify(b.failed))));
       }
     });
     result.unmatchedReceipts.sort((x, y) => x - y);
@@ -232,7 +222,7 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
 
   async function recordOrphanReceipts(events: readonly ReceiptEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await db.execute(insertOrphans(JSON.stringify(events.map(receiptRow))));
+    await S.insertOrphans.run(db, JSON.stringify(events.map(receiptRow)));
   }
 
   type Row = { [K in keyof typeof viewColumns]: (typeof viewColumns)[K]['_']['data'] | null } & { id: string; status: MessageStatus; carrier: string };
