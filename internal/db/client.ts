@@ -107,7 +107,10 @@ async function openPostgres(url: string, maxConnections: number, log: DbLog): Pr
   }
   log.info({ backend: 'postgres', target: `${target.hostPort}/${target.database}`, ...migrations }, 'database migrated');
 
-  const client = postgres(url, { ...common, max: maxConnections });
+  // Custom plans for prepared statements too (db/prepared-sql.ts): after five runs PostgreSQL may switch a statement
+  // to its generic plan, and for the status writer's batch statements, whose rows arrive as one JSON parameter, that
+  // plan cost the server more than planning each run afresh (measured: tools/bench README section on prepared SQL).
+  const client = postgres(url, { ...common, max: maxConnections, connection: { plan_cache_mode: 'force_custom_plan' } });
   return {
     kind: 'postgres',
     db: drizzlePostgres(client, { schema }),
