@@ -76,6 +76,11 @@ HOPS_ARGS ?=
 bench-hops: build ## CPU per 1,000 of each hop at its floor (HTTP, JetStream store/consume, events, SMPP, PostgreSQL) and the design's floor per message
 	PATH="/usr/sbin:$$PATH" node dist/cmd/bench-hops.js $(HOPS_ARGS)
 
+.PHONY: bench-status
+STATUS_ARGS ?=
+bench-status: build ## the status store's batch apply alone: PostgreSQL's CPU and the store's per 1,000 messages; STATUS_ARGS="--base <rev>" compares builds
+	node dist/cmd/bench-status.js $(STATUS_ARGS)
+
 .PHONY: bench-bind
 bench-bind: build ## submit_sm/s of one connector bind at windows 1, 10, 100 against the simulator
 	PATH="/usr/sbin:$$PATH" node dist/cmd/bench-bind.js
