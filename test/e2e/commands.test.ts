@@ -26,6 +26,7 @@ describe('commands', () => {
     ['bench-hops', ['--messages', '5']],
     ['bench-list', ['--rows', '10']],
     ['bench-retention', ['--seconds', '0']],
+    ['bench-status', ['--shapes', 'round']],
     ['dev', ['--port', '99999']],
     ['drills', ['--rate', '-1']],
     ['loadgen', ['--rate', 'x']],
