@@ -107,11 +107,7 @@ async function openPostgres(url: string, maxConnections: number, log: DbLog): Pr
   }
   log.info({ backend: 'postgres', target: `${target.hostPort}/${target.database}`, ...migrations }, 'database migrated');
 
-  // Custom plans for prepared statements too (db/prepared-sql.ts). After five runs PostgreSQL may keep one generic plan
-  // for good, made when the tables were the size they were then; the status writer's tables grow from empty, and with
-  // that plan its lagging-batch statements cost the server a third more than planning each run afresh (measured with
-  // make bench-status; README, "Round two: the status writer's statements prepared").
-  const client = postgres(url, { ...common, max: maxConnections, connection: { plan_cache_mode: 'force_custom_plan' } });
+  const client = postgres(url, { ...common, max: maxConnections });
   return {
     kind: 'postgres',
     db: drizzlePostgres(client, { schema }),

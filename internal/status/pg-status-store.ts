@@ -94,6 +94,15 @@ function receiptRow(e: ReceiptEvent, i: number): ReceiptRow {
 
 const FINAL_SET: ReadonlySet<string> = new Set(FINAL_STATUSES);
 
+/**
+ * The batch statements are prepared (db/prepared-sql.ts). After five runs PostgreSQL may keep one generic plan for
+ * good, made when the tables were the size they were then; the status writer's tables grow from empty, and with that
+ * plan its lagging-batch statements cost the server a third more than planning each run afresh (make bench-status;
+ * README, "Round two: the status writer's statements prepared"). Set per transaction, not per connection: a startup
+ * parameter would be refused by poolers such as PgBouncer, and this touches no other query.
+ */
+const CUSTOM_PLANS = sql.raw('set local plan_cache_mode = force_custom_plan');
+
 function countFinals(into: Partial<Record<FinalStatus, number>>, rows: readonly { status: string | null }[]): void {
   for (const { status } of rows) {
     if (status !== null && FINAL_SET.has(status)) into[status as FinalStatus] = (into[status as FinalStatus] ?? 0) + 1;
@@ -170,6 +179,10 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     if (events.length === 0) return result;
     const b = partition(events);
     await db.transaction(async (tx) => {
+      // Sent ahead of the first statement without waiting for it (the connection pipelines them); awaited at the end,
+      // where a failure would show, and caught meanwhile so that it is never unhandled.
+      const planning = tx.execute(CUSTOM_PLANS);
+      planning.catch(() => undefined);
       if (b.folded.length > 0) {
         const rows = rowsOf<{ id: string; status: string }>(await S.insertLifecycles.run(tx, JSON.stringify(b.folded.map((f) => f.row))));
         countFinals(result.finals, rows);
@@ -215,6 +228,7 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
       if (b.failed.length > 0) {
         countFinals(result.finals, rowsOf<{ status: string }>(await S.applyFailed.run(tx, JSON.stringify(b.failed))));
       }
+      await planning;
     });
     result.unmatchedReceipts.sort((x, y) => x - y);
     return result;

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../internal/db/client.js';
 import { preparedSql } from '../../internal/db/prepared-sql.js';
 import { queryRows, rowsOf } from '../../internal/db/rows.js';
+import { statusStatements } from '../../internal/status/pg-status-sql.js';
+import { createPgStatusStore } from '../../internal/status/pg-status-store.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { backends, type OpenedBackend } from './backends.js';
 
@@ -65,6 +67,35 @@ describe('prepared statements behind a pooler that cannot keep them', () => {
         expect(row).toEqual({ n: 0 });
       });
     } finally {
+      await database.close();
+      await tdb.drop();
+    }
+  });
+});
+
+describe('the status store on PostgreSQL', () => {
+  it('plans each batch afresh: its prepared statements never switch to a generic plan', async () => {
+    const tdb = await createTestDatabase();
+    // One connection, so that the store's statements and the check below meet on the same backend.
+    const database = await openDatabase({ url: tdb.url, maxConnections: 1 });
+    const store = createPgStatusStore(database);
+    try {
+      // PostgreSQL considers a generic plan from a statement's sixth run on.
+      for (let batch = 0; batch < 8; batch++) {
+        await store.apply(
+          [0, 1, 2].map((i) => ({
+            kind: 'accepted' as const,
+            message: { id: `plan-${batch}-${i}`, clientId: 'c1', carrier: 'acme', to: '+4915112345678', from: 'ACME', encoding: 'gsm7' as const, segments: 1, acceptedAt: Date.now() },
+          })),
+        );
+      }
+      const [row] = await queryRows<{ generic: number; custom: number }>(
+        database.db,
+        sql`select generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements where statement = ${statusStatements.upsertAccepted.text}`,
+      );
+      expect(row).toEqual({ generic: 0, custom: 8 });
+    } finally {
+      await store.close();
       await database.close();
       await tdb.drop();
     }
