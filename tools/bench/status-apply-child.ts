@@ -4,13 +4,13 @@
  * base build's), applies the batches on one connection to a fresh database and prints one JSON line: PostgreSQL's
  * backend CPU, this process's CPU and the wall time, and how many messages ended delivered.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { openDatabase as OpenDatabase } from '../../internal/db/client.js';
 import { rowsOf } from '../../internal/db/rows.js';
 import type { createPgStatusStore as CreateStore } from '../../internal/status/pg-status-store.js';
+import { clockTicksPerSecond, cpuTicks } from './process-stats.js';
 import { deliveredAfter, statusBatch, type StatusShape } from './status-apply-batches.js';
 
 export interface StatusApplyJob {
@@ -31,14 +31,10 @@ export interface StatusApplyResult {
   expected: number;
 }
 
-/** The backend's user + system CPU in ms, when the server runs on this machine; clock ticks are 10 ms on Linux. */
-async function backendCpuMs(pid: number): Promise<number | null> {
-  try {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
+/** The backend's user + system CPU in ms, when the server runs on this machine. */
+function backendCpuMs(pid: number): number | null {
+  const ticks = cpuTicks(pid);
+  return ticks === undefined ? null : (ticks * 1000) / clockTicksPerSecond();
 }
 
 async function run(job: StatusApplyJob): Promise<StatusApplyResult> {
@@ -52,13 +48,13 @@ async function run(job: StatusApplyJob): Promise<StatusApplyResult> {
     const t0 = Date.now();
     let index = 0;
     for (let i = 0; i < job.warmup; i++) await store.apply(statusBatch(job.shape, index++, job.size, t0));
-    const pg0 = await backendCpuMs(who!.pid);
+    const pg0 = backendCpuMs(who!.pid);
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     for (let i = 0; i < job.batches; i++) await store.apply(statusBatch(job.shape, index++, job.size, t0));
     const wallMs = performance.now() - wall0;
     const cpu = process.cpuUsage(cpu0);
-    const pg1 = await backendCpuMs(who!.pid);
+    const pg1 = backendCpuMs(who!.pid);
     const [done] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from messages where status = 'delivered'`));
     return {
       pgCpuMs: pg0 === null || pg1 === null ? null : pg1 - pg0,
