@@ -6,7 +6,9 @@
  * publish carries a reply subject `<inbox>.<n>`, one subscription receives every ack, pending publishes
  * live in a map, and one sweep timer expires them.
  */
-import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { readStoredAck } from './pub-ack-read.js';
+import { headerBlock } from './wire-headers.js';
 
 export interface PublishAck {
   stream: string;
@@ -60,6 +62,11 @@ export function createPubAckInbox(nc: NatsConnection): PubAckInbox {
       p.reject(new PubAckError('no JetStream stream takes this subject (no responders)', 'no-responders'));
       return;
     }
+    const stored = readStoredAck(m.data);
+    if (stored) {
+      p.resolve(stored);
+      return;
+    }
     let body: { stream?: unknown; seq?: unknown; duplicate?: unknown; error?: { code?: unknown; err_code?: unknown; description?: unknown } };
     try {
       body = m.json();
@@ -96,11 +103,8 @@ export function createPubAckInbox(nc: NatsConnection): PubAckInbox {
     publish(subject, data, msgID, timeoutMs, extra) {
       return new Promise<PublishAck>((resolve, reject) => {
         const n = next++;
-        const h = headers();
-        if (extra) for (const k in extra) h.set(k, extra[k]!);
-        if (msgID !== '') h.set('Nats-Msg-Id', msgID);
         try {
-          nc.publish(subject, data, { reply: prefix + n, headers: h });
+          nc.publish(subject, data, { reply: prefix + n, headers: headerBlock(msgID, extra) });
         } catch (err) {
           reject(err instanceof Error ? err : new Error(String(err)));
           return;

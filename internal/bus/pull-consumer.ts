@@ -14,6 +14,7 @@ import { TRACEPARENT } from '../core/trace-context.js';
 import type { Logger } from '../log/logger.js';
 import { CodecError } from './codec.js';
 import type { DeadLetterSink } from './dead-letters.js';
+import { headerValue } from './wire-headers.js';
 import { DeadReasons, type DeadReason, type Delivery, type Pull, type WorkSource } from './delivery.js';
 
 export const DEAD_LETTER_RESERVE = 3;
@@ -75,7 +76,7 @@ export function createPullConsumer<T>(o: PullConsumerOptions<T>): WorkSource<T> 
       seq: m.seq,
       deliveryCount,
       storedAt: m.time.getTime(),
-      traceparent: m.headers?.get(TRACEPARENT) || undefined,
+      traceparent: headerValue(m, TRACEPARENT),
       lastAttempt,
       settle(s) {
         if (settled) return;

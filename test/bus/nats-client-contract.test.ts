@@ -1,16 +1,19 @@
 /**
- * The contract with the NATS client that bus/write-coalescing.ts and bus/pub-ack-inbox.ts rely on. Both reach
- * past the public API of @nats-io/* 3.4 for measured wins, so the versions are pinned exactly and this test fails
- * loudly when an upgrade changes what they depend on (the behaviour itself is tested in pub-ack-inbox.test.ts).
+ * The contract with the NATS client that bus/write-coalescing.ts, bus/pub-ack-inbox.ts and bus/wire-headers.ts rely
+ * on. They reach past the public API of @nats-io/* 3.4 for measured wins, so the versions are pinned exactly and this
+ * test fails loudly when an upgrade changes what they depend on (the behaviour itself is tested in
+ * pub-ack-inbox.test.ts and the suites that publish and consume through them).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createInbox, headers } from '@nats-io/nats-core';
+import { createInbox, headers, type Msg, type MsgHdrs } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../internal/core/paths.js';
 import { coalesceWrites } from '../../internal/bus/write-coalescing.js';
+import { headerBlock, headerValue } from '../../internal/bus/wire-headers.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
 
 const root = packageRoot();
@@ -87,5 +90,76 @@ describe('the NATS client smsmesh is written against', () => {
     h.set('Nats-Msg-Id', 'abc');
     nc.publish('contract.x', new Uint8Array([1]), { reply: `${inbox}.7`, headers: h });
     expect(await got).toEqual({ reply: `${inbox}.7`, id: 'abc' });
+  });
+
+  it('asks nothing of a publish\'s headers but encode() (what headerBlock gives it), and delivers them decoded', async () => {
+    const asked = new Set<PropertyKey>();
+    const block = headerBlock('abc', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })!;
+    const watched = new Proxy(block as object, {
+      get(t, k, r) {
+        asked.add(k);
+        return Reflect.get(t, k, r) as unknown;
+      },
+    }) as MsgHdrs;
+    const got = new Promise<Msg>((resolve) => {
+      const sub = nc.subscribe('contract.raw', {
+        callback: (_e, m) => {
+          sub.unsubscribe();
+          resolve(m);
+        },
+      });
+    });
+    await nc.flush();
+    nc.publish('contract.raw', new Uint8Array([1, 2]), { reply: 'contract.reply', headers: watched });
+    const m = await got;
+    expect([...asked]).toEqual(['encode']);
+    expect(m.headers?.get('Nats-Msg-Id')).toBe('abc');
+    expect(m.headers?.get('traceparent')).toBe('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+    expect([...m.data]).toEqual([1, 2]);
+    expect(m.reply).toBe('contract.reply');
+  });
+
+  it('keeps a received message\'s raw bytes and header length, which headerValue reads as the client\'s decoding does', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'CONTRACT_HDR', subjects: ['contract.hdr.>'] });
+    const sent: (Record<string, string> | undefined)[] = [
+      { traceparent: '00-aa-bb-01', 'Nats-Msg-Id': 'one' },
+      { 'Nats-Msg-Id': 'two' },
+      { traceparent: '  spaced  ', other: 'traceparent: not this one' },
+      { traceparent: '' },
+      { Traceparent: 'other case', traceparent: 'first' },
+      undefined,
+    ];
+    const core: Msg[] = [];
+    const sub = nc.subscribe('contract.hdr.>', { callback: (_e, m) => core.push(m) });
+    await nc.flush();
+    for (const [i, h] of sent.entries()) {
+      const hs = h ? headers() : undefined;
+      if (h && hs) for (const k in h) hs.set(k, h[k]!);
+      nc.publish(`contract.hdr.${i}`, new Uint8Array([i]), hs ? { headers: hs } : {});
+    }
+    await nc.flush();
+    const js = jetstream(nc);
+    await jsm.consumers.add('CONTRACT_HDR', { durable_name: 'c' });
+    const consumer = await js.consumers.get('CONTRACT_HDR', 'c');
+    const fetched = [];
+    for await (const m of await consumer.fetch({ max_messages: sent.length, expires: 2000 })) {
+      fetched.push(m);
+      if (fetched.length === sent.length) break;
+    }
+    sub.unsubscribe();
+    expect(core).toHaveLength(sent.length);
+    expect(fetched).toHaveLength(sent.length);
+    for (const m of [...core, ...fetched]) {
+      const raw = ('msg' in m ? (m as { msg: unknown }).msg : m) as { _rdata?: unknown; _msg?: { hdr?: unknown } };
+      expect(raw._rdata, 'the message keeps its raw bytes').toBeInstanceOf(Uint8Array);
+      expect(typeof raw._msg?.hdr, 'and its header length').toBe('number');
+      for (const k of ['traceparent', 'Nats-Msg-Id', 'other', 'absent']) {
+        expect(headerValue(m, k), `${m.subject} ${k}`).toBe(m.headers?.get(k) || undefined);
+      }
+    }
+    expect(headerValue(fetched[2]!, 'traceparent')).toBe('spaced');
+    expect(headerValue(fetched[4]!, 'traceparent')).toBe('first');
+    await jsm.streams.delete('CONTRACT_HDR');
   });
 });
