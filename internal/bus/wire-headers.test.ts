@@ -2,12 +2,15 @@ import { headers } from '@nats-io/nats-core';
 import { describe, expect, it } from 'vitest';
 import { headerBlock } from './wire-headers.js';
 
+/** Both blocks as nats-core's publish uses them (its header object's encode() is not in the public type). */
+const encoded = (h: unknown): string => Buffer.from((h as { encode(): Uint8Array }).encode()).toString();
+
 /** The block nats.js itself would write for the same fields, in the same order. */
-function clientBlock(msgID: string, extra: Record<string, string> = {}): Uint8Array {
+function clientBlock(msgID: string, extra: Record<string, string> = {}): string {
   const h = headers();
   for (const k in extra) h.set(k, extra[k]!);
   if (msgID !== '') h.set('Nats-Msg-Id', msgID);
-  return h.encode();
+  return encoded(h);
 }
 
 describe('headerBlock', () => {
@@ -20,7 +23,7 @@ describe('headerBlock', () => {
       ['id-ü', { note: 'naïve' }],
     ];
     for (const [id, extra] of cases) {
-      expect(Buffer.from(headerBlock(id, extra)!.encode()).toString(), id).toBe(Buffer.from(clientBlock(id, extra)).toString());
+      expect(encoded(headerBlock(id, extra)), id).toBe(clientBlock(id, extra));
     }
   });
 

@@ -38,11 +38,14 @@ export function newMessageId(nowMs: number = Date.now()): string {
  * so a retried request is deduplicated by JetStream (Nats-Msg-Id) and answers with the first id.
  */
 export function idempotentMessageId(clientId: string, key: string): string {
-  // One-shot hash: half the cost of a Hash object, and this runs on every keyed request.
-  const h = hash('sha256', `${clientId}\0${key}`, 'buffer');
-  h[6] = (h[6]! & 0x0f) | 0x80; // version 8: custom, name-based
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  return format(h.subarray(0, 16));
+  // One-shot hash to hex (no Buffer, no per-byte formatting): this runs on every keyed request. The id is the first
+  // 16 bytes as a UUID with version 8 (custom, name-based) and the RFC 9562 variant, as ids.test.ts pins them.
+  const h = hash('sha256', `${clientId}\0${key}`, 'hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${VARIANT[h.charCodeAt(16)]!}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+/** A hex digit's high two bits replaced by 10 (the variant), by its character code. */
+const VARIANT: string[] = [];
+for (let v = 0; v < 16; v++) VARIANT[v.toString(16).charCodeAt(0)] = ((v & 0x3) | 0x8).toString(16);
 
 export const MESSAGE_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -131,7 +131,11 @@ describe('the NATS client smsmesh is written against', () => {
       undefined,
     ];
     const core: Msg[] = [];
-    const sub = nc.subscribe('contract.hdr.>', { callback: (_e, m) => core.push(m) });
+    const sub = nc.subscribe('contract.hdr.>', {
+      callback: (_e, m) => {
+        core.push(m);
+      },
+    });
     await nc.flush();
     for (const [i, h] of sent.entries()) {
       const hs = h ? headers() : undefined;
