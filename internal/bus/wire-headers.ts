@@ -15,6 +15,10 @@ import type { Msg, MsgHdrs } from '@nats-io/nats-core';
 
 const HEAD = 'NATS/1.0';
 const CR_OR_LF = /[\r\n]/;
+/** A header name as nats.js accepts one: printable ASCII (33–126) but the colon. */
+const NAME = /^[!-9;-~]+$/;
+/** Names already checked: a process publishes with a handful of them, each millions of times. */
+const goodNames = new Set<string>();
 
 /** What nats-core's publish asks of its `headers` option. */
 interface EncodedHeaders {
@@ -24,7 +28,7 @@ interface EncodedHeaders {
 /**
  * The header block of a publish: `Nats-Msg-Id` (none when `msgID` is empty) after `extra`, names as given and values
  * trimmed, as nats.js writes them. Undefined when there is no header at all, so that the publish is a plain PUB.
- * A value holding CR or LF is refused, as nats.js refuses it.
+ * What nats.js refuses is refused too: a value holding CR or LF, a name beyond printable ASCII or with a colon.
  */
 export function headerBlock(msgID: string, extra?: Readonly<Record<string, string>>): MsgHdrs | undefined {
   let s = HEAD;
@@ -37,7 +41,11 @@ export function headerBlock(msgID: string, extra?: Readonly<Record<string, strin
 }
 
 function line(name: string, value: string): string {
-  if (CR_OR_LF.test(value) || CR_OR_LF.test(name)) throw new TypeError(`header ${JSON.stringify(name)}: names and values cannot contain CR or LF`);
+  if (!goodNames.has(name)) {
+    if (!NAME.test(name)) throw new TypeError(`header name ${JSON.stringify(name)}: only printable ASCII without a colon, as in nats.js`);
+    if (goodNames.size < 256) goodNames.add(name);
+  }
+  if (CR_OR_LF.test(value)) throw new TypeError(`header ${name}: values cannot contain CR or LF`);
   return `\r\n${name}: ${value.trim()}`;
 }
 
