@@ -50,13 +50,21 @@ export async function ensureBucket(bus: Pick<Bus, 'js' | 'jsm'>, o: BucketOption
   const kvm = new Kvm(bus.js);
   const stream = `KV_${o.name}`;
   const ttlNs = o.ttlMs * 1_000_000;
-  let info;
-  try {
-    info = await bus.jsm.streams.info(stream);
-  } catch (err) {
-    if (!(err instanceof JetStreamApiError && err.status === 404)) throw err;
-    await kvm.create(o.name, { history: 1, ttl: o.ttlMs, storage: o.storage === 'memory' ? StorageType.Memory : StorageType.File, replicas: o.replicas });
-    return;
+  const existing = () =>
+    bus.jsm.streams.info(stream).catch((err: unknown) => {
+      if (err instanceof JetStreamApiError && err.status === 404) return undefined;
+      throw err;
+    });
+  let info = await existing();
+  if (!info) {
+    try {
+      await kvm.create(o.name, { history: 1, ttl: o.ttlMs, storage: o.storage === 'memory' ? StorageType.Memory : StorageType.File, replicas: o.replicas });
+      return;
+    } catch (err) {
+      // Another process starting at the same time may have created it since this one looked (see topology.ts).
+      info = await existing();
+      if (!info) throw err;
+    }
   }
   // A changed TTL applies to the existing bucket (storage cannot change in place; a new storage needs a new bucket).
   if (info.config.max_age !== ttlNs) await bus.jsm.streams.update(stream, { ...info.config, max_age: ttlNs });

@@ -147,18 +147,40 @@ function isNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.status === 404;
 }
 
+/**
+ * Creates a stream or durable that is missing. When the add fails, another process may have created it since this
+ * one looked (a rollout starts every role at once): nats-server 2.9 then answers a second add of a stream that
+ * reserves bytes "insufficient storage resources available" when the store cannot hold the reservation twice, and a
+ * second add of a durable whose config differs "consumer already exists". Found now, it is updated as if it had been
+ * there; not found, the add's own error stands.
+ */
+async function addOrAdopt(what: Record<string, string>, add: () => Promise<unknown>, update: () => Promise<boolean>, log: Logger): Promise<void> {
+  try {
+    await add();
+    log.info(what, `${what.consumer ? 'consumer' : 'stream'} created`);
+  } catch (err) {
+    if (!(await update())) throw err;
+    log.info(what, `${what.consumer ? 'consumer' : 'stream'} created by another process meanwhile; updated`);
+  }
+}
+
 export async function ensureTopology(jsm: JetStreamManager, opts: TopologyOptions, log: Logger = noopLogger, defs = readTopologyDefs()): Promise<void> {
   for (const def of defs.streams) {
     const cfg = streamConfig(def, opts);
-    try {
-      const info = await jsm.streams.info(def.name);
+    /** Applies cfg to the stream if it exists; false when it does not. */
+    const update = async (): Promise<boolean> => {
+      let info;
+      try {
+        info = await jsm.streams.info(def.name);
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
       await jsm.streams.update(def.name, { ...info.config, ...cfg });
-      log.debug({ stream: def.name }, 'stream updated');
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      await jsm.streams.add(cfg);
-      log.info({ stream: def.name }, 'stream created');
-    }
+      return true;
+    };
+    if (await update()) log.debug({ stream: def.name }, 'stream updated');
+    else await addOrAdopt({ stream: def.name }, () => jsm.streams.add(cfg), update, log);
   }
   for (const { stream, durable } of defs.retired_consumers ?? []) {
     try {
@@ -169,14 +191,17 @@ export async function ensureTopology(jsm: JetStreamManager, opts: TopologyOption
     }
   }
   for (const { stream, config } of consumerConfigs(defs, opts)) {
-    try {
-      await jsm.consumers.info(stream, config.durable_name);
+    const update = async (): Promise<boolean> => {
+      try {
+        await jsm.consumers.info(stream, config.durable_name);
+      } catch (err) {
+        if (isNotFound(err)) return false;
+        throw err;
+      }
       const { ack_wait, max_ack_pending, max_waiting, max_deliver } = config;
       await jsm.consumers.update(stream, config.durable_name, { ack_wait, max_ack_pending, max_waiting, max_deliver });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      await jsm.consumers.add(stream, config);
-      log.info({ stream, consumer: config.durable_name }, 'consumer created');
-    }
+      return true;
+    };
+    if (!(await update())) await addOrAdopt({ stream, consumer: config.durable_name }, () => jsm.consumers.add(stream, config), update, log);
   }
 }

@@ -142,6 +142,19 @@ describe('overlays/dev as local processes', () => {
 
   const log = (id: string) => join(dir.path, 'logs', `${id.replace('/', '-')}.log`);
   const tail = (r: Running) => readFileSync(r.logFile, 'utf8').split('\n').slice(-30).join('\n');
+  /** Every role's state and last log lines: what a failure on a loaded CI machine needs to be read afterwards. */
+  const everyRole = () =>
+    running
+      .map((r) => `--- ${r.id} (${r.child.exitCode !== null ? `exited ${r.child.exitCode}` : r.child.signalCode ? `killed by ${r.child.signalCode}` : 'running'}):\n${tail(r)}`)
+      .join('\n');
+  /** Runs a step; when it throws, the error carries every role's log tail. */
+  async function withRoleLogs<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${everyRole()}`, { cause: err });
+    }
+  }
 
   /** Services of the overlay that select `t`, mapped to the local ports `t` listens on. */
   function publish(t: PodTemplate, ports: Map<number, number>): void {
@@ -265,10 +278,12 @@ describe('overlays/dev as local processes', () => {
       const c = t.spec.containers[0]!;
       const r = running.find((x) => x.id === t.id)!;
       for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe].filter((p): p is Probe => !!p)) {
-        await waitFor(`${t.id} probe ${JSON.stringify(probe.httpGet ?? probe.tcpSocket)}`, async () => {
-          if (r.child.exitCode !== null) throw new Error(`${t.id} exited ${r.child.exitCode}:\n${tail(r)}`);
-          return probeOk(r, c, probe);
-        }, 60_000);
+        await withRoleLogs(() =>
+          waitFor(`${t.id} probe ${JSON.stringify(probe.httpGet ?? probe.tcpSocket)}`, async () => {
+            if (r.child.exitCode !== null) throw new Error(`${t.id} exited ${r.child.exitCode}`);
+            return probeOk(r, c, probe);
+          }, 60_000),
+        );
       }
     }
   });
@@ -294,11 +309,13 @@ describe('overlays/dev as local processes', () => {
     const client = (parseYaml(dataOf(config)['smsmesh.yaml']!) as { clients: { apiKeyFile: string }[] }).clients[0]!;
     const keys = dataOf(objects.find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('smsmesh-api-keys-'))!);
     const headers = { Authorization: `Bearer ${keys[client.apiKeyFile.split('/').pop()!]}`, 'Content-Type': 'application/json' };
-    await waitFor('every carrier bound', async () => (await fetch(`${base}/readyz/carriers`)).ok, 30_000);
+    await withRoleLogs(() => waitFor('every carrier bound', async () => (await fetch(`${base}/readyz/carriers`)).ok, 30_000));
     const a = await fetch(`${base}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ to: '+447700900123', from: 'ACME', text: 'hello from the stand-in cluster' }) });
-    expect(a.status).toBe(202);
+    expect(a.status, everyRole()).toBe(202);
     const { id } = (await a.json()) as { id: string };
-    await waitFor('delivered', async () => ((await (await fetch(`${base}/v1/messages/${id}`, { headers })).json()) as { status?: string }).status === 'delivered', 30_000, 250);
+    await withRoleLogs(() =>
+      waitFor('delivered', async () => ((await (await fetch(`${base}/v1/messages/${id}`, { headers })).json()) as { status?: string }).status === 'delivered', 30_000, 250),
+    );
   });
 
   it('stops every role within its grace period, each exiting 0', async () => {
@@ -312,6 +329,6 @@ describe('overlays/dev as local processes', () => {
         return { id: r.id, code, seconds: (Date.now() - t0) / 1000, grace };
       }),
     );
-    for (const x of results) expect(x.code, `${x.id} after ${x.seconds}s (grace ${x.grace}s)`).toBe(0);
+    for (const x of results) expect(x.code, `${x.id} after ${x.seconds}s (grace ${x.grace}s)\n${everyRole()}`).toBe(0);
   });
 });
