@@ -150,8 +150,8 @@ function isNotFound(err: unknown): boolean {
 /**
  * Creates a stream or durable that is missing. When the add fails, another process may have created it since this
  * one looked (a rollout starts every role at once): nats-server 2.9 then answers a second add of a stream that
- * reserves bytes "insufficient storage resources available" when the store cannot hold the reservation twice, and a
- * second add of a durable whose config differs "consumer already exists". Found now, it is updated as if it had been
+ * reserves bytes "insufficient storage resources available" when the store cannot hold the reservation twice, and
+ * a second add of a durable refuses one whose config differs from the first. Found now, it is updated as if it had been
  * there; not found, the add's own error stands.
  */
 async function addOrAdopt(what: Record<string, string>, add: () => Promise<unknown>, update: () => Promise<boolean>, log: Logger): Promise<void> {
