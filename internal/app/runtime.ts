@@ -16,7 +16,7 @@ import type { StatusStore } from '../status/status-store.js';
 import type { Logger } from '../log/logger.js';
 import { createBusMetrics } from '../metrics/bus.js';
 import { createRegistry } from '../metrics/registry.js';
-import { ensureTopologyAtStart } from './topology-at-start.js';
+import { ensureTopologyAtStart, retryWhileJetStreamBusy } from './topology-at-start.js';
 import { join } from 'node:path';
 
 export interface Runtime {
@@ -63,12 +63,13 @@ export async function openRuntime(opts: {
     },
     log,
   );
-  await ensureBuckets(bus, {
+  const buckets = {
     replicas: config.nats.replicas,
     idempotencyTtlMs: config.idempotency.ttlMs,
     idempotencyStorage: config.idempotency.storage,
     maxAheadMs: config.scheduling.maxAheadMs,
-  });
+  };
+  await retryWhileJetStreamBusy('creating key-value buckets', () => ensureBuckets(bus, buckets), log);
   const publisher = createPublisher(bus);
   const deadLetters = createDeadLetterSink({
     publisher,

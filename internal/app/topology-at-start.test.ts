@@ -2,7 +2,7 @@ import { JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
 import { TimeoutError } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
 import { noopLogger } from '../log/logger.js';
-import { ensureTopologyAtStart } from './topology-at-start.js';
+import { ensureTopologyAtStart, retryWhileJetStreamBusy } from './topology-at-start.js';
 
 const opts = { replicas: 3, duplicateWindowMs: 120_000, maxBacklogBytes: 1e9, connectorAckWaitMs: 30_000, carriers: [{ id: 'a', binds: 1, window: 10 }] };
 const notFound = () => new JetStreamApiError({ code: 404, err_code: 10059, description: 'not found' });
@@ -54,5 +54,20 @@ describe('topology at start', () => {
     expect(denied.calls()).toBe(1);
     const stuck = fakeJsm(Number.MAX_SAFE_INTEGER, () => new TimeoutError());
     await expect(ensureTopologyAtStart(stuck.jsm, opts, noopLogger, { ...noSleep, deadlineMs: 0 })).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it('gives any set-up step (the buckets) the same patience, and names it when it waits', async () => {
+    const warnings: string[] = [];
+    const log = { ...noopLogger, warn: (_: object | string, msg?: string) => void warnings.push(msg ?? '') };
+    let calls = 0;
+    const step = async () => {
+      calls++;
+      if (calls <= 2) throw new TimeoutError();
+      return 'buckets there';
+    };
+    await expect(retryWhileJetStreamBusy('creating key-value buckets', step, log, noSleep)).resolves.toBe('buckets there');
+    expect(calls).toBe(3);
+    expect(warnings).toEqual(['JetStream did not answer while creating key-value buckets; retrying', 'JetStream did not answer while creating key-value buckets; retrying']);
+    await expect(retryWhileJetStreamBusy('creating key-value buckets', () => Promise.reject(new Error('bucket config refused')), log, noSleep)).rejects.toThrow(/refused/);
   });
 });

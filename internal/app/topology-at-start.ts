@@ -21,17 +21,25 @@ function retryable(err: unknown): boolean {
   return err instanceof TimeoutError || (err instanceof JetStreamApiError && err.status === 503);
 }
 
-export async function ensureTopologyAtStart(jsm: JetStreamManager, opts: TopologyOptions, log: Logger, r: RetryOptions = {}): Promise<void> {
+/**
+ * Runs an idempotent JetStream set-up step (`what` names it in the log), again while the server times out or answers
+ * 503, until the deadline. The buckets are created right after the streams, by the same processes at the same moment,
+ * so they need the same patience.
+ */
+export async function retryWhileJetStreamBusy<T>(what: string, step: () => Promise<T>, log: Logger, r: RetryOptions = {}): Promise<T> {
   const deadline = Date.now() + (r.deadlineMs ?? 120_000);
   const sleep = r.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms)));
   for (let attempt = 1, waitMs = 250; ; attempt++, waitMs = Math.min(waitMs * 2, 5000)) {
     try {
-      await ensureTopology(jsm, opts, log);
-      return;
+      return await step();
     } catch (err) {
       if (!retryable(err) || Date.now() + waitMs > deadline) throw err;
-      log.warn({ attempt, err: errorMessage(err), retryInMs: waitMs }, 'JetStream did not answer while creating streams and consumers; retrying');
+      log.warn({ attempt, err: errorMessage(err), retryInMs: waitMs }, `JetStream did not answer while ${what}; retrying`);
       await sleep(waitMs);
     }
   }
+}
+
+export function ensureTopologyAtStart(jsm: JetStreamManager, opts: TopologyOptions, log: Logger, r: RetryOptions = {}): Promise<void> {
+  return retryWhileJetStreamBusy('creating streams and consumers', () => ensureTopology(jsm, opts, log), log, r);
 }
