@@ -2,8 +2,9 @@
  * A JetStream key-value bucket as the gateway uses it: compare-and-set writes that go through the PubAck inbox (one
  * publish each, like every other durable write here), reads and watches through the KV client.
  */
-import { JetStreamApiError, StorageType } from '@nats-io/jetstream';
+import { StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
+import { addOrAdopt, unlessNotFound } from './add-or-adopt.js';
 import type { Bus } from './connection.js';
 import { PubAckError } from './pub-ack-inbox.js';
 
@@ -50,24 +51,17 @@ export async function ensureBucket(bus: Pick<Bus, 'js' | 'jsm'>, o: BucketOption
   const kvm = new Kvm(bus.js);
   const stream = `KV_${o.name}`;
   const ttlNs = o.ttlMs * 1_000_000;
-  const existing = () =>
-    bus.jsm.streams.info(stream).catch((err: unknown) => {
-      if (err instanceof JetStreamApiError && err.status === 404) return undefined;
-      throw err;
-    });
-  let info = await existing();
-  if (!info) {
-    try {
-      await kvm.create(o.name, { history: 1, ttl: o.ttlMs, storage: o.storage === 'memory' ? StorageType.Memory : StorageType.File, replicas: o.replicas });
-      return;
-    } catch (err) {
-      // Another process starting at the same time may have created it since this one looked (see topology.ts).
-      info = await existing();
-      if (!info) throw err;
-    }
-  }
-  // A changed TTL applies to the existing bucket (storage cannot change in place; a new storage needs a new bucket).
-  if (info.config.max_age !== ttlNs) await bus.jsm.streams.update(stream, { ...info.config, max_age: ttlNs });
+  /** Applies the TTL to the bucket if it exists; false when it does not. */
+  const update = async (): Promise<boolean> => {
+    const info = await unlessNotFound(bus.jsm.streams.info(stream));
+    if (!info) return false;
+    // A changed TTL applies to the existing bucket (storage cannot change in place; a new storage needs a new bucket).
+    if (info.config.max_age !== ttlNs) await bus.jsm.streams.update(stream, { ...info.config, max_age: ttlNs });
+    return true;
+  };
+  if (await update()) return;
+  const create = () => kvm.create(o.name, { history: 1, ttl: o.ttlMs, storage: o.storage === 'memory' ? StorageType.Memory : StorageType.File, replicas: o.replicas });
+  await addOrAdopt({ kind: 'bucket', bucket: o.name }, create, update);
 }
 
 export async function openKvStore(bus: Pick<Bus, 'js' | 'pubAcks'>, bucket: string, timeoutMs = 2000): Promise<KvStore> {

@@ -5,7 +5,6 @@ import {
   AckPolicy,
   DeliverPolicy,
   DiscardPolicy,
-  JetStreamApiError,
   RetentionPolicy,
   StorageType,
   type ConsumerConfig,
@@ -16,6 +15,7 @@ import { nanos } from '@nats-io/transport-node';
 import { packageRoot } from '../core/paths.js';
 import type { Logger } from '../log/logger.js';
 import { noopLogger } from '../log/logger.js';
+import { addOrAdopt, unlessNotFound } from './add-or-adopt.js';
 import { Durables, Streams } from './subjects.js';
 
 interface StreamDef {
@@ -143,65 +143,29 @@ export function consumerConfigs(defs: TopologyDefs, opts: TopologyOptions): { st
   return out;
 }
 
-function isNotFound(err: unknown): boolean {
-  return err instanceof JetStreamApiError && err.status === 404;
-}
-
-/**
- * Creates a stream or durable that is missing. When the add fails, another process may have created it since this
- * one looked (a rollout starts every role at once): nats-server 2.9 then answers a second add of a stream that
- * reserves bytes "insufficient storage resources available" when the store cannot hold the reservation twice, and
- * a second add of a durable refuses one whose config differs from the first. Found now, it is updated as if it had been
- * there; not found, the add's own error stands.
- */
-async function addOrAdopt(what: Record<string, string>, add: () => Promise<unknown>, update: () => Promise<boolean>, log: Logger): Promise<void> {
-  try {
-    await add();
-    log.info(what, `${what.consumer ? 'consumer' : 'stream'} created`);
-  } catch (err) {
-    if (!(await update())) throw err;
-    log.info(what, `${what.consumer ? 'consumer' : 'stream'} created by another process meanwhile; updated`);
-  }
-}
-
 export async function ensureTopology(jsm: JetStreamManager, opts: TopologyOptions, log: Logger = noopLogger, defs = readTopologyDefs()): Promise<void> {
   for (const def of defs.streams) {
     const cfg = streamConfig(def, opts);
     /** Applies cfg to the stream if it exists; false when it does not. */
     const update = async (): Promise<boolean> => {
-      let info;
-      try {
-        info = await jsm.streams.info(def.name);
-      } catch (err) {
-        if (isNotFound(err)) return false;
-        throw err;
-      }
+      const info = await unlessNotFound(jsm.streams.info(def.name));
+      if (!info) return false;
       await jsm.streams.update(def.name, { ...info.config, ...cfg });
       return true;
     };
     if (await update()) log.debug({ stream: def.name }, 'stream updated');
-    else await addOrAdopt({ stream: def.name }, () => jsm.streams.add(cfg), update, log);
+    else await addOrAdopt({ kind: 'stream', stream: def.name }, () => jsm.streams.add(cfg), update, log);
   }
   for (const { stream, durable } of defs.retired_consumers ?? []) {
-    try {
-      await jsm.consumers.delete(stream, durable);
-      log.info({ stream, consumer: durable }, 'retired consumer deleted');
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    if (await unlessNotFound(jsm.consumers.delete(stream, durable))) log.info({ stream, consumer: durable }, 'retired consumer deleted');
   }
   for (const { stream, config } of consumerConfigs(defs, opts)) {
     const update = async (): Promise<boolean> => {
-      try {
-        await jsm.consumers.info(stream, config.durable_name);
-      } catch (err) {
-        if (isNotFound(err)) return false;
-        throw err;
-      }
+      if (!(await unlessNotFound(jsm.consumers.info(stream, config.durable_name)))) return false;
       const { ack_wait, max_ack_pending, max_waiting, max_deliver } = config;
       await jsm.consumers.update(stream, config.durable_name, { ack_wait, max_ack_pending, max_waiting, max_deliver });
       return true;
     };
-    if (!(await update())) await addOrAdopt({ stream, consumer: config.durable_name }, () => jsm.consumers.add(stream, config), update, log);
+    if (!(await update())) await addOrAdopt({ kind: 'consumer', stream, consumer: config.durable_name }, () => jsm.consumers.add(stream, config), update, log);
   }
 }
