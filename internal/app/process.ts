@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, envVarsSet, loadConfig, type Config } from '../config/load.js';
 import { errorMessage } from '../core/errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { envRead, planDatabase, ROLE_NEEDS, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
+import { envRead, paceSetByRoundTrips, planDatabase, ROLE_NEEDS, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
 import { reloadConfig } from './reload.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { startRoles, type Stoppable } from './start-roles.js';
@@ -148,7 +148,7 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
       name: spec.name,
       withDatabase: plan.kind === 'postgres' || plan.kind === 'embedded',
       onPhase: (p) => probe?.setPhase(p),
-      answersClients: spec.roles.has('edge'),
+      paceSetByRoundTrips: paceSetByRoundTrips(spec.roles),
     });
     // The role's own listener takes the port over.
     await probe?.close();

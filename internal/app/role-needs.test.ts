@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENV_VARS } from '../config/load.js';
-import { envRead, planDatabase, ROLE_NEEDS, ROLES, secretsRead, type Role } from './role-needs.js';
+import { envRead, paceSetByRoundTrips, planDatabase, ROLE_NEEDS, ROLES, secretsRead, type Role } from './role-needs.js';
 
 const set = (...r: Role[]) => new Set<Role>(r);
 const URL = 'postgres://u@h/db';
@@ -52,5 +52,14 @@ describe('what roles read', () => {
     expect([...secretsRead(set('status-writer'))]).toEqual([]);
     expect([...secretsRead(set('callbacks'))]).toEqual(['webhookSecrets']);
     expect([...secretsRead(set(...ROLES))].sort()).toEqual(['apiKeys', 'smppPasswords', 'webhookSecrets']);
+  });
+});
+
+describe('when a process writes to NATS', () => {
+  it('at the end of each loop turn with an edge or a connector; held only where every role takes its work in batches', () => {
+    for (const roles of [set('edge'), set('connector'), set('connector', 'status-writer'), set('edge', 'callbacks'), set(...ROLES)]) {
+      expect(paceSetByRoundTrips(roles)).toBe(true);
+    }
+    for (const roles of [set('status-writer'), set('callbacks'), set('status-writer', 'callbacks')]) expect(paceSetByRoundTrips(roles)).toBe(false);
   });
 });

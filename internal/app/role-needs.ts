@@ -20,6 +20,13 @@ export interface RoleNeeds {
   database: DatabaseUse;
   /** METRICS_PORT default when this role runs without an edge in its process (the edge serves /metrics itself). */
   metricsPort?: number;
+  /**
+   * Whether the role's pace is set by NATS round trips, so that its process writes to NATS at the end of each loop
+   * turn instead of holding writes to send them together (write-coalescing.ts). An edge's answer waits on its
+   * PubAck; a connector on a small SMPP window sends its next submit_sm only once the last message's event is stored,
+   * its MT acked and the next one pulled. The status writer and the callback worker take their work in batches.
+   */
+  paceSetByRoundTrips: boolean;
 }
 
 /** Read by every gateway role (config, bus, logs, CPU priority). */
@@ -28,14 +35,32 @@ const COMMON: readonly EnvVar[] = ['SMSMESH_CONFIG', 'NATS_URL', 'LOG_LEVEL', 'S
 export const ROLE_NEEDS: Readonly<Record<Command, RoleNeeds>> = {
   // DATABASE_URL: GET /v1/messages/{id} reads the status database; without it that route answers 503.
   // SMSMESH_TEXT_KEYS: inbound texts are encrypted at rest by the status writer and decrypted by the edge's GET /v1/inbound.
-  edge: { env: [...COMMON, 'PORT', 'HOST', 'DATABASE_URL', 'SMSMESH_TEXT_KEYS'], secrets: ['apiKeys'], database: 'optional' },
+  edge: { env: [...COMMON, 'PORT', 'HOST', 'DATABASE_URL', 'SMSMESH_TEXT_KEYS'], secrets: ['apiKeys'], database: 'optional', paceSetByRoundTrips: true },
   // SMSMESH_DATA_DIR: the journal that keeps receipts and MO while NATS is away (connector.receiptHoldMs).
-  connector: { env: [...COMMON, 'METRICS_PORT', 'HOST', 'SMSMESH_DATA_DIR'], secrets: ['smppPasswords'], database: 'none', metricsPort: 9101 },
-  'status-writer': { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL', 'SMSMESH_TEXT_KEYS'], secrets: [], database: 'required', metricsPort: 9102 },
+  connector: {
+    env: [...COMMON, 'METRICS_PORT', 'HOST', 'SMSMESH_DATA_DIR'],
+    secrets: ['smppPasswords'],
+    database: 'none',
+    metricsPort: 9101,
+    paceSetByRoundTrips: true,
+  },
+  'status-writer': {
+    env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL', 'SMSMESH_TEXT_KEYS'],
+    secrets: [],
+    database: 'required',
+    metricsPort: 9102,
+    paceSetByRoundTrips: false,
+  },
   // DATABASE_URL: the messages that changes are about, and failed callbacks (GET /v1/callbacks/failed).
   // webhookSecrets: the callback worker is the only role that signs.
-  callbacks: { env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL'], secrets: ['webhookSecrets'], database: 'required', metricsPort: 9103 },
-  migrate: { env: ['DATABASE_URL'], secrets: [], database: 'required' },
+  callbacks: {
+    env: [...COMMON, 'METRICS_PORT', 'HOST', 'DATABASE_URL'],
+    secrets: ['webhookSecrets'],
+    database: 'required',
+    metricsPort: 9103,
+    paceSetByRoundTrips: false,
+  },
+  migrate: { env: ['DATABASE_URL'], secrets: [], database: 'required', paceSetByRoundTrips: false },
 };
 
 /** The embedded database's folder is read only when the all-in-one process runs without DATABASE_URL. */
@@ -80,6 +105,11 @@ export function envRead(roles: ReadonlySet<Role>, plan: DatabasePlan): Set<EnvVa
   if (roles.has('edge')) out.delete('METRICS_PORT');
   if (plan.kind === 'embedded') out.add(EMBEDDED_DATABASE_ENV);
   return out;
+}
+
+/** Whether a process with these roles writes to NATS at the end of each loop turn (see `paceSetByRoundTrips`). */
+export function paceSetByRoundTrips(roles: ReadonlySet<Role>): boolean {
+  return [...roles].some((r) => ROLE_NEEDS[r].paceSetByRoundTrips);
 }
 
 export function secretsRead(roles: ReadonlySet<Role>): Set<SecretKind> {

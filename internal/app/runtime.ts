@@ -40,13 +40,16 @@ export async function openRuntime(opts: {
   withDatabase: boolean;
   /** Told what start-up waits for now (the startup probe's /readyz reason). */
   onPhase?: (detail: string) => void;
-  /** Whether a client waits on this process's NATS writes (an edge): then they leave at the end of each loop turn. */
-  answersClients?: boolean;
+  /**
+   * Whether a role of this process waits on its NATS round trips (role-needs.ts): then its writes leave at the end
+   * of each loop turn, else they are held up to BACKGROUND_FLUSH_MS to leave together.
+   */
+  paceSetByRoundTrips?: boolean;
 }): Promise<Runtime> {
   const { config, log } = opts;
   const registry = createRegistry({ role: opts.name });
   opts.onPhase?.(`waiting for NATS at ${config.natsUrl}`);
-  const flushDelayMs = opts.answersClients === false ? BACKGROUND_FLUSH_MS : 0;
+  const flushDelayMs = opts.paceSetByRoundTrips === false ? BACKGROUND_FLUSH_MS : 0;
   const bus = await connectBus({ url: config.natsUrl, name: `smsmesh-${opts.name}`, log, flushDelayMs });
   const busMetrics = createBusMetrics(registry, () => bus.connected(), config.carriers.map((c) => c.id));
   opts.onPhase?.('creating JetStream streams, consumers and buckets');
