@@ -27,7 +27,19 @@ describe('bench flags', () => {
       pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
       backgroundNice: 0,
       nodeFlags: [],
+      bindWindows: [1, 10],
     });
+  });
+
+  it('measures one bind at the windows --bind-windows names, none at none, and refuses a window SMPP cannot have', () => {
+    const r = parseBenchArgs(['--bind-windows', '1, 4,1'], {});
+    expect(r.kind === 'run' && r.options.bindWindows).toEqual([1, 4]);
+    const none = parseBenchArgs(['--bind-windows', 'none'], {});
+    expect(none.kind === 'run' && none.options.bindWindows).toEqual([]);
+    for (const bad of ['0', '1,x', '2.5', '1001', '']) {
+      const e = parseBenchArgs(['--bind-windows', bad], {});
+      expect(e.kind === 'error' && e.message, bad).toMatch(/--bind-windows takes SMPP windows from 1 to 1000/);
+    }
   });
 
   it('passes --node-flags to the gateway processes as separate flags and refuses anything that is not a flag', () => {

@@ -39,6 +39,9 @@ Gateway:
   --window <n>             outstanding submit_sm per bind (default 100)
   --tps <n>                submit_sm per second per bind (default 5000)
   --receipt-delay-ms <n>   simulator delay before each receipt (default 0)
+  --bind-windows <w,…>     after the rate runs, one connector bind's submit_sm/s at each of these SMPP windows,
+                           as make bench-bind measures it with 10,000 messages: the rate runs' window 100 hides a
+                           bind paced by round trips (default 1,10; none: skip)
   --callbacks              give the bench client a callbackUrl (a receiver in the bench process that counts what
                            arrives): the status writer forwards changes and a callback worker POSTs every final
                            state (split layout: a callbacks process of its own); prints callbacks/s and latency
@@ -128,6 +131,8 @@ export interface BenchOptions {
   timeoutMs: number;
   warmupS: number;
   receiptDelayMs: number;
+  /** SMPP windows at which one bind's submit_sm/s is measured after the rate runs (none: empty). */
+  bindWindows: number[];
   /** The bench client gets a callbackUrl: every final state is POSTed to a receiver in the bench process. */
   callbacks: boolean;
   /** SMSMESH_NICE of connector and status-writer in the split layout. */
@@ -163,6 +168,7 @@ export const BENCH_OPTIONS = {
   window: { type: 'string' },
   tps: { type: 'string' },
   'receipt-delay-ms': { type: 'string' },
+  'bind-windows': { type: 'string' },
   callbacks: { type: 'boolean' },
   'background-nice': { type: 'string' },
   'node-flags': { type: 'string' },
@@ -276,6 +282,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       timeoutMs: numberFlag('timeout-ms', values['timeout-ms'], 10_000, isPositiveInteger, 'a positive integer'),
       warmupS: numberFlag('warmup', values.warmup, quick ? 3 : 5, isNonNegative, 'a non-negative number of seconds'),
       receiptDelayMs: numberFlag('receipt-delay-ms', values['receipt-delay-ms'], 0, isNonNegative, 'a non-negative number'),
+      bindWindows: bindWindowsOf(values['bind-windows']),
       callbacks: values.callbacks === true,
       backgroundNice: numberFlag('background-nice', values['background-nice'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 19, 'an integer from 0 to 19'),
       nodeFlags: nodeFlagsOf(values['node-flags']),
@@ -303,4 +310,13 @@ function nodeFlagsOf(raw: string | undefined): string[] {
   const bad = flags.find((f) => !f.startsWith('--'));
   if (bad !== undefined) throw new FlagError(`--node-flags: "${bad}" is not a flag; give node flags such as "--max-semi-space-size=32"`);
   return flags;
+}
+
+function bindWindowsOf(raw: string | undefined): number[] {
+  if (raw === 'none') return [];
+  const windows = (raw ?? '1,10').split(',').map((w) => Number(w.trim()));
+  if (windows.some((w) => !Number.isInteger(w) || w < 1 || w > 1000)) {
+    throw new FlagError(`--bind-windows takes SMPP windows from 1 to 1000, comma-separated, or none; got '${raw}'`);
+  }
+  return [...new Set(windows)];
 }

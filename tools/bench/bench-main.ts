@@ -1,6 +1,7 @@
 /**
  * The bench: for each gateway layout (and Kannel when installed) start a fresh stack, warm it up, make the runs
- * the options ask for (rates, --find-max, --soak, --backlog), stop it, and report: tables on stdout,
+ * the options ask for (rates, --find-max, --soak, --backlog), stop it; after rate runs, one connector bind at small
+ * windows (as make bench-bind); and report: tables on stdout,
  * results.json, summary.txt, SVG charts and CPU profile summaries under bench-results/<timestamp>/.
  * A run that loses a message makes the whole bench fail (exit code 1).
  */
@@ -12,6 +13,7 @@ import { findNatsServer } from '../devstack/nats-process.js';
 import type { BenchOptions } from './bench-args.js';
 import type { BenchContext, SystemBenchDeps, SystemReport } from './bench-context.js';
 import { runKannelSide } from './bench-kannel.js';
+import { measureBindThroughput } from './bind-throughput.js';
 import { collectMeta, quiet } from './bench-meta.js';
 import { formatMachineSpeed, measureMachineSpeed } from './machine-speed.js';
 import { benchSmsmeshLayout } from './bench-smsmesh.js';
@@ -19,6 +21,9 @@ import { writeSummary } from './bench-summary.js';
 import { findKannel, KANNEL_INSTALL_HINT } from './kannel.js';
 import { LoadFleet } from '../loadgen/load-fleet.js';
 import { ensureNatsServerBin } from './stack.js';
+
+/** Messages per window of the one-bind check: five to ten seconds at window 1 on a 2-core machine, most of it past the warm-up. */
+const BIND_CHECK_MESSAGES = 10_000;
 
 export interface BenchOutcome {
   exitCode: number;
@@ -71,6 +76,18 @@ export async function runBench(o: BenchOptions, out: (line: string) => void, reg
 
   // ---------------- smsmesh, per layout ----------------
   for (const layout of o.layouts) await benchSmsmeshLayout(ctx, layout, deps);
+
+  // ---------------- one bind at small windows ----------------
+  // The rate runs' window 100 hides a bind whose pace is set by round trips; at window 1 each one shows.
+  if (doRates) {
+    for (const window of o.bindWindows) {
+      try {
+        meta.bindWindows.push(await measureBindThroughput({ window, messages: BIND_CHECK_MESSAGES, log: (line) => out(`[one bind] ${line}`) }));
+      } catch (err) {
+        out(`[one bind] window ${window} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
 
   // ---------------- Kannel ----------------
   const kannelWanted = (doRates || o.findMax) && o.kannel !== 'off';

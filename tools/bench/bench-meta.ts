@@ -5,6 +5,7 @@ import type { BenchOptions } from './bench-args.js';
 import type { KannelBinaries } from './kannel.js';
 import { meanSegments } from '../loadgen/message-mix.js';
 import type { MachineSpeed } from './machine-speed.js';
+import type { BindThroughput } from './bind-throughput.js';
 
 /** A command's output, or its error output when it fails: a version string either way, never a throw. */
 export function quiet(cmd: string, args: string[]): string {
@@ -36,6 +37,8 @@ export function collectMeta(o: BenchOptions, root: string, natsVersion: string, 
     /** The machine's speed just before and just after the runs (machine-speed.ts). */
     speedBefore: undefined as MachineSpeed | undefined,
     speedAfter: undefined as MachineSpeed | undefined,
+    /** One connector bind's submit_sm/s at small windows, after the rate runs (--bind-windows). */
+    bindWindows: [] as BindThroughput[],
   };
 }
 

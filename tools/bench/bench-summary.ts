@@ -118,6 +118,10 @@ export function writeSummary(input: SummaryInput): boolean {
     writeFileSync(join(resultsDir, 'perf', 'summary.txt'), ptext.join('\n'));
     text.push('', `CPU by Linux perf over the runs (cpu-clock at ${PERF_HZ} Hz; shares of each process's CPU):`, ...ptext);
   }
+  if (meta.bindWindows.length > 0) {
+    const each = meta.bindWindows.map((b) => `window ${b.window}: ${b.submitsPerSecond} submit_sm/s`).join(', ');
+    text.push('', `one connector bind, simulator with receipts (as make bench-bind, ${meta.bindWindows[0]!.messages} messages): ${each}`);
+  }
   if (kannelError) text.push('', `Kannel side by side failed: ${kannelError}`);
   if (meta.speedBefore && meta.speedAfter) text.push('', `before the runs, ${formatMachineSpeed(meta.speedBefore)}`, `after the runs, ${formatMachineSpeed(meta.speedAfter)}`);
   text.push('', failed ? 'RESULT: FAILED — messages were lost or a backlog did not drain (see above)' : 'RESULT: no message lost', `results in ${resultsDir}`);
