@@ -38,8 +38,8 @@ function protocolOf(nc: NatsConnection): ProtocolInternals | undefined {
 /**
  * How long a process whose roles take their work in batches holds its commands before writing them: at most one
  * write a millisecond instead of one per loop turn. Processes with an edge or a connector keep 0 (role-needs.ts,
- * `paceSetByRoundTrips`): with this hold one connector bind at window 1 made 353 submit_sm/s instead of 1,864
- * (`make bench-bind`, README, round two).
+ * `paceSetByRoundTrips`): with this hold one connector bind at window 1 made 345–346 submit_sm/s instead of
+ * 1,767–1,829 (`make bench-bind`, README, round two).
  */
 export const BACKGROUND_FLUSH_MS = 1;
 
