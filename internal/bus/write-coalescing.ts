@@ -39,7 +39,7 @@ function protocolOf(nc: NatsConnection): ProtocolInternals | undefined {
  * How long a process whose roles take their work in batches holds its commands before writing them: at most one
  * write a millisecond instead of one per loop turn. Processes with an edge or a connector keep 0 (role-needs.ts,
  * `paceSetByRoundTrips`): with this hold one connector bind at window 1 made 345–346 submit_sm/s instead of
- * 1,767–1,829 (`make bench-bind`, README, round two).
+ * 1,767–1,829 (`make bench-bind`, docs/performance.md, a connector's round trips).
  */
 export const BACKGROUND_FLUSH_MS = 1;
 

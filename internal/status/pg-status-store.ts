@@ -98,7 +98,7 @@ const FINAL_SET: ReadonlySet<string> = new Set(FINAL_STATUSES);
  * The batch statements are prepared (db/prepared-sql.ts). After five runs PostgreSQL may keep one generic plan for
  * good, made when the tables were the size they were then; the status writer's tables grow from empty, and with that
  * plan its lagging-batch statements cost the server a third more than planning each run afresh (make bench-status;
- * README, "Round two: the status writer's statements prepared"). Set per transaction, not per connection: a startup
+ * docs/performance.md, "Round two: the status writer's statements prepared"). Set per transaction, not per connection: a startup
  * parameter would be refused by poolers such as PgBouncer, and this touches no other query.
  */
 const CUSTOM_PLANS = sql.raw('set local plan_cache_mode = force_custom_plan');
