@@ -5,6 +5,7 @@ import { totalArrivals } from '../loadgen/arrival-schedule.js';
 import type { BenchOptions } from './bench-args.js';
 import type { LossCheck } from './bench-database.js';
 import type { BenchMeta } from './bench-meta.js';
+import type { DrainCpu } from './drain-cpu.js';
 import type { LoadFleet } from '../loadgen/load-fleet.js';
 import type { RunResult, RunSpec } from './measured-run.js';
 import type { PerfProcessSummary } from './perf-summary.js';
@@ -29,6 +30,10 @@ export interface SystemReport {
     streams: { empty: unknown; withBacklog: unknown; drained: unknown };
     drainS: number;
     drained: boolean;
+    /** Each process's CPU over the drain (from the SMSC's return to the last final state). */
+    drainCpu: DrainCpu;
+    /** Seconds from the SMSC's return to the first submit_sm it answered (the binds' reconnect), to within a second. */
+    firstSubmitS: number | undefined;
     loss: LossCheck;
   };
   profiles?: Array<{ process: string; summary: ProfileSummary }>;

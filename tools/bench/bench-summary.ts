@@ -3,6 +3,7 @@
  * the CPU profile summaries, and the verdict; printed, and written as summary.txt and results.json.
  */
 import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from './bench-args.js';
 import type { SystemReport } from './bench-context.js';
@@ -13,6 +14,7 @@ import { formatPerfSummary } from './perf-summary.js';
 import { formatProfileSummary } from './profile-summary.js';
 import {
   backlogTable,
+  drainCpuTable,
   compareRuns,
   comparisonTable,
   errorsText,
@@ -84,7 +86,12 @@ export function writeSummary(input: SummaryInput): boolean {
       const b = r.backlog;
       text.push(`backlog: SMSC down, ${b.accepted} of ${b.n} accepted (errors ${errorsText(b.errors)}); JetStream SMS_MT held ${JSON.stringify((b.streams.withBacklog as Record<string, unknown>).SMS_MT ?? {})}`);
       text.push(backlogTable(b.accepted, b.memory));
-      text.push(`drain after the SMSC came back: ${b.drained ? `${b.drainS} s` : `not finished after ${b.drainS} s`}; lost ${b.loss.missing} of ${b.loss.checked}`);
+      text.push(
+        `drain after the SMSC came back: ${b.drained ? `${b.drainS} s` : `not finished after ${b.drainS} s`}, the first submit_sm ${b.firstSubmitS === undefined ? 'never seen' : `after ${b.firstSubmitS} s`}; lost ${b.loss.missing} of ${b.loss.checked}`,
+      );
+      const d = b.drainCpu;
+      text.push(`CPU over the drain: ${d.persisted} persisted in ${d.seconds} s, ${d.perSecond} SMS/s${d.machinePct === undefined ? '' : `, machine ${d.machinePct} % busy (of ${cpus().length * 100} %)`}`);
+      text.push(drainCpuTable(d));
       if (b.loss.missing > 0 || !b.drained) failed = true;
     }
     if (r.system === 'smsmesh' && kannelReport) {

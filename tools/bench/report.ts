@@ -2,6 +2,7 @@
  * What a bench prints and writes: plain-text tables of runs, per-process CPU and memory, the smsmesh / Kannel
  * ratios, find-max steps, soak and backlog memory figures, and the charts (SVG) of throughput and p99 over time.
  */
+import type { DrainCpu } from './drain-cpu.js';
 import type { ProcessFigures, RunResult, TimePoint } from './measured-run.js';
 import { lineChart, type Series } from './svg-chart.js';
 
@@ -178,6 +179,14 @@ export function backlogTable(n: number, rows: readonly BacklogMemory[]): string 
       n0(((r.backlogMb - r.emptyMb) * 1024 * 1024) / Math.max(1, n)),
       n1(r.drainedMb),
     ]),
+  );
+}
+
+/** Each process's CPU over a backlog drain, busiest first. */
+export function drainCpuTable(d: DrainCpu): string {
+  return table(
+    ['process', 'CPU s in the drain', '% of a core', 'CPU s/1k drained'],
+    d.rows.map((r) => [r.process, n1(r.cpuS), n0(r.corePct), n3(r.perThousand)]),
   );
 }
 

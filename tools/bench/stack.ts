@@ -64,6 +64,8 @@ export interface GatewayStack {
   sim: SimProcess;
   nats: NatsProcess;
   gateway: GatewayProcessInfo[];
+  /** The /metrics pages of the processes that run the status writer (the one process of layout all). */
+  writerMetricsUrls: string[];
   /** Messages and bytes held by each JetStream stream (the queue). */
   streams(): Promise<Record<string, { messages: number; bytes: number }>>;
   stop(): Promise<void>;
@@ -189,9 +191,12 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
     };
 
     const edgeUrls: string[] = [];
+    const writerMetricsUrls: string[] = [];
     if (o.layout === 'all') {
       const { s, port } = await spawnGateway('smsmesh', 'smsmesh', true);
       edgeUrls.push(`http://127.0.0.1:${port}`);
+      // With an edge in the process, /metrics is served by the edge.
+      writerMetricsUrls.push(`http://127.0.0.1:${port}/metrics`);
       await waitHttpOk(`${edgeUrls[0]}/readyz`, 90_000, s.child, `smsmesh (see ${join(o.logDir, 'smsmesh.log')})`);
       // An edge is ready before any bind is up (JetStream queues); measure from the moment binds are up too.
       await waitHttpOk(`${edgeUrls[0]}/readyz/carriers`, 90_000, s.child, `smsmesh binds (see ${join(o.logDir, 'smsmesh.log')})`);
@@ -199,6 +204,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       // The writer migrates the database; the connector binds; then the edges; then every carrier has a bind up.
       const w = await spawnGateway('status-writer', 'status-writer', false);
       await waitHttpOk(`http://127.0.0.1:${w.metricsPort}/healthz`, 90_000, w.s.child, 'status-writer');
+      writerMetricsUrls.push(`http://127.0.0.1:${w.metricsPort}/metrics`);
       if (o.callbackUrl) {
         const cb = await spawnGateway('callbacks', 'callbacks', false);
         await waitHttpOk(`http://127.0.0.1:${cb.metricsPort}/healthz`, 90_000, cb.s.child, 'callbacks');
@@ -221,6 +227,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       sim,
       nats,
       gateway: started.map((s) => s.info),
+      writerMetricsUrls,
       async streams() {
         if (!admin) {
           const nc = await connect({ servers: nats!.url, name: 'smsmesh-bench' });
