@@ -72,6 +72,12 @@ describe('config validation', () => {
     );
   });
 
+  it('takes the longest reconnect wait per carrier, 10 s unless set, and refuses one under a second', () => {
+    expect(parseFileConfig({ carriers: [carrier], clients: [client] }).carriers[0]!.reconnectMaxMs).toBe(10_000);
+    expect(parseFileConfig({ carriers: [{ ...carrier, reconnectMaxMs: 30_000 }], clients: [client] }).carriers[0]!.reconnectMaxMs).toBe(30_000);
+    expect(problems({ carriers: [{ ...carrier, reconnectMaxMs: 200 }], clients: [client] })[0]).toMatch(/^carriers\[0\]\.reconnectMaxMs: .*1000/);
+  });
+
   it('rejects a response timeout that JetStream would redeliver under', () => {
     expect(problems({ carriers: [{ ...carrier, responseTimeoutMs: 20_000 }], clients: [client], nats: { ackWaitMs: 30_000 } })[0]).toMatch(
       /^carriers\[0\]\.responseTimeoutMs: must be at most half of nats\.ackWaitMs/,

@@ -67,6 +67,11 @@ export const carrierSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(100).default(5),
   responseTimeoutMs: z.number().int().min(100).max(300_000).default(10_000),
   enquireLinkMs: z.number().int().min(0).max(600_000).default(30_000),
+  /**
+   * The longest wait between bind attempts while the SMSC is away: waits double from 0.5 s up to it. It is also how
+   * long a recovered SMSC may wait for its binds, so it stays near the 10 s that Kannel and Jasmin wait.
+   */
+  reconnectMaxMs: z.number().int().min(1000).max(600_000).default(10_000),
   /** Ask the SMSC for delivery receipts (registered_delivery=1). */
   registeredDelivery: z.boolean().default(true),
   /**

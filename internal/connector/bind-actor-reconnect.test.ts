@@ -1,17 +1,17 @@
 /**
  * The bind actor's reconnects on a fake clock, against the rule as the README states it: backoff doubling from 0.5 s to
- * at most 30 s, each wait between half its ceiling and all of it (equal jitter); a credentials refusal waits 60 s,
- * never a tight loop; a successful bind starts the schedule again.
+ * at most the carrier's reconnectMaxMs (10 s unless set), each wait between half its ceiling and all of it (equal
+ * jitter); a credentials refusal waits 60 s, never a tight loop; a successful bind starts the schedule again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Status } from '../smpp/command-status.js';
 import { startBindRig, turns, type BindRig } from './test-bind-rig.js';
 
 const BASE_MS = 500;
-const MAX_MS = 30_000;
+const MAX_MS = 10_000;
 const CREDENTIALS_MS = 60_000;
 /** The ceiling before the k-th retry (k = 1, 2, …). */
-const ceiling = (k: number): number => Math.min(MAX_MS, BASE_MS * 2 ** (k - 1));
+const ceiling = (k: number, max = MAX_MS): number => Math.min(max, BASE_MS * 2 ** (k - 1));
 
 let rig: BindRig | undefined;
 afterEach(async () => {
@@ -34,12 +34,20 @@ async function outage(r: BindRig, fails: number, spanMs: number): Promise<number
 }
 
 describe('bind actor reconnects', () => {
-  it('with the jitter at its top, waits the ceiling itself: 0.5, 1, 2 … 16, then 30 s and no more', async () => {
+  it('with the jitter at its top, waits the ceiling itself: 0.5, 1, 2, 4, 8, then 10 s and no more', async () => {
     rig = startBindRig({ tps: 100, window: 10, random: () => 0.999_999 });
-    const gaps = await outage(rig, 9, 200_000);
+    const gaps = await outage(rig, 9, 100_000);
     // The first attempt follows the loss at once; then one wait per failure.
     expect(gaps).toEqual([0, ...Array.from({ length: 9 }, (_, i) => ceiling(i + 1))]);
+    expect(gaps.slice(1)).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000, 10_000]);
+    expect(rig.actor.state()).toBe('bound');
+  });
+
+  it("waits up to the carrier's reconnectMaxMs instead when it is set", async () => {
+    rig = startBindRig({ tps: 100, window: 10, random: () => 0.999_999, reconnectMaxMs: 30_000 });
+    const gaps = await outage(rig, 9, 200_000);
     expect(gaps.slice(1)).toEqual([500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+    expect(gaps.slice(1)).toEqual(Array.from({ length: 9 }, (_, i) => ceiling(i + 1, 30_000)));
     expect(rig.actor.state()).toBe('bound');
   });
 

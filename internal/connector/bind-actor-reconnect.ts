@@ -13,7 +13,8 @@ import type { BindCore } from './bind-actor-core.js';
 import type { BindSlot } from './carrier-coordinator.js';
 
 const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
+/** The carrier's `reconnectMaxMs` default (config/schema.ts). */
+export const RECONNECT_MAX_MS = 10_000;
 const BAD_CREDENTIALS_BACKOFF_MS = 60_000;
 /** Retrying fast will not fix a wrong password, and may lock the account. */
 const CREDENTIAL_STATUSES: ReadonlySet<number> = new Set([Status.ESME_RINVPASWD, Status.ESME_RINVSYSID, Status.ESME_RBINDFAIL]);
@@ -34,6 +35,8 @@ export interface ReconnectLoopDeps {
   sleep(ms: number): Promise<void>;
   /** Uniform in [0, 1): the jitter's draws. */
   random(): number;
+  /** The longest wait between attempts (default RECONNECT_MAX_MS); a credentials refusal waits longer. */
+  backoffMaxMs?: number | undefined;
   fetchLoop(s: Session): Promise<void>;
   pump(): void;
   signal(): void;
@@ -43,6 +46,7 @@ export interface ReconnectLoopDeps {
 /** Returns the loop; it resolves once the actor is stopping and its last session is closed. */
 export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
   const { core, metrics, labels, bindLabels, log, pump, signal } = d;
+  const backoffMaxMs = d.backoffMaxMs ?? RECONNECT_MAX_MS;
 
   async function runSession(s: Session): Promise<void> {
     core.session = s;
@@ -92,7 +96,7 @@ export function createReconnectLoop(d: ReconnectLoopDeps): () => Promise<void> {
         attempt++;
         metrics.reconnects.inc(bindLabels);
         // "Equal jitter": half the ceiling plus a random half, so gaps grow while binds still spread out.
-        const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+        const ceiling = Math.min(backoffMaxMs, BACKOFF_BASE_MS * 2 ** (attempt - 1));
         let delay = Math.round(ceiling / 2 + d.random() * (ceiling / 2));
         if (err instanceof BindRejectedError && CREDENTIAL_STATUSES.has(err.status)) {
           delay = BAD_CREDENTIALS_BACKOFF_MS;

@@ -62,6 +62,8 @@ export interface BindActorOptions {
   clock?: Clock;
   /** Source of the reconnect jitter, uniform in [0, 1); tests pin it. Default Math.random. */
   random?: () => number;
+  /** The longest wait between bind attempts (the carrier's reconnectMaxMs; default 10 s). */
+  reconnectMaxMs?: number | undefined;
   /** How long a pull request waits for messages when the queue is idle. */
   fetchExpiresMs?: number;
   /** Pause after ESME_RTHROTTLED / ESME_RMSGQFUL before sending again. */
@@ -191,6 +193,7 @@ export function createBindActor(o: BindActorOptions): BindActor {
     log,
     sleep,
     random: o.random ?? Math.random,
+    backoffMaxMs: o.reconnectMaxMs,
     fetchLoop,
     pump,
     signal,

@@ -170,6 +170,7 @@ export async function startConnector(deps: {
           metrics: deps.metrics,
           log: deps.log,
           ...(deps.random ? { random: deps.random } : {}),
+          reconnectMaxMs: c.reconnectMaxMs,
           ...(deps.isCanceled ? { isCanceled: deps.isCanceled } : {}),
           coordinator,
           pacer,

@@ -44,6 +44,8 @@ export interface BindRigOptions {
   throttlePauseMs?: number;
   /** The reconnect jitter's draws (default 0.5). */
   random?: () => number;
+  /** The carrier's reconnectMaxMs (default: the bind actor's). */
+  reconnectMaxMs?: number;
   /** Ids canceled by their clients. */
   canceled?: ReadonlySet<string>;
   /** The carrier's senderTps pacing. */
@@ -143,6 +145,7 @@ export function startBindRig(o: BindRigOptions): BindRig {
     log: noopLogger,
     clock,
     random: o.random ?? (() => 0.5),
+    reconnectMaxMs: o.reconnectMaxMs,
     fetchExpiresMs: 2000,
     ...(o.throttlePauseMs !== undefined ? { throttlePauseMs: o.throttlePauseMs } : {}),
     ...(o.canceled ? { isCanceled: (id: string) => o.canceled!.has(id) } : {}),

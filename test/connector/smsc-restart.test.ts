@@ -1,10 +1,10 @@
 /**
  * The SMSC dies (listener and every session closed, connections refused) and a new one starts on the same port:
  * the bind reconnects with backoff, and every message published before or during the outage is submitted afterwards,
- * with duplicates bounded by the window. The backoff is checked against the README's rule (0.5 s doubling to 30 s,
- * each wait between half its ceiling and all of it) with bounds that hold on a loaded machine: timers never fire
- * early, so real gaps are at least the waits chosen, and the number of attempts in an outage is at most what the
- * shortest waits allow. The exact schedule is a unit test on a fake clock (internal/connector/bind-actor-reconnect.test.ts).
+ * with duplicates bounded by the window. The backoff is checked against the README's rule (0.5 s doubling up to the
+ * carrier's reconnectMaxMs, each wait between half its ceiling and all of it) with bounds that hold on a loaded
+ * machine: timers never fire early, so real gaps are at least the waits chosen, and the number of attempts in an
+ * outage is at most what the shortest waits allow. The exact schedule is a unit test on a fake clock (internal/connector/bind-actor-reconnect.test.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { sleep, startHarness, waitUntil, type Harness } from '../support/connector-harness.js';
