@@ -11,6 +11,7 @@ import { createPgInboundStore } from '../inbound/pg-inbound-store.js';
 import { createTextCipher } from '../inbound/text-cipher.js';
 import { createInboundRouter } from '../routing/inbound-route.js';
 import { createOptOutClassifier, type OptOutAction } from '../sms/opt-out-keywords.js';
+import { startGrowthAnalyze } from '../status/growth-analyze.js';
 import { startRetention } from '../status/retention.js';
 import { createInboundMetrics } from '../metrics/inbound.js';
 import { createStatusMetrics } from '../metrics/status.js';
@@ -63,6 +64,7 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
     ...(callbacksEnabled(rt.config) ? { forward: createChangeForwarder({ publisher: rt.publisher, scope: forwardScope(rt.config) }) } : {}),
   });
   const lag = startStatusLagMetrics(rt, metrics);
+  const growthAnalyze = startGrowthAnalyze({ db: rt.database.db, log: rt.log });
   const timeouts = startReceiptTimeoutSweeper({
     db: rt.database.db,
     carriers: rt.config.carriers,
@@ -78,6 +80,7 @@ export async function startStatusRole(rt: Runtime): Promise<StatusWriter> {
   return {
     async stop() {
       lag.stop();
+      await growthAnalyze.stop();
       await retention.stop();
       await timeouts.stop();
       await mo.stop();
