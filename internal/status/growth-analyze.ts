@@ -3,9 +3,9 @@
  * against `messages` and `message_parts` by key, and PostgreSQL picks the join from its statistics. Without
  * statistics it guesses that each of the "still only accepted" conditions (status = 'accepted', submitted_at is null,
  * …) keeps half a percent of the rows, so that together they keep none, and plans the update as a nested loop that
- * reads the whole batch's JSON again for every row of the table: 2,500 events against a fresh table of 10,000
- * accepted messages took 5.9 s instead of milliseconds. Statistics taken before a burst (of delivered messages only)
- * mislead it the same way. Autovacuum analyzes within its naptime (a minute by default), and the embedded database
+ * reads the whole batch's JSON again for every row of the table: a fresh database drained a backlog of 10,000 four
+ * times slower, PostgreSQL at a full core and ten times its usual CPU per message (docs/performance.md). Statistics
+ * taken before a burst (of delivered messages only) mislead it the same way. Autovacuum analyzes within its naptime (a minute by default), and the embedded database
  * has no autovacuum at all. So a fresh install's first burst, or a backlog accepted into a young database, would be
  * written at a few hundred messages a second.
  *

@@ -49,7 +49,7 @@ export async function backlog(ctx: BenchContext, sut: SystemUnderTest, stack: Ga
   const streamsWith = await stack.streams();
   out(`[${sut.label}] backlog: ${res.accepted} accepted and queued (${JSON.stringify(streamsWith.SMS_MT ?? {})}); SMSC back up, draining`);
   // Progress by the status writers' own count of final states: counting rows over a million-row table every second
-  // is a parallel scan of about a CPU-second, taken from the drain it measures. Rows are still counted every 30 s,
+  // is a parallel scan of the whole table, taken from the drain it measures. Rows are still counted every 30 s,
   // and whenever the count says done, so that the drain ends on what PostgreSQL holds.
   const counterAtUp = await scrapeCounter(stack.writerMetricsUrls, PERSISTED);
   out(

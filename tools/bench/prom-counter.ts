@@ -1,7 +1,7 @@
 /**
  * One counter read off a Prometheus text page, summed over its series. The bench follows a long drain by the status
  * writer's own count of final states (smsmesh_messages_persisted_total) instead of counting rows every second: over a
- * table of a million rows that count is a parallel scan of about a CPU-second, taken from the drain it measures.
+ * table of a million rows that count is a parallel scan of the whole table, taken from the drain it measures.
  */
 export function counterSum(page: string, name: string): number | undefined {
   let sum = 0;
