@@ -9,14 +9,16 @@ import { runStatusBench, summarize } from '../tools/bench/status-apply-run.js';
 import { commandFlags } from '../tools/shared/command-flags.js';
 import { FlagError, isWholeAtLeast, numberFlag } from '../tools/shared/flag-values.js';
 
-const usage = `Usage: node dist/cmd/bench-status.js [--base <git rev>] [--shapes folded,staggered] [--size 100] [--batches 600]
+const usage = `Usage: node dist/cmd/bench-status.js [--base <git rev>] [--shapes folded,staggered,drained] [--size 100] [--batches 600]
        [--warmup 20] [--rounds 3] [--pg-url <admin url>] [--cache-dir .bench-base]
        (make bench-status STATUS_ARGS="…")
 
 Applies status events to a fresh database through the status store alone (no NATS, no gateway), one connection,
 batch after batch: --size one-part messages per batch, --warmup batches unmeasured, then --batches measured. Shapes:
-folded (each batch holds the accepted record, submit and receipt of its messages: a status writer that keeps up)
-and staggered (submits one batch behind, receipts two: a status writer or SMSC that lags). Prints, per run and then
+folded (each batch holds the accepted record, submit and receipt of its messages: a status writer that keeps up),
+staggered (submits one batch behind, receipts two: a status writer or SMSC that lags) and drained (every accepted
+record stored first, unmeasured, then batches of submits and receipts: a backlog drained after an SMSC outage;
+with it, --size 1250 is the status writer's batch of 2,500 events). Prints, per run and then
 per build and shape over the rounds, PostgreSQL's backend CPU (read from /proc: the server must run on this machine),
 the store's own CPU (its process, JSON and driver included) and the wall time per batch, and checks that every
 message ended delivered. With --base, that revision is built once under --cache-dir (as make bench-compare does) and

@@ -196,7 +196,12 @@ function insertMultipartLifecycles(json: string, partsJson: string): SQL {
       returning m.${M.id} as id, m.${M.status} as status
     ),
     -- Runs though nothing reads it (PostgreSQL runs every data-modifying WITH); the foreign key holds at the statement's end.
-    parts as (
+    parts as (${insertFoldedParts})
+    select id, status from msg`;
+}
+
+/** The part rows of the multi-part messages a fold wrote (CTE \`msg\`), from the parts' recordset (CTE \`p\`). */
+const insertFoldedParts = sql`
       insert into ${PARTS} (${P.messageId}, ${P.part}, ${P.parts}, ${P.carrier}, ${P.smscMessageId}, ${P.submittedAt},
         ${P.status}, ${P.lastStat}, ${P.lastStatAt}, ${P.error}, ${P.doneAt})
       select p.id, p.part, p.parts, p.carrier, p.smsc, ${ts(sql`p.sub`)},
@@ -205,8 +210,47 @@ function insertMultipartLifecycles(json: string, partsJson: string): SQL {
       from p
       where p.id in (select id from msg)
       order by p.id, p.part
-      returning 1
-    )
+      returning 1`;
+
+/**
+ * The multi-part fold for a message whose row holds its accepted record and nothing else yet, as in a backlog drain
+ * (see updateLifecycles): its row takes the settled state in one update and its parts are inserted with their
+ * receipts, instead of an update for the submits, part inserts, an update per receipt and the settling update. Only
+ * a row in exactly that state, with no part rows, is touched and returned; as in the insert, a message one of whose
+ * SMSC ids a part stored earlier holds is left alone. The caller applies the others' events one by one.
+ */
+function updateMultipartLifecycles(json: string, partsJson: string): SQL {
+  return sql`
+    with r as (
+      select * from json_to_recordset(${json}::json)
+        as r(id text, carrier text, smsc text, sub float8, parts int, status text, stat text, err text, done float8)
+    ),
+    p as (
+      select * from json_to_recordset(${partsJson}::json)
+        as p(id text, part int, parts int, carrier text, smsc text, sub float8, status text, stat text, err text, done float8, rat float8)
+    ),
+    clash as (
+      select distinct p.id from p join ${PARTS} x on x.${P.carrier} = p.carrier and x.${P.smscMessageId} = p.smsc
+    ),
+    msg as (
+      update ${MESSAGES} m set
+        ${M.status} = coalesce(r.status, 'submitted'),
+        ${M.statusRank} = case when r.status is not null then ${FINAL} else ${SUBMITTED} end,
+        ${M.smscMessageId} = r.smsc,
+        ${M.parts} = r.parts,
+        ${M.submittedAt} = ${ts(sql`r.sub`)},
+        ${M.error} = ${receiptError(sql`r`)},
+        ${M.doneAt} = case when r.status is not null then ${ts(sql`r.done`)} end,
+        ${M.updatedAt} = now()
+      from r
+      where m.${M.id} = r.id and m.${M.carrier} = r.carrier and r.id not in (select id from clash)
+        and m.${M.status} = 'accepted' and m.${M.statusRank} = ${ACCEPTED} and m.${M.acceptedAt} is not null
+        and m.${M.submittedAt} is null and m.${M.smscMessageId} is null and m.${M.parts} is null
+        and m.${M.lastStat} is null and m.${M.lastStatAt} is null and m.${M.error} is null and m.${M.doneAt} is null
+        and not exists (select 1 from ${PARTS} x where x.${P.messageId} = m.${M.id})
+      returning m.${M.id} as id, m.${M.status} as status
+    ),
+    parts as (${insertFoldedParts})
     select id, status from msg`;
 }
 
@@ -428,6 +472,7 @@ export const statusStatements = {
   insertLifecycles: preparedSql('status_insert_lifecycles', 1, insertLifecycles),
   updateLifecycles: preparedSql('status_update_lifecycles', 1, updateLifecycles),
   insertMultipartLifecycles: preparedSql('status_insert_multipart_lifecycles', 2, insertMultipartLifecycles),
+  updateMultipartLifecycles: preparedSql('status_update_multipart_lifecycles', 2, updateMultipartLifecycles),
   upsertSubmitted: preparedSql('status_upsert_submitted', 1, upsertSubmitted),
   applyReceipts: preparedSql('status_apply_receipts', 1, applyReceipts),
   settleMessages: preparedSql('status_settle_messages', 1, settleMessages),

@@ -203,8 +203,15 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
         );
         countFinals(result.finals, rows);
         if (rows.length < b.multipart.length) {
+          // As for one-part messages: a row holding only its accepted record takes the rest in one update.
           const inserted = new Set(rows.map((r) => r.id));
-          unfold(b, b.multipart.filter((f) => !inserted.has(f.row.id)));
+          const existing = b.multipart.filter((f) => !inserted.has(f.row.id));
+          const updated = rowsOf<{ id: string; status: string }>(
+            await S.updateMultipartLifecycles.run(tx, JSON.stringify(existing.map((f) => f.row)), JSON.stringify(existing.flatMap((f) => f.parts))),
+          );
+          countFinals(result.finals, updated);
+          const done = new Set(updated.map((r) => r.id));
+          unfold(b, existing.filter((f) => !done.has(f.row.id)));
         }
       }
       // Order matters only within this transaction: parts must exist before receipts look for them.

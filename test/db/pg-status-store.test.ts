@@ -250,6 +250,88 @@ describe.each(backends)('pg status store on $name', (backend) => {
     expect(await snapshot([folded])).toEqual(before);
   });
 
+  /**
+   * Runs `apply` with triggers counting the row updates of one message's rows in `messages` and `message_parts`: how
+   * a batch was written, which the rows alone do not tell (a fold and the statements leave the same state).
+   */
+  async function withRowUpdatesCounted<T>(id: string, apply: () => Promise<T>): Promise<T & { updates: Record<string, number> }> {
+    const db = opened.database.db;
+    await db.execute(sql`create table if not exists test_row_updates (tbl text not null, id text not null)`);
+    for (const [fn, key] of [['test_count_message_update', 'id'], ['test_count_part_update', 'message_id']] as const) {
+      await db.execute(sql.raw(`create or replace function ${fn}() returns trigger language plpgsql as $$
+        begin insert into test_row_updates values (tg_table_name, new.${key}); return new; end $$`));
+    }
+    await db.execute(sql`create trigger test_count_messages after update on messages for each row execute function test_count_message_update()`);
+    await db.execute(sql`create trigger test_count_parts after update on message_parts for each row execute function test_count_part_update()`);
+    try {
+      const res = await apply();
+      const rows = await queryRows<{ tbl: string; n: number }>(db, sql`select tbl, count(*)::int as n from test_row_updates where id = ${id} group by tbl`);
+      const updates: Record<string, number> = { messages: 0, message_parts: 0 };
+      for (const r of rows) updates[r.tbl] = r.n;
+      return { ...res, updates };
+    } finally {
+      await db.execute(sql`drop trigger test_count_messages on messages`);
+      await db.execute(sql`drop trigger test_count_parts on message_parts`);
+    }
+  }
+
+  it.each([
+    ['every part delivered', (id: string) => [receipt(`${id}-2`, 'delivered', 'DELIVRD', T0 + 6_000), receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-3`, 'delivered', 'DELIVRD', T0 + 5_500)]],
+    ['one part undeliverable, the others delivered', (id: string) => [receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-2`, 'undeliverable', 'UNDELIV', T0 + 6_000, '0x0b'), receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
+    ['two parts delivered, one intermediate', (id: string) => [receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-2`, null, 'ENROUTE', T0 + 3_000), receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
+    ['one receipt', (id: string) => [receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
+    ['no receipt', () => []],
+  ] as const)(
+    'stores a multi-part message whose accepted record came in an earlier batch and whose submits and receipts come together (%s) as one batch each would',
+    async (_name, receipts) => {
+      // A backlog drain: the accepted record was stored at accept time; part 1's submit carries the message's facts.
+      const rest = (id: string): StatusEvent[] => {
+        const [acc, first, ...others] = threeParts(id);
+        return [{ ...(first as SubmittedEvent), message: (acc as AcceptedEvent).message }, ...others, ...receipts(id)];
+      };
+      const [together, stepwise] = [randomUUID(), randomUUID()];
+      await store.apply([threeParts(together)[0]!]);
+      const inOne = await withRowUpdatesCounted(together, () => store.apply(rest(together)));
+      await store.apply([threeParts(stepwise)[0]!]);
+      const finals = await applyOneByOne(rest(stepwise));
+      expect(inOne.unmatchedReceipts).toEqual([]);
+      expect(inOne.finals).toEqual(finals);
+      expect(await comparableLife(together)).toEqual(await comparableLife(stepwise));
+      // Folded: the message row updated once, its parts inserted in their final state and never updated.
+      expect(inOne.updates).toEqual({ messages: 1, message_parts: 0 });
+      // Replaying the same batch changes nothing and counts nothing.
+      const before = await snapshot([together]);
+      expect(await store.apply(rest(together))).toEqual({ unmatchedReceipts: [], finals: {} });
+      expect(await snapshot([together])).toEqual(before);
+    },
+  );
+
+  it("leaves a drained multi-part message to the statements when a part's SMSC id is held by an earlier message's part", async () => {
+    // As the insert's fold does: the new part is skipped and its receipt goes to the older part.
+    const [old, reusing] = [randomUUID(), randomUUID()];
+    const reused = `reused-${old}`;
+    await store.apply([accepted(old, { segments: 2 }), submitted(old, 1, 2, T0 + 500, reused), submitted(old, 2, 2, T0 + 500, `${old}-2`)]);
+    const acc = accepted(reusing, { segments: 2 });
+    await store.apply([acc]);
+    const res = await store.apply([
+      { ...submitted(reusing, 1, 2, T0 + 1_000, reused), message: acc.message },
+      submitted(reusing, 2, 2),
+      receipt(reused, 'delivered', 'DELIVRD'),
+      receipt(`${reusing}-2`, 'delivered', 'DELIVRD'),
+    ]);
+    expect(res.unmatchedReceipts).toEqual([]);
+    const parts = await queryRows<{ message_id: string; part: number; status: string | null }>(
+      opened.database.db,
+      sql`select message_id, part, status from message_parts where message_id in (${old}, ${reusing}) order by message_id = ${old} desc, part`,
+    );
+    expect(parts).toEqual([
+      { message_id: old, part: 1, status: 'delivered' },
+      { message_id: old, part: 2, status: null },
+      { message_id: reusing, part: 2, status: 'delivered' },
+    ]);
+    expect((await store.getMessage(reusing, 'client-a'))?.status).toBe('submitted');
+  });
+
   it('settles a folded multi-part message as the statements settle the same batch: the first failed part by done time, then part', async () => {
     // Two parts fail; applied one per batch, whichever came first would win, so the reference is the same events
     // in one batch on the event-by-event path (the accepted record stored by an earlier batch: no fold).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveredAfter, statusBatch } from './status-apply-batches.js';
+import { deliveredAfter, statusBatch, statusPreload } from './status-apply-batches.js';
 
 const kinds = (evs: ReturnType<typeof statusBatch>) => evs.map((e) => e.kind);
 
@@ -20,7 +20,33 @@ describe('statusBatch', () => {
     expect(third.filter((e) => e.kind === 'receipt').map((e) => (e.kind === 'receipt' ? e.smscMessageId : ''))).toEqual(['s0', 's1']);
   });
 
+  it('drained: the accepted records come first, in a preload; each batch holds submits (facts on the first) and receipts', () => {
+    const pre = statusPreload('drained', 2, 10, 0);
+    expect(pre.map((b) => b.length)).toEqual([10, 10]);
+    expect(pre[1]!.map((e) => (e.kind === 'accepted' ? e.message.id : e.kind)).slice(0, 2)).toEqual(['bench000000000010', 'bench000000000011']);
+    // One message in ten has three parts.
+    expect(pre[0]!.map((e) => (e.kind === 'accepted' ? e.message.segments : 0))).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 3]);
+    const b = statusBatch('drained', 1, 10, 0);
+    expect(b.filter((e) => e.kind === 'accepted')).toEqual([]);
+    expect(kinds(b.slice(0, 2))).toEqual(['submitted', 'receipt']);
+    expect(b[0]).toMatchObject({ kind: 'submitted', id: 'bench000000000010', part: 1, parts: 1, smscMessageId: 's10', message: { id: 'bench000000000010' } });
+    expect(b[1]).toMatchObject({ kind: 'receipt', smscMessageId: 's10', status: 'delivered' });
+    const three = b.slice(-6);
+    expect(kinds(three)).toEqual(['submitted', 'submitted', 'submitted', 'receipt', 'receipt', 'receipt']);
+    expect(three.map((e) => (e.kind === 'submitted' ? `${e.part}/${e.parts}:${e.smscMessageId}:${e.message ? 'facts' : '-'}` : e.kind === 'receipt' ? e.smscMessageId : ''))).toEqual([
+      '1/3:s19.1:facts',
+      '2/3:s19.2:-',
+      '3/3:s19.3:-',
+      's19.1',
+      's19.2',
+      's19.3',
+    ]);
+    expect(statusPreload('folded', 3, 2, 0)).toEqual([]);
+    expect(statusPreload('staggered', 3, 2, 0)).toEqual([]);
+  });
+
   it('says how many messages end delivered', () => {
+    expect(deliveredAfter('drained', 10, 100)).toBe(1000);
     expect(deliveredAfter('folded', 10, 100)).toBe(1000);
     expect(deliveredAfter('staggered', 10, 100)).toBe(800);
     expect(deliveredAfter('staggered', 1, 100)).toBe(0);
