@@ -2,6 +2,7 @@
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { assertNever } from '../core/errors.js';
 import type { Database, Db } from '../db/client.js';
+import type { PreparedExecutor, PreparedSql } from '../db/prepared-sql.js';
 import { rowsOf } from '../db/rows.js';
 import { messages } from '../db/schema.js';
 import {
@@ -174,6 +175,44 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     return p;
   }
 
+  /**
+   * Whether the last batch's folds of each kind mostly found their rows holding only the accepted record: in a
+   * backlog drain every batch does, and trying the update first spares each message the insert that would conflict.
+   */
+  const updateFirst = { one: false, multi: false };
+
+  /**
+   * Writes folded messages: inserted when their row does not exist, updated when it holds only its accepted record
+   * (stored by an earlier batch), in the order the last batch says pays. Returns those neither statement took (a
+   * replay, a row past accepted, an event that came first): their events are applied one by one.
+   */
+  async function writeFolds<F extends Folded | FoldedMultipart, A extends readonly string[]>(
+    tx: PreparedExecutor,
+    kind: keyof typeof updateFirst,
+    folds: readonly F[],
+    args: (fs: readonly F[]) => A,
+    insert: PreparedSql<A>,
+    update: PreparedSql<A>,
+    result: ApplyResult,
+  ): Promise<F[]> {
+    const byUpdate = updateFirst[kind];
+    const firstRows = rowsOf<{ id: string; status: string }>(await (byUpdate ? update : insert).run(tx, ...args(folds)));
+    countFinals(result.finals, firstRows);
+    let left: F[] = [];
+    let updated = byUpdate ? firstRows.length : 0;
+    if (firstRows.length < folds.length) {
+      const took = new Set(firstRows.map((r) => r.id));
+      const rest = folds.filter((f) => !took.has(f.row.id));
+      const secondRows = rowsOf<{ id: string; status: string }>(await (byUpdate ? insert : update).run(tx, ...args(rest)));
+      countFinals(result.finals, secondRows);
+      if (!byUpdate) updated = secondRows.length;
+      const tookToo = new Set(secondRows.map((r) => r.id));
+      left = rest.filter((f) => !tookToo.has(f.row.id));
+    }
+    updateFirst[kind] = updated * 2 > folds.length;
+    return left;
+  }
+
   async function apply(events: readonly StatusEvent[]): Promise<ApplyResult> {
     const result: ApplyResult = { unmatchedReceipts: [], finals: {} };
     if (events.length === 0) return result;
@@ -184,35 +223,12 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
       const planning = tx.execute(CUSTOM_PLANS);
       planning.catch(() => undefined);
       if (b.folded.length > 0) {
-        const rows = rowsOf<{ id: string; status: string }>(await S.insertLifecycles.run(tx, JSON.stringify(b.folded.map((f) => f.row))));
-        countFinals(result.finals, rows);
-        if (rows.length < b.folded.length) {
-          // The row exists already. Holding only its accepted record (stored by an earlier batch), it takes the rest
-          // in one update; otherwise (a replay, an event that came first) its events are applied one by one.
-          const inserted = new Set(rows.map((r) => r.id));
-          const existing = b.folded.filter((f) => !inserted.has(f.row.id));
-          const updated = rowsOf<{ id: string; status: string }>(await S.updateLifecycles.run(tx, JSON.stringify(existing.map((f) => f.row))));
-          countFinals(result.finals, updated);
-          const done = new Set(updated.map((r) => r.id));
-          unfold(b, existing.filter((f) => !done.has(f.row.id)));
-        }
+        const one = (fs: readonly Folded[]) => [JSON.stringify(fs.map((f) => f.row))] as const;
+        unfold(b, await writeFolds(tx, 'one', b.folded, one, S.insertLifecycles, S.updateLifecycles, result));
       }
       if (b.multipart.length > 0) {
-        const rows = rowsOf<{ id: string; status: string }>(
-          await S.insertMultipartLifecycles.run(tx, JSON.stringify(b.multipart.map((f) => f.row)), JSON.stringify(b.multipart.flatMap((f) => f.parts))),
-        );
-        countFinals(result.finals, rows);
-        if (rows.length < b.multipart.length) {
-          // As for one-part messages: a row holding only its accepted record takes the rest in one update.
-          const inserted = new Set(rows.map((r) => r.id));
-          const existing = b.multipart.filter((f) => !inserted.has(f.row.id));
-          const updated = rowsOf<{ id: string; status: string }>(
-            await S.updateMultipartLifecycles.run(tx, JSON.stringify(existing.map((f) => f.row)), JSON.stringify(existing.flatMap((f) => f.parts))),
-          );
-          countFinals(result.finals, updated);
-          const done = new Set(updated.map((r) => r.id));
-          unfold(b, existing.filter((f) => !done.has(f.row.id)));
-        }
+        const multi = (fs: readonly FoldedMultipart[]) => [JSON.stringify(fs.map((f) => f.row)), JSON.stringify(fs.flatMap((f) => f.parts))] as const;
+        unfold(b, await writeFolds(tx, 'multi', b.multipart, multi, S.insertMultipartLifecycles, S.updateMultipartLifecycles, result));
       }
       // Order matters only within this transaction: parts must exist before receipts look for them.
       if (b.accepted.length > 0) await S.upsertAccepted.run(tx, JSON.stringify(b.accepted));
