@@ -176,15 +176,23 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
   }
 
   /**
-   * Whether the last batch's folds of each kind mostly found their rows holding only the accepted record: in a
-   * backlog drain every batch does, and trying the update first spares each message the insert that would conflict.
+   * Whether nearly all of the last batch's folds of each kind found their rows holding only the accepted record: in
+   * a backlog drain every batch does, and trying the update first spares each message the insert that would conflict.
    */
   const updateFirst = { one: false, multi: false };
+  /**
+   * Nine in ten, not half: a writer that keeps up sees batches that mix both kinds of row, and it keeps the order and
+   * the statements it always ran there; a drain's batches are all one kind.
+   */
+  const drainLike = (n: number, of: number) => n * 10 >= of * 9;
 
   /**
    * Writes folded messages: inserted when their row does not exist, updated when it holds only its accepted record
    * (stored by an earlier batch), in the order the last batch says pays. Returns those neither statement took (a
-   * replay, a row past accepted, an event that came first): their events are applied one by one.
+   * replay, a row past accepted, an event that came first): their events are applied one by one. With
+   * `updateOnlyInBulk`, rows the insert found are updated only when nearly all were found: a multi-part message
+   * whose row exists in a writer that keeps up is rare, and its events go one by one as they always did, without a
+   * statement more in the batch's transaction.
    */
   async function writeFolds<F extends Folded | FoldedMultipart, A extends readonly string[]>(
     tx: PreparedExecutor,
@@ -194,6 +202,7 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     insert: PreparedSql<A>,
     update: PreparedSql<A>,
     result: ApplyResult,
+    updateOnlyInBulk = false,
   ): Promise<F[]> {
     const byUpdate = updateFirst[kind];
     const firstRows = rowsOf<{ id: string; status: string }>(await (byUpdate ? update : insert).run(tx, ...args(folds)));
@@ -203,13 +212,17 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
     if (firstRows.length < folds.length) {
       const took = new Set(firstRows.map((r) => r.id));
       const rest = folds.filter((f) => !took.has(f.row.id));
+      if (!byUpdate && updateOnlyInBulk && !drainLike(rest.length, folds.length)) {
+        updateFirst[kind] = false;
+        return rest;
+      }
       const secondRows = rowsOf<{ id: string; status: string }>(await (byUpdate ? insert : update).run(tx, ...args(rest)));
       countFinals(result.finals, secondRows);
       if (!byUpdate) updated = secondRows.length;
       const tookToo = new Set(secondRows.map((r) => r.id));
       left = rest.filter((f) => !tookToo.has(f.row.id));
     }
-    updateFirst[kind] = updated * 2 > folds.length;
+    updateFirst[kind] = drainLike(updated, folds.length);
     return left;
   }
 
@@ -228,7 +241,7 @@ export function createPgStatusStore(database: Pick<Database, 'db'>): StatusStore
       }
       if (b.multipart.length > 0) {
         const multi = (fs: readonly FoldedMultipart[]) => [JSON.stringify(fs.map((f) => f.row)), JSON.stringify(fs.flatMap((f) => f.parts))] as const;
-        unfold(b, await writeFolds(tx, 'multi', b.multipart, multi, S.insertMultipartLifecycles, S.updateMultipartLifecycles, result));
+        unfold(b, await writeFolds(tx, 'multi', b.multipart, multi, S.insertMultipartLifecycles, S.updateMultipartLifecycles, result, true));
       }
       // Order matters only within this transaction: parts must exist before receipts look for them.
       if (b.accepted.length > 0) await S.upsertAccepted.run(tx, JSON.stringify(b.accepted));
