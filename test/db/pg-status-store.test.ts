@@ -306,6 +306,26 @@ describe.each(backends)('pg status store on $name', (backend) => {
     },
   );
 
+  it('applies a multi-part message whose row exists one event at a time when most of its batch is new (a writer that keeps up)', async () => {
+    // Nine of ten multi-part folds are new rows: the one whose accepted record came earlier is not worth a statement
+    // of its own, and its events take the statements, ending as they would one batch each.
+    const newOnes = Array.from({ length: 9 }, () => randomUUID());
+    const [late, stepwise] = [randomUUID(), randomUUID()];
+    const rest = (id: string): StatusEvent[] => {
+      const [acc, first, ...others] = threeParts(id);
+      return [{ ...(first as SubmittedEvent), message: (acc as AcceptedEvent).message }, ...others, receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-2`, 'delivered', 'DELIVRD')];
+    };
+    await store.apply([threeParts(late)[0]!]);
+    const res = await withRowUpdatesCounted(late, () => store.apply([...newOnes.flatMap((id) => threeParts(id)), ...rest(late)]));
+    await store.apply([threeParts(stepwise)[0]!]);
+    await applyOneByOne(rest(stepwise));
+    expect(res.unmatchedReceipts).toEqual([]);
+    expect(await comparableLife(late)).toEqual(await comparableLife(stepwise));
+    // Its row was written by the submit statement and its parts by the receipt statement, not by the fold's update.
+    expect(res.updates.message_parts).toBe(2);
+    for (const id of newOnes) expect((await store.getMessage(id, 'client-a'))?.status).toBe('submitted');
+  });
+
   it("leaves a drained multi-part message to the statements when a part's SMSC id is held by an earlier message's part", async () => {
     // As the insert's fold does: the new part is skipped and its receipt goes to the older part.
     const [old, reusing] = [randomUUID(), randomUUID()];
