@@ -174,13 +174,7 @@ function insertMultipartLifecycles(json: string, partsJson: string): SQL {
         as r(id text, client text, ref text, carrier text, "to" text, "from" text, segments int, encoding text, at float8,
              send float8, valid float8, cb text, smsc text, sub float8, parts int, status text, stat text, err text, done float8)
     ),
-    p as (
-      select * from json_to_recordset(${partsJson}::json)
-        as p(id text, part int, parts int, carrier text, smsc text, sub float8, status text, stat text, err text, done float8, rat float8)
-    ),
-    clash as (
-      select distinct p.id from p join ${PARTS} x on x.${P.carrier} = p.carrier and x.${P.smscMessageId} = p.smsc
-    ),
+    ${foldedPartsWith(partsJson)},
     msg as (
       insert into ${MESSAGES} as m (${M.id}, ${M.clientId}, ${M.clientRef}, ${M.carrier}, ${M.to}, ${M.from}, ${M.segments}, ${M.encoding},
         ${M.status}, ${M.statusRank}, ${M.acceptedAt}, ${M.sendAt}, ${M.validUntil}, ${M.callbackUrl}, ${M.smscMessageId}, ${M.parts},
@@ -200,7 +194,21 @@ function insertMultipartLifecycles(json: string, partsJson: string): SQL {
     select id, status from msg`;
 }
 
-/** The part rows of the multi-part messages a fold wrote (CTE \`msg\`), from the parts' recordset (CTE \`p\`). */
+/**
+ * The CTEs both multi-part folds start from: the parts' recordset (`p`), and the messages one of whose SMSC ids a part
+ * stored earlier holds (`clash`), which the folds leave alone.
+ */
+function foldedPartsWith(partsJson: string): SQL {
+  return sql`p as (
+      select * from json_to_recordset(${partsJson}::json)
+        as p(id text, part int, parts int, carrier text, smsc text, sub float8, status text, stat text, err text, done float8, rat float8)
+    ),
+    clash as (
+      select distinct p.id from p join ${PARTS} x on x.${P.carrier} = p.carrier and x.${P.smscMessageId} = p.smsc
+    )`;
+}
+
+/** The part rows of the multi-part messages a fold wrote (CTE `msg`), from the parts' recordset (CTE `p`). */
 const insertFoldedParts = sql`
       insert into ${PARTS} (${P.messageId}, ${P.part}, ${P.parts}, ${P.carrier}, ${P.smscMessageId}, ${P.submittedAt},
         ${P.status}, ${P.lastStat}, ${P.lastStatAt}, ${P.error}, ${P.doneAt})
@@ -225,13 +233,7 @@ function updateMultipartLifecycles(json: string, partsJson: string): SQL {
       select * from json_to_recordset(${json}::json)
         as r(id text, carrier text, smsc text, sub float8, parts int, status text, stat text, err text, done float8)
     ),
-    p as (
-      select * from json_to_recordset(${partsJson}::json)
-        as p(id text, part int, parts int, carrier text, smsc text, sub float8, status text, stat text, err text, done float8, rat float8)
-    ),
-    clash as (
-      select distinct p.id from p join ${PARTS} x on x.${P.carrier} = p.carrier and x.${P.smscMessageId} = p.smsc
-    ),
+    ${foldedPartsWith(partsJson)},
     msg as (
       update ${MESSAGES} m set
         ${M.status} = coalesce(r.status, 'submitted'),

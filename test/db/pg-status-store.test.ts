@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../internal/db/rows.js';
 import { createPgStatusStore } from '../../internal/status/pg-status-store.js';
-import type { StatusStore } from '../../internal/status/status-store.js';
+import type { ApplyResult, StatusStore } from '../../internal/status/status-store.js';
 import type { AcceptedEvent, FailedEvent, ReceiptEvent, StatusEvent, SubmittedEvent } from '../../internal/sms/events.js';
 import type { FinalStatus } from '../../internal/sms/status.js';
 import { STATUS_RANK } from '../../internal/sms/status.js';
@@ -229,13 +229,16 @@ describe.each(backends)('pg status store on $name', (backend) => {
     submitted(id, 3, 3, T0 + 900),
   ];
 
-  it.each([
+  /** The receipt mixes a three-part message is tried with: its parts' receipts, by message id. */
+  const threePartReceipts = [
     ['every part delivered', (id: string) => [receipt(`${id}-2`, 'delivered', 'DELIVRD', T0 + 6_000), receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-3`, 'delivered', 'DELIVRD', T0 + 5_500)]],
     ['one part undeliverable, the others delivered', (id: string) => [receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-2`, 'undeliverable', 'UNDELIV', T0 + 6_000, '0x0b'), receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
     ['two parts delivered, one intermediate', (id: string) => [receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-2`, null, 'ENROUTE', T0 + 3_000), receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
     ['one receipt', (id: string) => [receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
     ['no receipt', () => []],
-  ] as const)('stores a multi-part message whose whole life is in one batch (%s) as its events one batch each would', async (_name, receipts) => {
+  ] as const;
+
+  it.each(threePartReceipts)('stores a multi-part message whose whole life is in one batch (%s) as its events one batch each would', async (_name, receipts) => {
     // One batch takes the folded path (a message row and three part rows); one event per batch takes the statements.
     const life = (id: string): StatusEvent[] => [...threeParts(id), ...receipts(id)];
     const [folded, stepwise] = [randomUUID(), randomUUID()];
@@ -275,13 +278,7 @@ describe.each(backends)('pg status store on $name', (backend) => {
     }
   }
 
-  it.each([
-    ['every part delivered', (id: string) => [receipt(`${id}-2`, 'delivered', 'DELIVRD', T0 + 6_000), receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-3`, 'delivered', 'DELIVRD', T0 + 5_500)]],
-    ['one part undeliverable, the others delivered', (id: string) => [receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-2`, 'undeliverable', 'UNDELIV', T0 + 6_000, '0x0b'), receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
-    ['two parts delivered, one intermediate', (id: string) => [receipt(`${id}-1`, 'delivered', 'DELIVRD'), receipt(`${id}-2`, null, 'ENROUTE', T0 + 3_000), receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
-    ['one receipt', (id: string) => [receipt(`${id}-3`, 'delivered', 'DELIVRD')]],
-    ['no receipt', () => []],
-  ] as const)(
+  it.each(threePartReceipts)(
     'stores a multi-part message whose accepted record came in an earlier batch and whose submits and receipts come together (%s) as one batch each would',
     async (_name, receipts) => {
       // A backlog drain: the accepted record was stored at accept time; part 1's submit carries the message's facts.
@@ -326,6 +323,24 @@ describe.each(backends)('pg status store on $name', (backend) => {
     for (const id of newOnes) expect((await store.getMessage(id, 'client-a'))?.status).toBe('submitted');
   });
 
+  /**
+   * What the statements make of a two-part message whose part 1 reuses the SMSC id of `old`'s part 1: that part is
+   * skipped, its receipt goes to the older part, and the message stays submitted.
+   */
+  async function expectReusedIdLeftToStatements(res: ApplyResult, old: string, reusing: string): Promise<void> {
+    expect(res.unmatchedReceipts).toEqual([]);
+    const parts = await queryRows<{ message_id: string; part: number; status: string | null }>(
+      opened.database.db,
+      sql`select message_id, part, status from message_parts where message_id in (${old}, ${reusing}) order by message_id = ${old} desc, part`,
+    );
+    expect(parts).toEqual([
+      { message_id: old, part: 1, status: 'delivered' },
+      { message_id: old, part: 2, status: null },
+      { message_id: reusing, part: 2, status: 'delivered' },
+    ]);
+    expect((await store.getMessage(reusing, 'client-a'))?.status).toBe('submitted');
+  }
+
   it("leaves a drained multi-part message to the statements when a part's SMSC id is held by an earlier message's part", async () => {
     // As the insert's fold does: the new part is skipped and its receipt goes to the older part.
     const [old, reusing] = [randomUUID(), randomUUID()];
@@ -339,17 +354,7 @@ describe.each(backends)('pg status store on $name', (backend) => {
       receipt(reused, 'delivered', 'DELIVRD'),
       receipt(`${reusing}-2`, 'delivered', 'DELIVRD'),
     ]);
-    expect(res.unmatchedReceipts).toEqual([]);
-    const parts = await queryRows<{ message_id: string; part: number; status: string | null }>(
-      opened.database.db,
-      sql`select message_id, part, status from message_parts where message_id in (${old}, ${reusing}) order by message_id = ${old} desc, part`,
-    );
-    expect(parts).toEqual([
-      { message_id: old, part: 1, status: 'delivered' },
-      { message_id: old, part: 2, status: null },
-      { message_id: reusing, part: 2, status: 'delivered' },
-    ]);
-    expect((await store.getMessage(reusing, 'client-a'))?.status).toBe('submitted');
+    await expectReusedIdLeftToStatements(res, old, reusing);
   });
 
   it('settles a folded multi-part message as the statements settle the same batch: the first failed part by done time, then part', async () => {
@@ -382,17 +387,7 @@ describe.each(backends)('pg status store on $name', (backend) => {
       receipt('reused', 'delivered', 'DELIVRD'),
       receipt(`${reusing}-2`, 'delivered', 'DELIVRD'),
     ]);
-    expect(res.unmatchedReceipts).toEqual([]);
-    const parts = await queryRows<{ message_id: string; part: number; status: string | null }>(
-      opened.database.db,
-      sql`select message_id, part, status from message_parts where message_id in (${old}, ${reusing}) order by message_id = ${old} desc, part`,
-    );
-    expect(parts).toEqual([
-      { message_id: old, part: 1, status: 'delivered' },
-      { message_id: old, part: 2, status: null },
-      { message_id: reusing, part: 2, status: 'delivered' },
-    ]);
-    expect((await store.getMessage(reusing, 'client-a'))?.status).toBe('submitted');
+    await expectReusedIdLeftToStatements(res, old, reusing);
   });
 
   it('leaves a submitted message to the event-by-event path when a later submit and its receipt come together', async () => {
