@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, envVarsSet, loadConfig, type Config } from '../config/load.js';
 import { errorMessage } from '../core/errors.js';
+import { largestFreshBacklog } from '../bus/consumer-backlog.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { startPriorityGovernor } from './priority-governor.js';
 import { envRead, paceSetByRoundTrips, planDatabase, ROLE_NEEDS, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
 import { reloadConfig } from './reload.js';
 import { openRuntime, type Runtime } from './runtime.js';
@@ -50,7 +52,10 @@ export const ENVIRONMENT_HELP = `Environment:
                     9103 callbacks)
   LOG_LEVEL         trace|debug|info|warn|error (default info)
   SMSMESH_NICE      -20..19: CPU priority this process sets on itself; e.g. 10 on connector and status-writer
-                    processes sharing cores with an edge keeps accept latency low under load`;
+                    processes sharing cores with an edge keeps accept latency low under load
+  SMSMESH_NICE_BACKLOG  work waiting for a niced process (messages for a connector, events for a status writer) at
+                    which it goes back to its starting priority until it has caught up and stayed so for 30 s,
+                    so that overload does not starve it (default 5000; 0: never)`;
 
 /** Names earlier releases used, still accepted. */
 const ROLE_ALIASES: Readonly<Record<string, Role>> = { 'dlr-writer': 'status-writer' };
@@ -90,14 +95,34 @@ function logStart(log: Logger, spec: ProcessSpec, plan: DatabasePlan, config: Re
   if (unread.length > 0) log.warn({ unread }, `set but not read by this process (${roles.join(', ')}): ${unread.join(', ')}`);
 }
 
-/** Raising priority (a negative value) needs privilege; without it the process runs on at its current priority. */
-function applyNice(nice: number, log: Logger): void {
+/** How long a governed process's queue stays short before it is niced again: overload comes in minutes, not seconds. */
+const CALM_MS = 30_000;
+
+/**
+ * Raising priority (a negative value) needs privilege; without it the process runs on at its current priority.
+ * A process niced below where it started goes back there while its consumers fall behind (priority-governor.ts).
+ */
+function applyNice(nice: number, backlog: number, log: Logger): void {
+  const started = getPriority();
   try {
     setPriority(nice);
-    log.info({ nice }, 'CPU priority set');
   } catch (err) {
-    log.warn({ nice, current: getPriority(), err: errorMessage(err) }, 'could not set CPU priority (SMSMESH_NICE); running at the current one');
+    log.warn({ nice, current: started, err: errorMessage(err) }, 'could not set CPU priority (SMSMESH_NICE); running at the current one');
+    return;
   }
+  const governed = nice > started && backlog > 0;
+  log.info(
+    { nice, ...(governed ? { normal: started, normalWhenWaiting: backlog } : {}) },
+    governed ? `CPU priority set; back to ${started} while more than ${backlog} messages wait for this process (SMSMESH_NICE_BACKLOG)` : 'CPU priority set',
+  );
+  if (!governed) return;
+  startPriorityGovernor({
+    plan: { behindAt: backlog, calmMs: CALM_MS },
+    nice: { background: nice, normal: started },
+    waiting: largestFreshBacklog,
+    setPriority: (n) => setPriority(n),
+    log,
+  });
 }
 
 export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)): Promise<void> {
@@ -129,7 +154,7 @@ export async function runProcess(spec: ProcessSpec, argv = process.argv.slice(2)
   }
   const log: Logger = createLogger({ name: `smsmesh-${spec.name}`, level: config.logLevel });
   logStart(log, spec, plan, config);
-  if (config.nice !== undefined) applyNice(config.nice, log);
+  if (config.nice !== undefined) applyNice(config.nice, config.niceBacklog, log);
   let rt: Runtime;
   let roles: Stoppable[] | undefined;
   let stopping = false;

@@ -30,7 +30,7 @@ export interface RoleNeeds {
 }
 
 /** Read by every gateway role (config, bus, logs, CPU priority). */
-const COMMON: readonly EnvVar[] = ['SMSMESH_CONFIG', 'NATS_URL', 'LOG_LEVEL', 'SMSMESH_NICE'];
+const COMMON: readonly EnvVar[] = ['SMSMESH_CONFIG', 'NATS_URL', 'LOG_LEVEL', 'SMSMESH_NICE', 'SMSMESH_NICE_BACKLOG'];
 
 export const ROLE_NEEDS: Readonly<Record<Command, RoleNeeds>> = {
   // DATABASE_URL: GET /v1/messages/{id} reads the status database; without it that route answers 503.

@@ -13,6 +13,7 @@ import { errorMessage } from '../core/errors.js';
 import { TRACEPARENT } from '../core/trace-context.js';
 import type { Logger } from '../log/logger.js';
 import { CodecError } from './codec.js';
+import { backlogReading } from './consumer-backlog.js';
 import type { DeadLetterSink } from './dead-letters.js';
 import { headerValue } from './wire-headers.js';
 import { DeadReasons, type DeadReason, type Delivery, type Pull, type WorkSource } from './delivery.js';
@@ -33,6 +34,11 @@ export interface PullConsumerOptions<T> {
   maxDeliver: number;
   /** Throws CodecError for bodies it cannot read (`undecodable`); any other error marks the message `invalid`. */
   decode(m: JsMsg): T;
+  /**
+   * How many units of work a decoded body holds (a status event batch: its events), so that the backlog this
+   * consumer reports (consumer-backlog.ts) counts work, not JetStream messages. Default: one.
+   */
+  weigh?(body: T): number;
   deadLetters: DeadLetterSink;
   log: Logger;
 }
@@ -46,6 +52,11 @@ export function createPullConsumer<T>(o: PullConsumerOptions<T>): WorkSource<T> 
   const attempts = attemptsFor(o.maxDeliver);
   const from = { stream: o.stream, consumer: o.durable };
   const log = o.log.child({ component: 'pull-consumer', stream: o.stream, consumer: o.durable });
+  const backlog = backlogReading(o.stream, o.durable);
+  // Units of work per message, a moving average over the last few dozen from the first weighed message on:
+  // num_pending counts messages.
+  let perMessage = 1;
+  let weighed = false;
 
   function deadLetter(m: JsMsg, reason: DeadReason, detail: string): void {
     o.deadLetters(m, from, reason, detail).then(
@@ -56,7 +67,10 @@ export function createPullConsumer<T>(o: PullConsumerOptions<T>): WorkSource<T> 
 
   /** The Delivery for a message, or undefined when it went straight to the dead letters. */
   function admit(m: JsMsg): Delivery<T> | undefined {
-    const deliveryCount = m.info.deliveryCount;
+    const info = m.info;
+    const deliveryCount = info.deliveryCount;
+    backlog.deliveries++;
+    backlog.pending = perMessage === 1 ? info.pending : Math.round(info.pending * perMessage);
     if (deliveryCount > attempts) {
       deadLetter(m, DeadReasons.maxDeliveries, `not settled after ${attempts} deliveries`);
       return undefined;
@@ -64,6 +78,11 @@ export function createPullConsumer<T>(o: PullConsumerOptions<T>): WorkSource<T> 
     let body: T;
     try {
       body = o.decode(m);
+      if (o.weigh) {
+        const w = Math.max(1, o.weigh(body));
+        perMessage = weighed ? perMessage + (w - perMessage) / 32 : w;
+        weighed = true;
+      }
     } catch (err) {
       deadLetter(m, err instanceof CodecError ? DeadReasons.undecodable : DeadReasons.invalid, errorMessage(err));
       return undefined;

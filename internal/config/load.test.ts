@@ -100,6 +100,16 @@ describe('environment', () => {
   it.each(['20', '-21', '2.5', 'low'])('rejects SMSMESH_NICE=%s naming the variable', (raw) => {
     expect(() => loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE: raw })).toThrow(/environment SMSMESH_NICE: /);
   });
+
+  it('reads SMSMESH_NICE_BACKLOG, 5000 by default, 0 for a niceness that never changes', () => {
+    expect(loadConfig({ SMSMESH_CONFIG: path }).niceBacklog).toBe(5000);
+    expect(loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE_BACKLOG: '200' }).niceBacklog).toBe(200);
+    expect(loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE_BACKLOG: '0' }).niceBacklog).toBe(0);
+  });
+
+  it.each(['-1', '2.5', 'many'])('rejects SMSMESH_NICE_BACKLOG=%s naming the variable', (raw) => {
+    expect(() => loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE_BACKLOG: raw })).toThrow(/environment SMSMESH_NICE_BACKLOG: /);
+  });
 });
 
 describe('secrets in files', () => {

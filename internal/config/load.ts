@@ -19,6 +19,11 @@ export interface Config extends FileConfig {
   configPath: string;
   /** Scheduling niceness the process sets on itself at start; undefined leaves it as started. */
   nice: number | undefined;
+  /**
+   * Work waiting for the process's consumers at which a process niced by SMSMESH_NICE goes back to its starting
+   * priority until it catches up (priority-governor.ts); 0 keeps the niceness fixed.
+   */
+  niceBacklog: number;
   /** AES-256 keys for inbound texts at rest (SMSMESH_TEXT_KEYS), base64; the last one encrypts, every one decrypts. */
   textKeys: readonly TextKey[];
 }
@@ -66,6 +71,7 @@ const envSchema = z.object({
   SMSMESH_CONFIG: z.string().default('smsmesh.yaml'),
   SMSMESH_DATA_DIR: z.string().default('.data'),
   SMSMESH_NICE: z.coerce.number().int().min(-20).max(19).optional().or(z.literal('').transform(() => undefined)),
+  SMSMESH_NICE_BACKLOG: z.coerce.number().int().min(0).default(5000),
   SMSMESH_TEXT_KEYS: z
     .string()
     .optional()
@@ -162,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     logLevel: e.LOG_LEVEL,
     configPath,
     nice: e.SMSMESH_NICE,
+    niceBacklog: e.SMSMESH_NICE_BACKLOG,
     textKeys: (parseTextKeys(e.SMSMESH_TEXT_KEYS) as { keys: TextKey[] }).keys,
   });
 }

@@ -47,8 +47,9 @@ export async function openStatusSources(
   batchSize = 2500,
   now: () => number = Date.now,
 ): Promise<{ source: WorkSource<StatusEvent[]>; maxMessages: number }[]> {
+  // Weighed by events: a writer's backlog is the events waiting, whatever number of messages carry them.
   const open = (stream: string, durable: string, decode: (m: JsMsg) => StatusEvent[]) =>
-    openPullConsumer<StatusEvent[]>(bus.js, { stream, durable, decode, deadLetters, log });
+    openPullConsumer<StatusEvent[]>(bus.js, { stream, durable, decode, weigh: (events) => events.length, deadLetters, log });
   // Client-side buffering is kept to a few batches: anything pulled waits its turn, and a message that waits
   // longer than ack_wait is redelivered and written twice — under load that snowballs. Event messages carry up
   // to 100–200 events each, but an edge's accepted records under light load only a few: 250 messages a pull keeps a batch's worth coming without holding more than a few batches.

@@ -46,7 +46,10 @@ Gateway:
                            arrives): the status writer forwards changes and a callback worker POSTs every final
                            state (split layout: a callbacks process of its own); prints callbacks/s and latency
   --background-nice <n>    split layout: SMSMESH_NICE of connector and status-writer, so the edges get the cores
-                           first: lower accept latency, less end-to-end throughput in overload (default 0 = off)
+                           first: lower accept latency (default 0 = off)
+  --background-nice-backlog <n>  their SMSMESH_NICE_BACKLOG: messages waiting at which they go back to normal
+                           priority until they catch up (default: the gateway's, 5000; 0: niced throughout, which
+                           costs end-to-end throughput in overload)
   --node-flags="<flags>"   Node/V8 flags for the gateway processes only, space-separated, after an = sign (for
                            example --node-flags="--max-semi-space-size=32"); given after the flags a
                            single-role process runs with (--single-threaded-gc, the split layout's processes), so
@@ -137,6 +140,8 @@ export interface BenchOptions {
   callbacks: boolean;
   /** SMSMESH_NICE of connector and status-writer in the split layout. */
   backgroundNice: number;
+  /** Their SMSMESH_NICE_BACKLOG; undefined leaves the gateway's default. */
+  backgroundNiceBacklog?: number;
   /** Extra node flags of the gateway processes (not of the generator, simulator or bench). */
   nodeFlags: string[];
   logLevel: string;
@@ -171,6 +176,7 @@ export const BENCH_OPTIONS = {
   'bind-windows': { type: 'string' },
   callbacks: { type: 'boolean' },
   'background-nice': { type: 'string' },
+  'background-nice-backlog': { type: 'string' },
   'node-flags': { type: 'string' },
   'log-level': { type: 'string' },
   profile: { type: 'boolean' },
@@ -285,6 +291,9 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       bindWindows: bindWindowsOf(values['bind-windows']),
       callbacks: values.callbacks === true,
       backgroundNice: numberFlag('background-nice', values['background-nice'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 19, 'an integer from 0 to 19'),
+      ...(values['background-nice-backlog'] === undefined
+        ? {}
+        : { backgroundNiceBacklog: numberFlag('background-nice-backlog', values['background-nice-backlog'], 0, (n) => Number.isInteger(n) && n >= 0, 'a whole number of messages') }),
       nodeFlags: nodeFlagsOf(values['node-flags']),
       logLevel,
       profile: values.profile === true,

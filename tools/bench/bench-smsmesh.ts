@@ -84,6 +84,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     perfDir,
     logLevel: o.logLevel,
     backgroundNice: o.backgroundNice,
+    backgroundNiceBacklog: o.backgroundNiceBacklog,
     nodeFlags: o.nodeFlags,
     callbackUrl: counter?.url,
   });
@@ -126,6 +127,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       ...(o.batchSize > 1 ? { 'batch size': o.batchSize } : {}),
       ...(o.keys ? {} : { 'idempotency keys': 'off' }),
       ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
+      ...(layout === 'split' && o.backgroundNice !== 0 ? { 'back to normal priority at': o.backgroundNiceBacklog === 0 ? 'never' : `${o.backgroundNiceBacklog ?? 'the default'} waiting` } : {}),
       'node flags': [...new Set(stack.gateway.flatMap((g) => g.nodeFlags))].join(' ') || 'none',
       ...(o.callbacks ? { callbacks: 'on (every final state POSTed to a receiver in the bench process)' } : {}),
       processes: stack.gateway.map((g) => g.name),

@@ -43,6 +43,8 @@ export interface StackOptions {
   logLevel: string;
   /** SMSMESH_NICE of the connector and status-writer processes of the split layout; 0 leaves them as the edges. */
   backgroundNice: number;
+  /** Their SMSMESH_NICE_BACKLOG; undefined leaves the gateway's default. */
+  backgroundNiceBacklog?: number | undefined;
   /** Node flags of the gateway processes. */
   nodeFlags?: readonly string[];
   /** Where the bench client's callbacks go (a receiver the bench runs); the split layout adds a callbacks process. */
@@ -179,8 +181,12 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
       if (entry === 'edge') delete env.DATABASE_URL;
       else env.DATABASE_URL = o.db.url;
       // Delivery work can yield the cores to intake: clients wait on the edge; the connector and writer can wait.
-      if ((entry === 'connector' || entry === 'status-writer' || entry === 'callbacks') && o.backgroundNice !== 0) env.SMSMESH_NICE = String(o.backgroundNice);
-      else delete env.SMSMESH_NICE;
+      delete env.SMSMESH_NICE;
+      delete env.SMSMESH_NICE_BACKLOG;
+      if ((entry === 'connector' || entry === 'status-writer' || entry === 'callbacks') && o.backgroundNice !== 0) {
+        env.SMSMESH_NICE = String(o.backgroundNice);
+        if (o.backgroundNiceBacklog !== undefined) env.SMSMESH_NICE_BACKLOG = String(o.backgroundNiceBacklog);
+      }
       const child = spawn(process.execPath, [...execArgv, join(root, 'dist', 'cmd', `${entry}.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       killOnExit(child);
       logChildOutput(child, join(o.logDir, `${name}.log`));

@@ -1,0 +1,76 @@
+/**
+ * A connector niced by SMSMESH_NICE goes back to its starting priority while more messages wait for it than
+ * SMSMESH_NICE_BACKLOG, and is niced again once it has caught up: the edge goes first only while that costs nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
+import { pool, spawnGateway, tempDir, waitAllDelivered, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
+import { startTestNats, type TestNats } from '../support/nats.js';
+import { createTestDatabase } from '../support/postgres.js';
+
+const API_KEY = 'governor-key-0123456789ab';
+const headers = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
+
+describe('CPU priority of a niced connector', () => {
+  let nats: TestNats;
+  let smsc: SmscSimulator;
+  let front: GatewayProcess;
+  let connector: GatewayProcess;
+  let dir: ReturnType<typeof tempDir>;
+  let db: { url: string; drop(): Promise<void> };
+  const started = getPriority();
+
+  beforeAll(async () => {
+    dir = tempDir('smsmesh-governor-');
+    nats = await startTestNats();
+    smsc = await startSmscSimulator({ port: 0 });
+    db = await createTestDatabase();
+    // One bind at 100 submit_sm/s: 600 messages keep a queue of hundreds for seconds.
+    const configPath = writeConfig(dir.path, {
+      apiKey: API_KEY,
+      carriers: [{ id: 'uk', prefixes: ['+44'], port: smsc.port, binds: 1, window: 10, tps: 100 }],
+    });
+    front = await spawnGateway({ entry: 'smsmesh', args: ['--roles', 'edge,status-writer'], configPath, natsUrl: nats.url, databaseUrl: db.url, dataDir: dir.path, http: true, logDir: dir.path, name: 'front' });
+    connector = await spawnGateway({
+      entry: 'connector',
+      configPath,
+      natsUrl: nats.url,
+      dataDir: dir.path,
+      logDir: dir.path,
+      name: 'connector',
+      env: { SMSMESH_NICE: String(started + 10), SMSMESH_NICE_BACKLOG: '200' },
+    });
+  });
+
+  afterAll(async () => {
+    await connector?.stop();
+    await front?.stop();
+    await smsc?.close();
+    await nats?.destroy();
+    await db?.drop();
+    dir?.remove();
+  });
+
+  it('is niced while nothing waits, back to normal while a queue waits, and niced again once it is delivered', async () => {
+    const pid = connector.child.pid!;
+    expect(getPriority(pid)).toBe(started + 10);
+    const numbers = Array.from({ length: 600 }, (_, i) => `+447704${String(i).padStart(6, '0')}`);
+    const ids = await pool(numbers, 50, async (to) => {
+      const r = await fetch(`${front.baseUrl}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ to, from: 'ACME', text: 'queued' }) });
+      expect(r.status).toBe(202);
+      return ((await r.json()) as { id: string }).id;
+    });
+    await waitFor('back to the starting priority', async () => getPriority(pid) === started, 10_000, 50);
+    // Still well behind when it went back up: the queue, not the end of the load, moved it.
+    expect(smsc.stats().submits).toBeLessThan(numbers.length - 200);
+    await waitAllDelivered(front.baseUrl, headers, ids);
+    expect(getPriority(pid)).toBe(started);
+    // Thirty seconds under a tenth of the mark, then niced again.
+    await waitFor('niced again', async () => getPriority(pid) === started + 10, 45_000, 200);
+    const said = readFileSync(connector.logFile, 'utf8');
+    expect(said).toMatch(/falling behind: back to normal CPU priority/);
+    expect(said).toMatch(/caught up: background CPU priority again/);
+  });
+});
