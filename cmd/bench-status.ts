@@ -14,7 +14,8 @@ const usage = `Usage: node dist/cmd/bench-status.js [--base <git rev>] [--shapes
        (make bench-status STATUS_ARGS="…")
 
 Applies status events to a fresh database through the status store alone (no NATS, no gateway), one connection,
-batch after batch: --size one-part messages per batch, --warmup batches unmeasured, then --batches measured. Shapes:
+batch after batch: --size messages per batch (one-part, but in drained one in ten has three parts), --warmup batches
+unmeasured, then --batches measured. Shapes:
 folded (each batch holds the accepted record, submit and receipt of its messages: a status writer that keeps up),
 staggered (submits one batch behind, receipts two: a status writer or SMSC that lags) and drained (every accepted
 record stored first, unmeasured, then batches of submits and receipts: a backlog drained after an SMSC outage;
