@@ -15,7 +15,7 @@ import type { Logger } from '../log/logger.js';
 export type PriorityLevel = 'background' | 'normal';
 
 export interface PriorityPlan {
-  /** Waiting messages at which the process goes back to normal priority. */
+  /** Work waiting at which the process goes back to normal priority. */
   behindAt: number;
   /** How long the queue stays under a tenth of `behindAt` before the process is niced again. */
   calmMs: number;
@@ -41,7 +41,7 @@ export interface GovernorOptions {
   plan: PriorityPlan;
   /** The niceness of each level. */
   nice: Record<PriorityLevel, number>;
-  /** Messages waiting for this process's consumers (consumer-backlog.ts). */
+  /** Work waiting for this process's consumers (consumer-backlog.ts). */
   waiting(): number;
   setPriority(nice: number): void;
   log: Logger;
