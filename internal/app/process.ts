@@ -55,7 +55,7 @@ export const ENVIRONMENT_HELP = `Environment:
                     processes sharing cores with an edge keeps accept latency low under load
   SMSMESH_NICE_BACKLOG  work waiting for a niced process (messages for a connector, events for a status writer) at
                     which it goes back to its starting priority until it has caught up and stayed so for 30 s,
-                    so that overload does not starve it (default 5000; 0: never)`;
+                    so that overload does not starve it (default 1000; 0: never)`;
 
 /** Names earlier releases used, still accepted. */
 const ROLE_ALIASES: Readonly<Record<string, Role>> = { 'dlr-writer': 'status-writer' };

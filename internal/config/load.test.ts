@@ -101,8 +101,8 @@ describe('environment', () => {
     expect(() => loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE: raw })).toThrow(/environment SMSMESH_NICE: /);
   });
 
-  it('reads SMSMESH_NICE_BACKLOG, 5000 by default, 0 for a niceness that never changes', () => {
-    expect(loadConfig({ SMSMESH_CONFIG: path }).niceBacklog).toBe(5000);
+  it('reads SMSMESH_NICE_BACKLOG, 1000 by default, 0 for a niceness that never changes', () => {
+    expect(loadConfig({ SMSMESH_CONFIG: path }).niceBacklog).toBe(1000);
     expect(loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE_BACKLOG: '200' }).niceBacklog).toBe(200);
     expect(loadConfig({ SMSMESH_CONFIG: path, SMSMESH_NICE_BACKLOG: '0' }).niceBacklog).toBe(0);
   });

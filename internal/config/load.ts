@@ -71,7 +71,7 @@ const envSchema = z.object({
   SMSMESH_CONFIG: z.string().default('smsmesh.yaml'),
   SMSMESH_DATA_DIR: z.string().default('.data'),
   SMSMESH_NICE: z.coerce.number().int().min(-20).max(19).optional().or(z.literal('').transform(() => undefined)),
-  SMSMESH_NICE_BACKLOG: z.coerce.number().int().min(0).default(5000),
+  SMSMESH_NICE_BACKLOG: z.coerce.number().int().min(0).default(1000),
   SMSMESH_TEXT_KEYS: z
     .string()
     .optional()
