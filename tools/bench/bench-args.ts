@@ -47,7 +47,7 @@ Gateway:
                            state (split layout: a callbacks process of its own); prints callbacks/s and latency
   --background-nice <n>    split layout: SMSMESH_NICE of connector and status-writer, so the edges get the cores
                            first: lower accept latency (default 0 = off)
-  --background-nice-backlog <n>  their SMSMESH_NICE_BACKLOG: messages waiting at which they go back to normal
+  --background-nice-backlog <n>  their SMSMESH_NICE_BACKLOG: work waiting at which they go back to normal
                            priority until they catch up (default: the gateway's, 1000; 0: niced throughout, which
                            costs end-to-end throughput in overload)
   --node-flags="<flags>"   Node/V8 flags for the gateway processes only, space-separated, after an = sign (for
