@@ -113,7 +113,7 @@ function applyNice(nice: number, backlog: number, log: Logger): void {
   const governed = nice > started && backlog > 0;
   log.info(
     { nice, ...(governed ? { normal: started, normalWhenWaiting: backlog } : {}) },
-    governed ? `CPU priority set; back to ${started} while more than ${backlog} messages wait for this process (SMSMESH_NICE_BACKLOG)` : 'CPU priority set',
+    governed ? `CPU priority set; back to ${started} once ${backlog} units of work wait for this process (SMSMESH_NICE_BACKLOG)` : 'CPU priority set',
   );
   if (!governed) return;
   startPriorityGovernor({
