@@ -26,6 +26,7 @@ describe('bench flags', () => {
       p99LimitMs: 50,
       pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
       backgroundNice: 0,
+      roleSessions: false,
       nodeFlags: [],
       bindWindows: [1, 10],
     });
@@ -47,6 +48,11 @@ describe('bench flags', () => {
     expect(r.kind === 'run' && r.options.nodeFlags).toEqual(['--max-semi-space-size=32', '--max-old-space-size=512']);
     const bad = parseBenchArgs(['--node-flags=--a=1 b'], {});
     expect(bad.kind === 'error' && bad.message).toMatch(/"b" is not a flag/);
+  });
+
+  it('--role-sessions starts each split-layout process in a session of its own', () => {
+    const r = parseBenchArgs(['--layout', 'split', '--background-nice', '10', '--role-sessions'], {});
+    expect(r.kind === 'run' && [r.options.roleSessions, r.options.backgroundNice]).toEqual([true, 10]);
   });
 
   it('--perf samples with Linux perf, and not together with --profile', () => {

@@ -50,6 +50,9 @@ Gateway:
   --background-nice-backlog <n>  their SMSMESH_NICE_BACKLOG: work waiting at which they go back to normal
                            priority until they catch up (default: the gateway's, 1000; 0: niced throughout, which
                            costs end-to-end throughput in overload)
+  --role-sessions          split layout: start each gateway process in a session of its own, as systemd starts each
+                           service; Linux then weighs the processes' CPU as separate groups (autogroups), which
+                           decides what SMSMESH_NICE can do between them
   --node-flags="<flags>"   Node/V8 flags for the gateway processes only, space-separated, after an = sign (for
                            example --node-flags="--max-semi-space-size=32"); given after the flags a
                            single-role process runs with (--single-threaded-gc, the split layout's processes), so
@@ -142,6 +145,8 @@ export interface BenchOptions {
   backgroundNice: number;
   /** Their SMSMESH_NICE_BACKLOG; undefined leaves the gateway's default. */
   backgroundNiceBacklog?: number;
+  /** Each gateway process of the split layout in a session (and so a scheduler autogroup) of its own. */
+  roleSessions: boolean;
   /** Extra node flags of the gateway processes (not of the generator, simulator or bench). */
   nodeFlags: string[];
   logLevel: string;
@@ -177,6 +182,7 @@ export const BENCH_OPTIONS = {
   callbacks: { type: 'boolean' },
   'background-nice': { type: 'string' },
   'background-nice-backlog': { type: 'string' },
+  'role-sessions': { type: 'boolean' },
   'node-flags': { type: 'string' },
   'log-level': { type: 'string' },
   profile: { type: 'boolean' },
@@ -294,6 +300,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       ...(values['background-nice-backlog'] === undefined
         ? {}
         : { backgroundNiceBacklog: numberFlag('background-nice-backlog', values['background-nice-backlog'], 0, (n) => Number.isInteger(n) && n >= 0, 'a whole number of messages') }),
+      roleSessions: values['role-sessions'] === true,
       nodeFlags: nodeFlagsOf(values['node-flags']),
       logLevel,
       profile: values.profile === true,

@@ -85,6 +85,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
     logLevel: o.logLevel,
     backgroundNice: o.backgroundNice,
     backgroundNiceBacklog: o.backgroundNiceBacklog,
+    roleSessions: layout === 'split' && o.roleSessions,
     nodeFlags: o.nodeFlags,
     callbackUrl: counter?.url,
   });
@@ -128,6 +129,7 @@ export async function benchSmsmeshLayout(ctx: BenchContext, layout: Layout, deps
       ...(o.keys ? {} : { 'idempotency keys': 'off' }),
       ...(layout === 'split' ? { 'background nice': o.backgroundNice } : {}),
       ...(layout === 'split' && o.backgroundNice !== 0 ? { 'back to normal priority at': o.backgroundNiceBacklog === 0 ? 'never' : `${o.backgroundNiceBacklog ?? 'the default'} waiting` } : {}),
+      ...(layout === 'split' && o.roleSessions ? { 'role sessions': 'each process in a session of its own' } : {}),
       'node flags': [...new Set(stack.gateway.flatMap((g) => g.nodeFlags))].join(' ') || 'none',
       ...(o.callbacks ? { callbacks: 'on (every final state POSTed to a receiver in the bench process)' } : {}),
       processes: stack.gateway.map((g) => g.name),

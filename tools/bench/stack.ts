@@ -45,6 +45,8 @@ export interface StackOptions {
   backgroundNice: number;
   /** Their SMSMESH_NICE_BACKLOG; undefined leaves the gateway's default. */
   backgroundNiceBacklog?: number | undefined;
+  /** Each gateway process in a session of its own (setsid), as systemd starts services. */
+  roleSessions?: boolean;
   /** Node flags of the gateway processes. */
   nodeFlags?: readonly string[];
   /** Where the bench client's callbacks go (a receiver the bench runs); the split layout adds a callbacks process. */
@@ -187,7 +189,7 @@ export async function startGatewayStack(o: StackOptions): Promise<GatewayStack> 
         env.SMSMESH_NICE = String(o.backgroundNice);
         if (o.backgroundNiceBacklog !== undefined) env.SMSMESH_NICE_BACKLOG = String(o.backgroundNiceBacklog);
       }
-      const child = spawn(process.execPath, [...execArgv, join(root, 'dist', 'cmd', `${entry}.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...execArgv, join(root, 'dist', 'cmd', `${entry}.js`)], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: o.roleSessions === true });
       killOnExit(child);
       logChildOutput(child, join(o.logDir, `${name}.log`));
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
