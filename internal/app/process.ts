@@ -2,13 +2,13 @@
  * The lifecycle every smsmesh command shares: --help, config load with readable errors, a JSON logger,
  * the Runtime, the roles, and an orderly stop on SIGTERM/SIGINT (stop intake, drain, close).
  */
-import { getPriority, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, envVarsSet, loadConfig, type Config } from '../config/load.js';
 import { errorMessage } from '../core/errors.js';
 import { largestFreshBacklog } from '../bus/consumer-backlog.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { cpuPriority } from './cpu-priority.js';
 import { startPriorityGovernor } from './priority-governor.js';
 import { envRead, paceSetByRoundTrips, planDatabase, ROLE_NEEDS, ROLES, secretsRead, type DatabasePlan, type Role } from './role-needs.js';
 import { reloadConfig } from './reload.js';
@@ -101,18 +101,22 @@ const CALM_MS = 30_000;
 /**
  * Raising priority (a negative value) needs privilege; without it the process runs on at its current priority.
  * A process niced below where it started goes back there while its consumers fall behind (priority-governor.ts).
+ * A process that leads its own session (a systemd service) sets its session's autogroup, which is what Linux weighs
+ * against other services (cpu-priority.ts).
  */
 function applyNice(nice: number, backlog: number, log: Logger): void {
-  const started = getPriority();
+  const priority = cpuPriority();
+  const { scope } = priority;
+  const started = priority.current();
   try {
-    setPriority(nice);
+    priority.set(nice);
   } catch (err) {
-    log.warn({ nice, current: started, err: errorMessage(err) }, 'could not set CPU priority (SMSMESH_NICE); running at the current one');
+    log.warn({ nice, scope, current: started, err: errorMessage(err) }, 'could not set CPU priority (SMSMESH_NICE); running at the current one');
     return;
   }
   const governed = nice > started && backlog > 0;
   log.info(
-    { nice, ...(governed ? { normal: started, normalWhenWaiting: backlog } : {}) },
+    { nice, scope, ...(governed ? { normal: started, normalWhenWaiting: backlog } : {}) },
     governed ? `CPU priority set; back to ${started} once ${backlog} units of work wait for this process (SMSMESH_NICE_BACKLOG)` : 'CPU priority set',
   );
   if (!governed) return;
@@ -120,7 +124,7 @@ function applyNice(nice: number, backlog: number, log: Logger): void {
     plan: { behindAt: backlog, calmMs: CALM_MS },
     nice: { background: nice, normal: started },
     waiting: largestFreshBacklog,
-    setPriority: (n) => setPriority(n),
+    setPriority: (n) => priority.set(n),
     log,
   });
 }

@@ -1,6 +1,10 @@
 /**
  * A connector niced by SMSMESH_NICE goes back to its starting priority while more messages wait for it than
  * SMSMESH_NICE_BACKLOG, and is niced again once it has caught up: the edge goes first only while that costs nothing.
+ *
+ * Twice: started as a child of the test (its nice value, which counts against the processes of its session), and in
+ * a session of its own, as systemd starts a service (its session's autogroup, which is what counts between sessions
+ * while the kernel's autogroups are on: cpu-priority.ts).
  */
 import { readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
@@ -13,7 +17,33 @@ import { createTestDatabase } from '../support/postgres.js';
 const API_KEY = 'governor-key-0123456789ab';
 const headers = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
 
-describe('CPU priority of a niced connector', () => {
+const autogroupsOn = (() => {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
+})();
+
+/** The nice value of the process's autogroup; undefined on a kernel built without autogroups. */
+function autogroupNice(pid: number): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/autogroup`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const m = /nice (-?\d+)/.exec(text);
+  if (!m) throw new Error(`no nice value in /proc/${pid}/autogroup: ${text}`);
+  return Number(m[1]);
+}
+
+const starts = [
+  { start: 'in the test\'s session', ownSession: false, scope: 'process' },
+  { start: 'in a session of its own', ownSession: true, scope: 'session' },
+] as const;
+
+describe.each(starts)('CPU priority of a niced connector started $start', ({ ownSession, scope }) => {
   let nats: TestNats;
   let smsc: SmscSimulator;
   let front: GatewayProcess;
@@ -21,6 +51,11 @@ describe('CPU priority of a niced connector', () => {
   let dir: ReturnType<typeof tempDir>;
   let db: { url: string; drop(): Promise<void> };
   const started = getPriority();
+  // What the scheduler weighs for this start, and what stays as it was. A new session's autogroup starts at 0.
+  const priorityOf = (pid: number) => (ownSession ? autogroupNice(pid) : getPriority(pid));
+  const untouchedOf = (pid: number) => (ownSession ? getPriority(pid) : autogroupNice(pid));
+  const normal = ownSession ? 0 : started;
+  let untouched: number | undefined;
 
   beforeAll(async () => {
     dir = tempDir('smsmesh-governor-');
@@ -40,8 +75,10 @@ describe('CPU priority of a niced connector', () => {
       dataDir: dir.path,
       logDir: dir.path,
       name: 'connector',
-      env: { SMSMESH_NICE: String(started + 10), SMSMESH_NICE_BACKLOG: '200' },
+      env: { SMSMESH_NICE: String(normal + 10), SMSMESH_NICE_BACKLOG: '200' },
+      ownSession,
     });
+    untouched = ownSession ? started : autogroupNice(process.pid);
   });
 
   afterAll(async () => {
@@ -53,23 +90,26 @@ describe('CPU priority of a niced connector', () => {
     dir?.remove();
   });
 
-  it('is niced while nothing waits, back to normal while a queue waits, and niced again once it is delivered', async () => {
+  it.skipIf(ownSession && !autogroupsOn)('is niced while nothing waits, back to normal while a queue waits, and niced again once it is delivered', async () => {
     const pid = connector.child.pid!;
-    expect(getPriority(pid)).toBe(started + 10);
+    expect(priorityOf(pid)).toBe(normal + 10);
+    expect(untouchedOf(pid)).toBe(untouched);
     const numbers = Array.from({ length: 600 }, (_, i) => `+447704${String(i).padStart(6, '0')}`);
     const ids = await pool(numbers, 50, async (to) => {
       const r = await fetch(`${front.baseUrl}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ to, from: 'ACME', text: 'queued' }) });
       expect(r.status).toBe(202);
       return ((await r.json()) as { id: string }).id;
     });
-    await waitFor('back to the starting priority', async () => getPriority(pid) === started, 10_000, 50);
+    await waitFor('back to the starting priority', async () => priorityOf(pid) === normal, 10_000, 50);
     // Still well behind when it went back up: the queue, not the end of the load, moved it.
     expect(smsc.stats().submits).toBeLessThan(numbers.length - 200);
     await waitAllDelivered(front.baseUrl, headers, ids);
-    expect(getPriority(pid)).toBe(started);
+    expect(priorityOf(pid)).toBe(normal);
     // Thirty seconds under a tenth of the mark, then niced again.
-    await waitFor('niced again', async () => getPriority(pid) === started + 10, 45_000, 200);
+    await waitFor('niced again', async () => priorityOf(pid) === normal + 10, 45_000, 200);
+    expect(untouchedOf(pid)).toBe(untouched);
     const said = readFileSync(connector.logFile, 'utf8');
+    expect(said).toContain(`"scope":"${scope}"`);
     expect(said).toMatch(/falling behind: back to normal CPU priority/);
     expect(said).toMatch(/caught up: background CPU priority again/);
   });

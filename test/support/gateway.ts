@@ -89,6 +89,8 @@ export async function spawnGateway(opts: {
    * (waiting for NATS, opening the database) answers it with a `starting` field.
    */
   until?: 'started' | 'alive';
+  /** Start it in a session of its own (setsid), as systemd starts a service. */
+  ownSession?: boolean;
 }): Promise<GatewayProcess> {
   const port = opts.http ? await freePort() : undefined;
   const metricsPort = await freePort();
@@ -109,6 +111,7 @@ export async function spawnGateway(opts: {
   const child = spawn(process.execPath, [...nodeFlagsFor(opts.entry), join(ROOT, 'dist', 'cmd', `${opts.entry}.js`), ...(opts.args ?? [])], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.ownSession === true,
   });
   logChildOutput(child, logFile);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

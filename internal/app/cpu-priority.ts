@@ -1,0 +1,79 @@
+/**
+ * Where this process's CPU priority is set so that it counts against the other roles on the machine.
+ *
+ * Linux weighs CPU between groups before it weighs processes within one. With autogroups on (Debian's and Ubuntu's
+ * kernels: /proc/sys/kernel/sched_autogroup_enabled), every session is such a group, and a process's nice value
+ * (setpriority) counts only against processes of its own session. systemd starts every service in a session of its
+ * own, so a connector unit at nice 10 still got as much CPU as the edge unit beside it. A process that leads its own
+ * session is the only member of its autogroup (with whatever it started), so there it sets the autogroup's nice
+ * value (/proc/self/autogroup, sched(7)), which is what the scheduler weighs between sessions. Lowering that value
+ * back to 0 or more needs no privilege either, so a governed unit can go back up without LimitNICE=.
+ *
+ * A process started from a shell, npm or the bench shares its session (and so its autogroup) with its siblings:
+ * there the nice value of the process is what separates them, as before. Where the CPU controller of cgroups
+ * groups processes (containers, a systemd unit with CPUWeight=), neither counts between groups: weights do.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
+
+/** The process's own nice value, or its session's autogroup. */
+export type PriorityScope = 'process' | 'session';
+
+export interface CpuPriority {
+  scope: PriorityScope;
+  /** The nice value in force now, in this scope. */
+  current(): number;
+  /** Throws when the kernel refuses (raising priority without the right to; a malformed value). */
+  set(nice: number): void;
+}
+
+export interface ProcFiles {
+  read(path: string): string;
+  write(path: string, text: string): void;
+}
+
+const realProc: ProcFiles = {
+  read: (path) => readFileSync(path, 'utf8'),
+  write: (path, text) => writeFileSync(path, text),
+};
+
+/** The nice value in /proc/<pid>/autogroup ("/autogroup-25 nice 0"), or undefined when it is not in that form. */
+export function parseAutogroupNice(text: string): number | undefined {
+  const m = /^\/autogroup-\d+ nice (-?\d+)\s*$/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The session id in /proc/<pid>/stat: the 6th field, counted after the command name, which may hold spaces and parentheses. */
+export function parseSessionId(stat: string): number | undefined {
+  const end = stat.lastIndexOf(')');
+  if (end < 0) return undefined;
+  const fields = stat.slice(end + 2).split(' ');
+  // After the name: state, ppid, pgrp, session.
+  const sid = Number(fields[3]);
+  return Number.isInteger(sid) ? sid : undefined;
+}
+
+/** The session's autogroup when autogroups are on and this process leads its own session; else the process. */
+export function choosePriorityScope(autogroupsOn: boolean, sessionId: number | undefined, pid: number, autogroupNice: number | undefined): PriorityScope {
+  return autogroupsOn && sessionId === pid && autogroupNice !== undefined ? 'session' : 'process';
+}
+
+export function cpuPriority(proc: ProcFiles = realProc, pid = process.pid): CpuPriority {
+  const attempt = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch {
+      return undefined;
+    }
+  };
+  const autogroupsOn = attempt(() => proc.read('/proc/sys/kernel/sched_autogroup_enabled').trim() === '1') ?? false;
+  const sessionId = attempt(() => parseSessionId(proc.read('/proc/self/stat')));
+  const readAutogroup = () => parseAutogroupNice(proc.read('/proc/self/autogroup'));
+  const scope = choosePriorityScope(autogroupsOn, sessionId, pid, autogroupsOn ? attempt(readAutogroup) : undefined);
+  if (scope === 'process') return { scope, current: () => getPriority(), set: (nice) => setPriority(nice) };
+  return {
+    scope,
+    current: () => readAutogroup() ?? 0,
+    set: (nice) => proc.write('/proc/self/autogroup', String(nice)),
+  };
+}
