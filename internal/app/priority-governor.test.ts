@@ -87,4 +87,19 @@ describe('startPriorityGovernor', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/CAP_SYS_NICE/);
   });
+
+  it('tries again at the next reading when the kernel asks it to (EAGAIN, an autogroup changed too soon)', () => {
+    const set: number[] = [];
+    let refusals = 1;
+    const g = run([5000], (n) => {
+      if (refusals-- > 0) throw Object.assign(new Error('EAGAIN: resource temporarily unavailable'), { code: 'EAGAIN' });
+      set.push(n);
+    });
+    vi.advanceTimersByTime(1000);
+    expect(g.level()).toBe('background');
+    vi.advanceTimersByTime(1000);
+    expect(g.level()).toBe('normal');
+    expect(set).toEqual([0]);
+    g.stop();
+  });
 });

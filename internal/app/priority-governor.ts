@@ -6,8 +6,9 @@
  * back to the priority it started with once SMSMESH_NICE_BACKLOG wait, and lowers it again once the queue has
  * stayed short for a while.
  *
- * Going back up needs the right to raise a priority (root, CAP_SYS_NICE, or an RLIMIT_NICE that allows it, such as
- * systemd's LimitNICE=); without it the process says so once and stays niced.
+ * Where the priority is set is cpu-priority.ts's choice. A session's autogroup may always go back to 0 or more; a
+ * process's own nice value needs the right to raise a priority (root, CAP_SYS_NICE, or an RLIMIT_NICE that allows
+ * it, such as systemd's LimitNICE=). Without it the process says so once and stays niced.
  */
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
@@ -63,9 +64,11 @@ export function startPriorityGovernor(o: GovernorOptions): PriorityGovernor {
       try {
         o.setPriority(o.nice[next.level]);
       } catch (err) {
+        // An unprivileged process may change its autogroup once per 100 ms: the next tick tries again.
+        if ((err as { code?: unknown }).code === 'EAGAIN') return;
         o.log.warn(
           { nice: o.nice[state.level], wanted: o.nice[next.level], waiting, err: errorMessage(err) },
-          'could not change CPU priority; staying at this one from now on (going back up needs root, CAP_SYS_NICE or an RLIMIT_NICE that allows it, e.g. systemd LimitNICE=; SMSMESH_NICE_BACKLOG=0 turns this off)',
+          'could not change CPU priority; staying at this one from now on (raising a process\'s own priority needs root, CAP_SYS_NICE or an RLIMIT_NICE that allows it, e.g. systemd LimitNICE=; SMSMESH_NICE_BACKLOG=0 turns this off)',
         );
         clearInterval(timer);
         return;
