@@ -58,15 +58,22 @@ export function choosePriorityScope(autogroupsOn: boolean, sessionId: number | u
   return autogroupsOn && sessionId === pid && autogroupNice !== undefined ? 'session' : 'process';
 }
 
+/** A read of /proc that may be absent (a kernel without autogroups, a /proc mounted otherwise). */
+function attempt<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the kernel groups CPU time by session (sched_autogroup_enabled is 1). */
+export function autogroupsEnabled(proc: ProcFiles = realProc): boolean {
+  return attempt(() => proc.read('/proc/sys/kernel/sched_autogroup_enabled').trim() === '1') ?? false;
+}
+
 export function cpuPriority(proc: ProcFiles = realProc, pid = process.pid): CpuPriority {
-  const attempt = <T>(f: () => T): T | undefined => {
-    try {
-      return f();
-    } catch {
-      return undefined;
-    }
-  };
-  const autogroupsOn = attempt(() => proc.read('/proc/sys/kernel/sched_autogroup_enabled').trim() === '1') ?? false;
+  const autogroupsOn = autogroupsEnabled(proc);
   const sessionId = attempt(() => parseSessionId(proc.read('/proc/self/stat')));
   const readAutogroup = () => parseAutogroupNice(proc.read('/proc/self/autogroup'));
   const scope = choosePriorityScope(autogroupsOn, sessionId, pid, autogroupsOn ? attempt(readAutogroup) : undefined);

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autogroupsEnabled, parseAutogroupNice } from '../../internal/app/cpu-priority.js';
 import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { pool, spawnGateway, tempDir, waitAllDelivered, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
@@ -17,13 +18,7 @@ import { createTestDatabase } from '../support/postgres.js';
 const API_KEY = 'governor-key-0123456789ab';
 const headers = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
 
-const autogroupsOn = (() => {
-  try {
-    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
-  } catch {
-    return false;
-  }
-})();
+const autogroupsOn = autogroupsEnabled();
 
 /** The nice value of the process's autogroup; undefined on a kernel built without autogroups. */
 function autogroupNice(pid: number): number | undefined {
@@ -33,9 +28,9 @@ function autogroupNice(pid: number): number | undefined {
   } catch {
     return undefined;
   }
-  const m = /nice (-?\d+)/.exec(text);
-  if (!m) throw new Error(`no nice value in /proc/${pid}/autogroup: ${text}`);
-  return Number(m[1]);
+  const nice = parseAutogroupNice(text);
+  if (nice === undefined) throw new Error(`no nice value in /proc/${pid}/autogroup: ${text}`);
+  return nice;
 }
 
 const starts = [
@@ -78,7 +73,7 @@ describe.each(starts)('CPU priority of a niced connector started $start', ({ own
       env: { SMSMESH_NICE: String(normal + 10), SMSMESH_NICE_BACKLOG: '200' },
       ownSession,
     });
-    untouched = ownSession ? started : autogroupNice(process.pid);
+    untouched = untouchedOf(process.pid);
   });
 
   afterAll(async () => {
