@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePriorityScope, cpuPriority, parseAutogroupNice, parseSessionId, type ProcFiles } from './cpu-priority.js';
+import { autogroupNiceOf, choosePriorityScope, cpuPriority, parseAutogroupNice, parseSessionId, type ProcFiles } from './cpu-priority.js';
 
 describe('parseAutogroupNice', () => {
   it('reads the nice value of /proc/<pid>/autogroup', () => {
@@ -78,5 +78,18 @@ describe('cpuPriority', () => {
     const { '/proc/self/autogroup': _gone, ...noAutogroupFile } = leader;
     expect(cpuPriority(fakeProc(noAutogroupFile), 42).scope).toBe('process');
     expect(cpuPriority(fakeProc({}), 42).scope).toBe('process');
+  });
+
+  it('a process in the root group (an empty autogroup file) uses its own nice value', () => {
+    const rootGroup = { ...leader, '/proc/self/autogroup': '' };
+    expect(autogroupNiceOf('self', fakeProc(rootGroup))).toBeUndefined();
+    expect(cpuPriority(fakeProc(rootGroup), 42).scope).toBe('process');
+  });
+});
+
+describe('autogroupNiceOf', () => {
+  it('reads the autogroup of the given process', () => {
+    expect(autogroupNiceOf(7, fakeProc({ '/proc/7/autogroup': '/autogroup-3 nice 5\n' }))).toBe(5);
+    expect(autogroupNiceOf(8, fakeProc({ '/proc/7/autogroup': '/autogroup-3 nice 5\n' }))).toBeUndefined();
   });
 });

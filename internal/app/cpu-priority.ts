@@ -12,6 +12,9 @@
  * A process started from a shell, npm or the bench shares its session (and so its autogroup) with its siblings:
  * there the nice value of the process is what separates them, as before. Where the CPU controller of cgroups
  * groups processes (containers, a systemd unit with CPUWeight=), neither counts between groups: weights do.
+ *
+ * A process that never left the machine's first session (PID 1's, as a job started by an init without setsid) is in
+ * the root group, which is no autogroup: its /proc/<pid>/autogroup is empty and has no nice value to set.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
@@ -58,6 +61,14 @@ export function choosePriorityScope(autogroupsOn: boolean, sessionId: number | u
   return autogroupsOn && sessionId === pid && autogroupNice !== undefined ? 'session' : 'process';
 }
 
+/**
+ * The nice value of a process's autogroup; undefined where it has none: a kernel without autogroups, or a process in
+ * the root group (an empty file).
+ */
+export function autogroupNiceOf(pid: number | 'self', proc: ProcFiles = realProc): number | undefined {
+  return attempt(() => parseAutogroupNice(proc.read(`/proc/${pid}/autogroup`)));
+}
+
 /** A read of /proc that may be absent (a kernel without autogroups, a /proc mounted otherwise). */
 function attempt<T>(f: () => T): T | undefined {
   try {
@@ -75,8 +86,8 @@ export function autogroupsEnabled(proc: ProcFiles = realProc): boolean {
 export function cpuPriority(proc: ProcFiles = realProc, pid = process.pid): CpuPriority {
   const autogroupsOn = autogroupsEnabled(proc);
   const sessionId = attempt(() => parseSessionId(proc.read('/proc/self/stat')));
-  const readAutogroup = () => parseAutogroupNice(proc.read('/proc/self/autogroup'));
-  const scope = choosePriorityScope(autogroupsOn, sessionId, pid, autogroupsOn ? attempt(readAutogroup) : undefined);
+  const readAutogroup = () => autogroupNiceOf('self', proc);
+  const scope = choosePriorityScope(autogroupsOn, sessionId, pid, autogroupsOn ? readAutogroup() : undefined);
   if (scope === 'process') return { scope, current: () => getPriority(), set: (nice) => setPriority(nice) };
   return {
     scope,

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autogroupsEnabled, parseAutogroupNice } from '../../internal/app/cpu-priority.js';
+import { autogroupNiceOf, autogroupsEnabled } from '../../internal/app/cpu-priority.js';
 import { startSmscSimulator, type SmscSimulator } from '../../tools/smsc-sim/simulator.js';
 import { pool, spawnGateway, tempDir, waitAllDelivered, waitFor, writeConfig, type GatewayProcess } from '../support/gateway.js';
 import { startTestNats, type TestNats } from '../support/nats.js';
@@ -19,19 +19,6 @@ const API_KEY = 'governor-key-0123456789ab';
 const headers = { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' };
 
 const autogroupsOn = autogroupsEnabled();
-
-/** The nice value of the process's autogroup; undefined on a kernel built without autogroups. */
-function autogroupNice(pid: number): number | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/autogroup`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const nice = parseAutogroupNice(text);
-  if (nice === undefined) throw new Error(`no nice value in /proc/${pid}/autogroup: ${text}`);
-  return nice;
-}
 
 const starts = [
   { start: 'in the test\'s session', ownSession: false, scope: 'process' },
@@ -46,9 +33,10 @@ describe.each(starts)('CPU priority of a niced connector started $start', ({ own
   let dir: ReturnType<typeof tempDir>;
   let db: { url: string; drop(): Promise<void> };
   const started = getPriority();
-  // What the scheduler weighs for this start, and what stays as it was. A new session's autogroup starts at 0.
-  const priorityOf = (pid: number) => (ownSession ? autogroupNice(pid) : getPriority(pid));
-  const untouchedOf = (pid: number) => (ownSession ? getPriority(pid) : autogroupNice(pid));
+  // What the scheduler weighs for this start, and what stays as it was. A new session's autogroup starts at 0. A test
+  // run in the machine's first session (a CI job started by PID 1) has no autogroup: undefined, for it and its child.
+  const priorityOf = (pid: number) => (ownSession ? autogroupNiceOf(pid) : getPriority(pid));
+  const untouchedOf = (pid: number) => (ownSession ? getPriority(pid) : autogroupNiceOf(pid));
   const normal = ownSession ? 0 : started;
   let untouched: number | undefined;
 
