@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autogroupNiceOf, choosePriorityScope, cpuPriority, parseAutogroupNice, parseSessionId, type ProcFiles } from './cpu-priority.js';
+import { autogroupNiceOf, choosePriorityScope, cpuPriority, parseAutogroupNice, parseSessionId, threadIdsOf, type ProcFiles, type ThreadPriorities } from './cpu-priority.js';
 
 describe('parseAutogroupNice', () => {
   it('reads the nice value of /proc/<pid>/autogroup', () => {
@@ -52,6 +52,27 @@ function fakeProc(files: Record<string, string>): ProcFiles & { writes: [string,
       writes.push([path, text]);
       files[path] = `/autogroup-9 nice ${text}\n`;
     },
+    list(dir) {
+      const v = files[dir];
+      if (v === undefined) throw new Error(`ENOENT: ${dir}`);
+      return v.split(' ');
+    },
+  };
+}
+
+/** Threads' nice values; a thread in `gone` has ended (ESRCH), and `refuse` refuses every change as the kernel does. */
+function fakeThreads(nices: Record<number, number>, opts: { gone?: number[]; refuse?: boolean } = {}): ThreadPriorities & { sets: [number, number][] } {
+  const sets: [number, number][] = [];
+  const fail = (code: string) => Object.assign(new Error(`A system error occurred: uv_os_setpriority returned ${code}`), { code: 'ERR_SYSTEM_ERROR', info: { code } });
+  return {
+    sets,
+    get: (tid) => nices[tid]!,
+    set(tid, nice) {
+      if (opts.gone?.includes(tid)) throw fail('ESRCH');
+      if (opts.refuse) throw fail('EACCES');
+      sets.push([tid, nice]);
+      nices[tid] = nice;
+    },
   };
 }
 
@@ -84,6 +105,35 @@ describe('cpuPriority', () => {
     const rootGroup = { ...leader, '/proc/self/autogroup': '' };
     expect(autogroupNiceOf('self', fakeProc(rootGroup))).toBeUndefined();
     expect(cpuPriority(fakeProc(rootGroup), 42).scope).toBe('process');
+  });
+});
+
+describe('the process scope', () => {
+  const inSession = { '/proc/sys/kernel/sched_autogroup_enabled': '1\n', '/proc/self/stat': '42 (node) S 1 40 40 0 -1', '/proc/self/task': '42 43 44' };
+
+  it('sets every thread, the main one first, and reads the main one', () => {
+    const threads = fakeThreads({ 42: 0, 43: 0, 44: 0 });
+    const p = cpuPriority(fakeProc({ ...inSession }), 42, threads);
+    expect(p.scope).toBe('process');
+    p.set(10);
+    expect(threads.sets).toEqual([[42, 10], [43, 10], [44, 10]]);
+    expect(p.current()).toBe(10);
+  });
+
+  it('passes over a thread that ended meanwhile', () => {
+    const threads = fakeThreads({ 42: 0, 43: 0, 44: 0 }, { gone: [43] });
+    cpuPriority(fakeProc({ ...inSession }), 42, threads).set(10);
+    expect(threads.sets).toEqual([[42, 10], [44, 10]]);
+  });
+
+  it('moves no thread when the kernel refuses the main one', () => {
+    const threads = fakeThreads({ 42: 10, 43: 10, 44: 10 }, { refuse: true });
+    expect(() => cpuPriority(fakeProc({ ...inSession }), 42, threads).set(0)).toThrow(/EACCES/);
+    expect(threads.sets).toEqual([]);
+  });
+
+  it('reads thread ids and nothing else from the task directory', () => {
+    expect(threadIdsOf(7, fakeProc({ '/proc/7/task': '7 9 x' }))).toEqual([7, 9]);
   });
 });
 

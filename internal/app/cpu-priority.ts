@@ -13,10 +13,15 @@
  * there the nice value of the process is what separates them, as before. Where the CPU controller of cgroups
  * groups processes (containers, a systemd unit with CPUWeight=), neither counts between groups: weights do.
  *
+ * A nice value belongs to a thread, not to the process: setpriority on the pid moves the main thread only, and V8's
+ * helpers (concurrent compiling and garbage collection, started before any of our code runs) would stay at the
+ * priority the process started with. The process scope therefore sets every thread of the process. Threads started
+ * later take the priority of the thread that starts them.
+ *
  * A process that never left the machine's first session (PID 1's, as a job started by an init without setsid) is in
  * the root group, which is no autogroup: its /proc/<pid>/autogroup is empty and has no nice value to set.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** The process's own nice value, or its session's autogroup. */
@@ -33,12 +38,56 @@ export interface CpuPriority {
 export interface ProcFiles {
   read(path: string): string;
   write(path: string, text: string): void;
+  list(dir: string): string[];
 }
 
 const realProc: ProcFiles = {
   read: (path) => readFileSync(path, 'utf8'),
   write: (path, text) => writeFileSync(path, text),
+  list: (dir) => readdirSync(dir),
 };
+
+/** The nice value of one thread (or process), as setpriority(2) reads and sets it on Linux. */
+export interface ThreadPriorities {
+  get(tid: number): number;
+  set(tid: number, nice: number): void;
+}
+
+const realThreads: ThreadPriorities = {
+  get: (tid) => getPriority(tid),
+  set: (tid, nice) => setPriority(tid, nice),
+};
+
+/** The ids of the process's threads (/proc/<pid>/task); the main thread's id is the pid. */
+export function threadIdsOf(pid: number | 'self', proc: ProcFiles = realProc): number[] {
+  return proc
+    .list(`/proc/${pid}/task`)
+    .map(Number)
+    .filter((tid) => Number.isInteger(tid) && tid > 0);
+}
+
+/** The error's errno name: node:os wraps it (ERR_SYSTEM_ERROR, info.code). */
+function errnoOf(err: unknown): string | undefined {
+  const e = err as { code?: unknown; info?: { code?: unknown } };
+  const code = e?.info?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Sets the main thread first, so that a refusal (raising priority without the right to) throws before any helper
+ * moves; then every other thread. A thread that ended meanwhile (ESRCH) needs nothing.
+ */
+export function setEveryThread(pid: number, nice: number, proc: ProcFiles = realProc, threads: ThreadPriorities = realThreads): void {
+  threads.set(pid, nice);
+  for (const tid of threadIdsOf('self', proc)) {
+    if (tid === pid) continue;
+    try {
+      threads.set(tid, nice);
+    } catch (err) {
+      if (errnoOf(err) !== 'ESRCH') throw err;
+    }
+  }
+}
 
 /** The nice value in /proc/<pid>/autogroup ("/autogroup-25 nice 0"), or undefined when it is not in that form. */
 export function parseAutogroupNice(text: string): number | undefined {
@@ -83,12 +132,12 @@ export function autogroupsEnabled(proc: ProcFiles = realProc): boolean {
   return attempt(() => proc.read('/proc/sys/kernel/sched_autogroup_enabled').trim() === '1') ?? false;
 }
 
-export function cpuPriority(proc: ProcFiles = realProc, pid = process.pid): CpuPriority {
+export function cpuPriority(proc: ProcFiles = realProc, pid = process.pid, threads: ThreadPriorities = realThreads): CpuPriority {
   const autogroupsOn = autogroupsEnabled(proc);
   const sessionId = attempt(() => parseSessionId(proc.read('/proc/self/stat')));
   const readAutogroup = () => autogroupNiceOf('self', proc);
   const scope = choosePriorityScope(autogroupsOn, sessionId, pid, autogroupsOn ? readAutogroup() : undefined);
-  if (scope === 'process') return { scope, current: () => getPriority(), set: (nice) => setPriority(nice) };
+  if (scope === 'process') return { scope, current: () => threads.get(pid), set: (nice) => setEveryThread(pid, nice, proc, threads) };
   return {
     scope,
     current: () => readAutogroup() ?? 0,
