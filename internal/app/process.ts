@@ -54,7 +54,7 @@ export const ENVIRONMENT_HELP = `Environment:
   SMSMESH_NICE      -20..19: CPU priority this process sets on itself; e.g. 10 on connector and status-writer
                     processes sharing cores with an edge keeps accept latency low under load. A process that leads
                     its own session (a systemd service) sets its session's autogroup, which Linux weighs between
-                    sessions; any other its own nice value, which counts within its session
+                    sessions; any other the nice value of each of its threads, which counts within its session
   SMSMESH_NICE_BACKLOG  work waiting for a niced process (messages for a connector, events for a status writer) at
                     which it goes back to its starting priority until it has caught up and stayed so for 30 s,
                     so that overload does not starve it (default 1000; 0: never)`;
