@@ -66,8 +66,8 @@ export function threadIdsOf(pid: number | 'self', proc: ProcFiles = realProc): n
     .filter((tid) => Number.isInteger(tid) && tid > 0);
 }
 
-/** The error's errno name: node:os wraps it (ERR_SYSTEM_ERROR, info.code). */
-function errnoOf(err: unknown): string | undefined {
+/** The errno name of a refused priority change: node:fs gives it as `code`, node:os wraps it (info.code). */
+export function errnoOf(err: unknown): string | undefined {
   const e = err as { code?: unknown; info?: { code?: unknown } };
   const code = e?.info?.code ?? e?.code;
   return typeof code === 'string' ? code : undefined;
@@ -77,7 +77,7 @@ function errnoOf(err: unknown): string | undefined {
  * Sets the main thread first, so that a refusal (raising priority without the right to) throws before any helper
  * moves; then every other thread. A thread that ended meanwhile (ESRCH) needs nothing.
  */
-export function setEveryThread(pid: number, nice: number, proc: ProcFiles = realProc, threads: ThreadPriorities = realThreads): void {
+function setEveryThread(pid: number, nice: number, proc: ProcFiles = realProc, threads: ThreadPriorities = realThreads): void {
   threads.set(pid, nice);
   for (const tid of threadIdsOf('self', proc)) {
     if (tid === pid) continue;

@@ -12,6 +12,7 @@
  */
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
+import { errnoOf } from './cpu-priority.js';
 
 export type PriorityLevel = 'background' | 'normal';
 
@@ -65,7 +66,7 @@ export function startPriorityGovernor(o: GovernorOptions): PriorityGovernor {
         o.setPriority(o.nice[next.level]);
       } catch (err) {
         // An unprivileged process may change its autogroup once per 100 ms: the next tick tries again.
-        if ((err as { code?: unknown }).code === 'EAGAIN') return;
+        if (errnoOf(err) === 'EAGAIN') return;
         o.log.warn(
           { nice: o.nice[state.level], wanted: o.nice[next.level], waiting, err: errorMessage(err) },
           'could not change CPU priority; staying at this one from now on (raising a process\'s own priority needs root, CAP_SYS_NICE or an RLIMIT_NICE that allows it, e.g. systemd LimitNICE=; SMSMESH_NICE_BACKLOG=0 turns this off)',
