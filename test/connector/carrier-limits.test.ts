@@ -282,8 +282,15 @@ describe('carrier-wide limits across connector processes', () => {
       expect(new Set(s.submits.map((x) => x.destinationAddr)).size).toBe(paced.length + free.length);
       // 20 messages at 2/s: 19 gaps of 0.5 s at least (a little slack for timers firing early).
       expect(span).toBeGreaterThanOrEqual(9);
-      // Spaced at 500 ms; the arrival times at the SMSC carry a few ms of transport jitter either way.
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(450);
+      // Never ahead of 2/s counted from the first: the k-th arrives no sooner than k × 500 ms after it (50 ms for timers
+      // and transport). A gap may be short right after a late one (a host stall, then the next slot on time: CI once
+      // measured 583 then 421 ms), which keeps to the rate; a burst does not.
+      const ahead = pacedAt.map((t, k) => t - pacedAt[0]! - k * 500).filter((d) => d < -50);
+      expect(ahead).toEqual([]);
+      // And at its rate, not slower: the typical gap is the pacer's 500 ms.
+      const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
+      expect(median).toBeGreaterThanOrEqual(450);
+      expect(median).toBeLessThanOrEqual(550);
       expect(busiest).toBeLessThanOrEqual(3);
       // The other sender was not held up behind the paced one.
       expect(freeDone).toBeLessThan(span);
