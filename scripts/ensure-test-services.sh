@@ -15,6 +15,7 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v psql >/dev/null || need+=(postgresql-client)
 perl -MNet::SMPP -e 1 2>/dev/null || need+=(libnet-smpp-perl)
 command -v haproxy >/dev/null || need+=(haproxy)
+command -v systemd-analyze >/dev/null || need+=(systemd)
 # The console's browser test (test/console/) drives Debian's chromium with playwright-core.
 command -v chromium >/dev/null || need+=(chromium)
 if [ -z "${TEST_DATABASE_URL:-}" ] && ! command -v pg_ctlcluster >/dev/null; then need+=(postgresql); fi
