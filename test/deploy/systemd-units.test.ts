@@ -15,6 +15,7 @@ import { STOP_TIMEOUT_MS } from '../../internal/app/process.js';
 import { envRead, planDatabase, ROLE_NEEDS, ROLES, type Command } from '../../internal/app/role-needs.js';
 import { loadConfig } from '../../internal/config/load.js';
 import { ROOT, spawnGateway, tempDir, waitFor, writeConfig } from '../support/gateway.js';
+import { startTestNats } from '../support/nats.js';
 import { freePort } from '../support/ports.js';
 
 const DIR = join(ROOT, 'deploy', 'systemd');
@@ -131,11 +132,13 @@ describe('systemd units (deploy/systemd/)', () => {
 
   it.runIf(autogroupsEnabled())('a connector started with its unit\'s environment in a session of its own lowers its session\'s autogroup', async () => {
     const env = unitEnvOf(unitOf('smsmesh-connector.service'));
+    // A NATS of its own: a connector on a shared server would join other tests' consumers.
+    const nats = await startTestNats();
     const configPath = writeConfig(tmp.path, { apiKey: 'systemd-units-key-0123', carriers: [{ id: 'uk', prefixes: ['+44'], port: await freePort() }] });
     const connector = await spawnGateway({
       entry: 'connector',
       configPath,
-      natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      natsUrl: nats.url,
       dataDir: tmp.path,
       logDir: tmp.path,
       name: 'systemd-connector',
@@ -147,6 +150,7 @@ describe('systemd units (deploy/systemd/)', () => {
       await waitFor('the connector\'s session autogroup at nice 10', async () => autogroupNiceOf(connector.child.pid!) === 10, 10_000);
     } finally {
       await connector.stop();
+      await nats.destroy();
     }
   });
 });
