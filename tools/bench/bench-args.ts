@@ -1,6 +1,6 @@
 /** The bench command line: flags to BenchOptions, with the usage text; bad input is a value, not a throw. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { FlagError, isNonNegative, isPositive, isPositiveInteger, numberFlag } from '../shared/flag-values.js';
+import { FlagError, isNonNegative, isPositive, isPositiveInteger, numberFlag, rateListFlag } from '../shared/flag-values.js';
 import { DEFAULT_ADMIN_URL } from './bench-database.js';
 import { DEFAULT_MIX, parseMix, type MixWeights } from '../loadgen/message-mix.js';
 import type { Layout } from './stack.js';
@@ -226,13 +226,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     if (values.help) return { kind: 'help' };
     const quick = values.quick === true;
 
-    let rates = quick ? [500] : [500, 1000, 2000];
-    if (values.rates !== undefined) {
-      rates = values.rates.split(',').map((s) => Number(s.trim()));
-      if (rates.length === 0 || rates.some((r) => !Number.isFinite(r) || r <= 0)) {
-        throw new FlagError(`--rates must be a comma-separated list of positive numbers, got '${values.rates}'`);
-      }
-    }
+    let rates = rateListFlag('rates', values.rates) ?? (quick ? [500] : [500, 1000, 2000]);
     const layouts = (values.layout ?? 'all').split(',').map((s) => s.trim());
     for (const l of layouts) if (l !== 'all' && l !== 'split') throw new FlagError(`--layout takes all, split or all,split, got '${values.layout}'`);
     const kannel = values.kannel ?? 'auto';

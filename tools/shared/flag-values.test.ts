@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlagError, isPositiveInteger, isShare, numberFlag, optionalNumberFlag } from './flag-values.js';
+import { FlagError, isPositiveInteger, isShare, numberFlag, optionalNumberFlag, rateListFlag } from './flag-values.js';
 
 describe('numeric flags', () => {
   it('reads a valid value and falls back when absent', () => {
@@ -13,5 +13,16 @@ describe('numeric flags', () => {
     expect(() => numberFlag('workers', raw, 1, isPositiveInteger, 'a positive integer')).toThrow(
       new FlagError(`--workers must be a positive integer, got '${raw}'`),
     );
+  });
+});
+
+describe('rate lists', () => {
+  it('reads comma-separated rates, spaces allowed, and undefined when absent', () => {
+    expect(rateListFlag('edge-rates', '2000, 3000,500.5')).toEqual([2000, 3000, 500.5]);
+    expect(rateListFlag('edge-rates', undefined)).toBeUndefined();
+  });
+
+  it.each(['', '2000,', ',2000', '2000,,3000', '0', '-5', 'abc', '2000,Infinity'])('rejects %j, naming the flag', (raw) => {
+    expect(() => rateListFlag('rates', raw)).toThrow(new FlagError(`--rates must be a comma-separated list of positive numbers, got '${raw}'`));
   });
 });

@@ -24,3 +24,11 @@ export const isWholeAtLeast =
   (min: number) =>
   (n: number): boolean =>
     Number.isInteger(n) && n >= min;
+
+/** A comma-separated list of positive rates (`2000,3000`), or undefined when the flag was not given. */
+export function rateListFlag(flag: string, raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const rates = raw.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
+  if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new FlagError(`--${flag} must be a comma-separated list of positive numbers, got '${raw}'`);
+  return rates;
+}
