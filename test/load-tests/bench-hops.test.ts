@@ -27,6 +27,9 @@ describe('bench-hops', () => {
     const bad = spawnSync(process.execPath, [ENTRY, '--messages', '10'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--messages must be a whole number of at least 1000, got '10'");
+    const badRates = spawnSync(process.execPath, [ENTRY, '--edge-rates', '2000,0'], { encoding: 'utf8' });
+    expect(badRates.status).toBe(2);
+    expect(badRates.stderr).toContain("--edge-rates must be a comma-separated list of positive numbers, got '2000,0'");
   });
 
   it('measures every hop against its peer and adds the floor up from them', async () => {
@@ -50,5 +53,33 @@ describe('bench-hops', () => {
     expect(Number(floor![1])).toBeCloseTo(sum, 2);
     expect(Number(floor![2])).toBeGreaterThan(Number(floor![1]));
     expect(out).toMatch(/before, machine speed: /);
+  }, 120_000);
+
+  it('--edge-rates drives each least edge with the load generator; what they answered 202 for is in JetStream', async () => {
+    const { code, out } = await runToEnd(['--messages', '1000', '--edge-rates', '500', '--edge-duration', '3']);
+    expect(code, out).toBe(0);
+    const row = (label: string) => {
+      const m = new RegExp(`^${label}\\s+500\\s+(\\d+)\\s+(\\d+)\\s+(\\d+) / (\\d+) / (\\d+)\\s+[\\d.]+ / [\\d.]+ / ([\\d.]+) / [\\d.]+\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)$`, 'm').exec(out);
+      if (!m) throw new Error(`no line for ${label} in:\n${out}`);
+      const [acceptedPerS, failed, accepted, stored, claimed, p99, edge, nats, loadgen] = m.slice(1).map(Number);
+      return { acceptedPerS, failed, accepted, stored, claimed, p99, edge, nats, loadgen };
+    };
+    const answer = row('answer at once');
+    const store = row('store, then answer');
+    const claim = row('claim, store, answer');
+    for (const r of [answer, store, claim]) {
+      // Every arrival of the open schedule was answered 202: 500/s for 3 s.
+      expect(r.failed).toBe(0);
+      expect(r.accepted).toBe(1500);
+      expect(r.p99).toBeGreaterThan(0);
+      expect(r.edge).toBeGreaterThan(0);
+      expect(r.loadgen).toBeGreaterThan(0);
+    }
+    // The bare edge stores nothing; the others answered only what their stream then held, and only the keyed one claimed.
+    expect([answer.stored, answer.claimed]).toEqual([0, 0]);
+    expect([store.stored, store.claimed]).toEqual([1500, 0]);
+    expect([claim.stored, claim.claimed]).toEqual([1500, 1500]);
+    expect(store.nats).toBeGreaterThan(0);
+    expect(claim.nats).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -37,6 +37,9 @@ export interface EdgeFloorMeasurement {
   rate: number;
   accepted: number;
   failed: number;
+  /** Messages and claims that reached their streams during the run: what the edge answered 202 for must be there. */
+  stored: number;
+  claimed: number;
   wallS: number;
   edgeS: number;
   natsS: number;
@@ -69,15 +72,17 @@ export function edgeFloorRow(m: EdgeFloorMeasurement): EdgeFloorRow {
 export function formatEdgeFloor(rows: readonly EdgeFloorRow[]): string[] {
   const f3 = (x: number) => x.toFixed(3);
   const f1 = (x: number) => x.toFixed(1);
-  const lines = ['edge                 rate/s  accepted/s  failed  accept p50 / p95 / p99 / p99.9 ms  edge CPU-s/1k  nats-server CPU-s/1k  load generator CPU-s/1k'];
+  const lines = ['edge                 rate/s  accepted/s  failed  accepted / stored / claimed  accept p50 / p95 / p99 / p99.9 ms  edge CPU-s/1k  nats-server CPU-s/1k  load generator CPU-s/1k'];
   for (const r of rows) {
     const lat = `${f1(r.p50)} / ${f1(r.p95)} / ${f1(r.p99)} / ${f1(r.p999)}`;
     lines.push(
-      `${EDGE_FLOOR_LABEL[r.mode].padEnd(20)} ${String(r.rate).padStart(6)}  ${r.acceptedPerS.toFixed(0).padStart(10)}  ${String(r.failed).padStart(6)}  ${lat.padStart(33)}  ${f3(r.edgePer1k).padStart(13)}  ${f3(r.natsPer1k).padStart(20)}  ${f3(r.loadgenPer1k).padStart(23)}`,
+      `${EDGE_FLOOR_LABEL[r.mode].padEnd(20)} ${String(r.rate).padStart(6)}  ${r.acceptedPerS.toFixed(0).padStart(10)}  ${String(r.failed).padStart(6)}  ${`${r.accepted} / ${r.stored} / ${r.claimed}`.padStart(27)}  ${lat.padStart(33)}  ${f3(r.edgePer1k).padStart(13)}  ${f3(r.natsPer1k).padStart(20)}  ${f3(r.loadgenPer1k).padStart(23)}`,
     );
   }
   return lines;
 }
+
+const streamCount = async (bus: Bus, stream: string): Promise<number> => (await bus.jsm.streams.info(stream)).state.messages;
 
 const cpuS = (pid: number): number => (cpuTicks(pid) ?? 0) / clockTicksPerSecond();
 
@@ -123,11 +128,14 @@ async function measureEach(o: {
     await run(500, 1000); // warm-up: sockets and JIT, unmeasured
     for (const rate of o.rates) {
       o.log(`edge floor: ${EDGE_FLOOR_LABEL[mode]}, ${rate}/s for ${o.durationS} s…`);
+      const [m0, c0] = [await streamCount(o.bus, 'HOP_EDGE'), await streamCount(o.bus, 'HOP_CLAIM')];
       const loadPids = o.fleet.pids();
       const load0 = loadPids.reduce((s, p) => s + cpuS(p), 0);
       const e0 = cpuS(child.pid!);
       const n0 = cpuS(o.natsPid);
       const res = await run(rate, Math.round(rate * o.durationS));
+      const [edgeS, natsS, loadgenS] = [cpuS(child.pid!) - e0, cpuS(o.natsPid) - n0, loadPids.reduce((s, p) => s + cpuS(p), 0) - load0];
+      const [m1, c1] = [await streamCount(o.bus, 'HOP_EDGE'), await streamCount(o.bus, 'HOP_CLAIM')];
       const failed = Object.values(res.errors).reduce((s, v) => s + v, 0) + res.dropped + res.abandoned;
       rows.push(
         edgeFloorRow({
@@ -135,10 +143,12 @@ async function measureEach(o: {
           rate,
           accepted: res.accepted,
           failed,
+          stored: m1 - m0,
+          claimed: c1 - c0,
           wallS: res.elapsedMs / 1000,
-          edgeS: cpuS(child.pid!) - e0,
-          natsS: cpuS(o.natsPid) - n0,
-          loadgenS: loadPids.reduce((s, p) => s + cpuS(p), 0) - load0,
+          edgeS,
+          natsS,
+          loadgenS,
           p50: res.latency.percentileMs(50),
           p95: res.latency.percentileMs(95),
           p99: res.latency.percentileMs(99),
