@@ -20,9 +20,10 @@ run nothing else meanwhile.
   --edge-rates <a,b,…>   then the edge's floor at an open load: the least HTTP edge, driven by make bench's load
                          generator at each of these arrival rates (requests/s), in three forms: answering at once,
                          answering on the message's PubAck (an unkeyed send), and claiming the Idempotency-Key before
-                         storing (a keyed send). Prints accept latency p50/p95/p99/p99.9 and the CPU per 1,000 of the
-                         edge, nats-server and the load generator: what no edge on node:http and JetStream goes below
-                         on this machine, with nothing else running
+                         storing (a keyed send). Prints the requests answered 202 and the messages and claims that
+                         reached their streams meanwhile, accept latency p50/p95/p99/p99.9, and the CPU per 1,000 of
+                         the edge, nats-server and the load generator: what no edge on node:http and JetStream goes
+                         below on this machine, with nothing else running
   --edge-duration <s>    seconds of load per edge and rate (default 20)`;
 
 const flags = commandFlags(usage, { messages: { type: 'string', default: '50000' }, 'edge-rates': { type: 'string' }, 'edge-duration': { type: 'string', default: '20' } }, (v) => ({

@@ -226,7 +226,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     if (values.help) return { kind: 'help' };
     const quick = values.quick === true;
 
-    let rates = rateListFlag('rates', values.rates) ?? (quick ? [500] : [500, 1000, 2000]);
+    const rates = rateListFlag('rates', values.rates) ?? (quick ? [500] : [500, 1000, 2000]);
     const layouts = (values.layout ?? 'all').split(',').map((s) => s.trim());
     for (const l of layouts) if (l !== 'all' && l !== 'split') throw new FlagError(`--layout takes all, split or all,split, got '${values.layout}'`);
     const kannel = values.kannel ?? 'auto';
