@@ -17,7 +17,7 @@ import { startNatsServer } from '../devstack/nats-process.js';
 import { LoadFleet } from '../loadgen/load-fleet.js';
 import { killOnExit } from '../shared/exit-guard.js';
 import { per1k } from './hop-floor.js';
-import { clockTicksPerSecond, cpuTicks } from './process-stats.js';
+import { cpuSecondsOf } from './process-stats.js';
 import { freePort } from './stack.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -84,8 +84,6 @@ export function formatEdgeFloor(rows: readonly EdgeFloorRow[]): string[] {
 
 const streamCount = async (bus: Bus, stream: string): Promise<number> => (await bus.jsm.streams.info(stream)).state.messages;
 
-const cpuS = (pid: number): number => (cpuTicks(pid) ?? 0) / clockTicksPerSecond();
-
 /** Starts its own nats-server and load generator, measures each edge at each rate, and stops them. */
 export async function measureEdgeFloor(o: { rates: readonly number[]; durationS: number; log: (line: string) => void }): Promise<EdgeFloorRow[]> {
   const work = mkdtempSync(join(tmpdir(), 'smsmesh-edge-floor-'));
@@ -130,11 +128,11 @@ async function measureEach(o: {
       o.log(`edge floor: ${EDGE_FLOOR_LABEL[mode]}, ${rate}/s for ${o.durationS} s…`);
       const [m0, c0] = [await streamCount(o.bus, 'HOP_EDGE'), await streamCount(o.bus, 'HOP_CLAIM')];
       const loadPids = o.fleet.pids();
-      const load0 = loadPids.reduce((s, p) => s + cpuS(p), 0);
-      const e0 = cpuS(child.pid!);
-      const n0 = cpuS(o.natsPid);
+      const load0 = loadPids.reduce((s, p) => s + cpuSecondsOf(p), 0);
+      const e0 = cpuSecondsOf(child.pid!);
+      const n0 = cpuSecondsOf(o.natsPid);
       const res = await run(rate, Math.round(rate * o.durationS));
-      const [edgeS, natsS, loadgenS] = [cpuS(child.pid!) - e0, cpuS(o.natsPid) - n0, loadPids.reduce((s, p) => s + cpuS(p), 0) - load0];
+      const [edgeS, natsS, loadgenS] = [cpuSecondsOf(child.pid!) - e0, cpuSecondsOf(o.natsPid) - n0, loadPids.reduce((s, p) => s + cpuSecondsOf(p), 0) - load0];
       const [m1, c1] = [await streamCount(o.bus, 'HOP_EDGE'), await streamCount(o.bus, 'HOP_CLAIM')];
       const failed = Object.values(res.errors).reduce((s, v) => s + v, 0) + res.dropped + res.abandoned;
       rows.push(

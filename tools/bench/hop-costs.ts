@@ -25,7 +25,7 @@ import { startNatsServer } from '../devstack/nats-process.js';
 import { killOnExit } from '../shared/exit-guard.js';
 import { createBenchDatabase } from './bench-database.js';
 import type { HopCost } from './hop-floor.js';
-import { clockTicksPerSecond, cpuTicks } from './process-stats.js';
+import { cpuSecondsOf } from './process-stats.js';
 import { startSimProcess } from './sim-process.js';
 import { freePort } from './stack.js';
 
@@ -37,7 +37,7 @@ function cpuOf(pid: number | 'self'): number {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   }
-  return (cpuTicks(pid) ?? 0) / clockTicksPerSecond();
+  return cpuSecondsOf(pid);
 }
 
 async function measure(pids: { gateway: number | 'self'; server?: number }, work: () => Promise<void>): Promise<{ gatewayS: number; serverS: number; wallS: number }> {

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connectBus } from '../../internal/bus/connection.js';
-import { createPublisher } from '../../internal/bus/publisher.js';
+import { createPublisher, type Publisher } from '../../internal/bus/publisher.js';
 import { newMessageId } from '../../internal/core/ids.js';
 import { noopLogger } from '../../internal/log/logger.js';
 import type { EdgeFloorMode } from './edge-floor.js';
@@ -25,8 +25,7 @@ const natsUrl = process.argv[3];
 const publisher = mode === 'answer' ? undefined : createPublisher(await connectBus({ url: natsUrl!, name: `hop-edge-${mode}`, log: noopLogger }));
 const CREATE_ONLY = { 'Nats-Expected-Last-Subject-Sequence': '0' };
 
-async function keep(id: string, key: string | undefined, data: Buffer): Promise<void> {
-  if (!publisher) return;
+async function keep(publisher: Publisher, id: string, key: string | undefined, data: Buffer): Promise<void> {
   if (mode === 'claim-store') {
     if (!key) throw new Error('claim-store needs an Idempotency-Key');
     await publisher.publish(`hop.claim.${Buffer.from(key).toString('base64url')}`, Buffer.from(id), { msgID: `c-${key}`, deadlineMs: 10_000, headers: CREATE_ONLY });
@@ -49,7 +48,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     };
     if (!publisher) return answer();
     const key = req.headers['idempotency-key'];
-    keep(id, typeof key === 'string' ? key : undefined, raw).then(answer, (err: Error) => {
+    keep(publisher, id, typeof key === 'string' ? key : undefined, raw).then(answer, (err: Error) => {
       res.writeHead(503, { 'Content-Type': 'text/plain' });
       res.end(err.message);
     });

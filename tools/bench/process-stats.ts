@@ -44,6 +44,11 @@ export function cpuTicks(pid: number): number | undefined {
   }
 }
 
+/** CPU seconds (user + system) the process has used so far; 0 once it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  return (cpuTicks(pid) ?? 0) / clockTicksPerSecond();
+}
+
 /**
  * utime + stime of the process's main thread alone (/proc/<pid>/task/<pid>/stat), in ticks: the rest of the
  * process's CPU went to its other threads (in Node: V8's garbage-collection and compiler helpers, libuv's pool).
