@@ -57,10 +57,14 @@ async function start(rows: Map<number, ChangedMessage> = new Map()): Promise<Rig
     unpark: async (keys) => keys.forEach((k) => rig.parked.delete(k)),
     disabledEndpoints: async () => new Set(),
   };
+  // As JetStream does within its duplicate window: a Nats-Msg-Id stored before is acked as a duplicate.
+  const stored = new Set<string>();
   const publisher: Publisher = {
     async publish(subject, data, { msgID }) {
       rig.published.push({ subject, job: decodeJob(data), msgID });
-      return { stream: 'SMS_CHANGES', seq: rig.published.length, duplicate: false } as never;
+      const duplicate = stored.has(msgID);
+      stored.add(msgID);
+      return { stream: 'SMS_CHANGES', seq: rig.published.length, duplicate };
     },
   };
   const poster: Poster = {
@@ -107,6 +111,47 @@ describe('callback worker', () => {
     ]);
     expect(rig.published[0]!.job).toMatchObject({ url: URL_A, attempts: 0, client: 'acme', ref: 'm1' });
     expect(d.settlement).toEqual({ kind: 'ack' });
+  });
+
+  describe('callbacks made', () => {
+    const made = async (rig: Rig, type: string): Promise<number> =>
+      (await rig.metrics.made.get()).values.find((v) => v.labels.type === type)?.value ?? 0;
+    const inbound = { type: 'message.inbound', client: 'acme', id: 'mo1', from: '+1', to: '+2', text: 'hi', encoding: 'gsm7', parts: 1, carrier: 'k', receivedAt: '2026-12-03T10:00:00.000Z' } as const;
+
+    it('counts a status callback once when its change comes again (the status writer forwarded it twice)', async () => {
+      const rig = await start(new Map([[0, row('m1')]]));
+      const change = { k: 'r', c: 'k', x: 's1', st: 'delivered', stat: 'DELIVRD', err: null, at: 1 } as const;
+      const first = rig.source.push({ kind: 'status', changes: [change] });
+      await turns();
+      const again = rig.source.push({ kind: 'status', changes: [change] });
+      await turns();
+      expect([first.settlement, again.settlement]).toEqual([{ kind: 'ack' }, { kind: 'ack' }]);
+      // Fanned out twice under one Nats-Msg-Id: the stream keeps one callback, and one is made.
+      expect(rig.published.map((p) => p.msgID)).toEqual(['msg_m1_delivered.0', 'msg_m1_delivered.0']);
+      expect(await made(rig, 'message.status')).toBe(1);
+    });
+
+    it('counts an inbound callback once when its change is naked while the endpoint is busy and comes back', async () => {
+      const rig = await start();
+      // Both of the endpoint's slots (concurrencyPerEndpoint 2) taken by POSTs not yet answered.
+      rig.source.push({ kind: 'job', job: job({ wid: 'w1' }) });
+      rig.source.push({ kind: 'job', job: job({ wid: 'w2' }) });
+      await turns();
+      expect(rig.posts).toHaveLength(2);
+      const first = rig.source.push({ kind: 'inbound', message: inbound });
+      await turns();
+      // It waits in this process for a slot for about a tenth of the POST timeout (250 ms with its jitter here),
+      // then goes back to JetStream.
+      expect(first.settlement).toBeUndefined();
+      await rig.clock.advanceAsync(250, 50);
+      expect(first.settlement).toEqual({ kind: 'retry', delayMs: 250 });
+      for (const p of rig.posts) p.resolve({ kind: 'delivered', status: 200 });
+      await turns();
+      rig.source.push({ kind: 'inbound', message: inbound }, { deliveryCount: 2 });
+      await turns();
+      expect(rig.posts.map((p) => p.headers['webhook-id'])).toEqual(['w1', 'w2', 'in_mo1']);
+      expect(await made(rig, 'message.inbound')).toBe(1);
+    });
   });
 
   it('leaves a callback not yet due in JetStream for the time left', async () => {

@@ -14,6 +14,7 @@
 import type { CallbackJob, ChangeMessage, InboundChange, StatusChange } from '../bus/codec-changes.js';
 import { encodeJob } from '../bus/codec-changes.js';
 import type { Delivery, Pull, WorkSource } from '../bus/delivery.js';
+import type { PublishAck } from '../bus/pub-ack-inbox.js';
 import type { Publisher } from '../bus/publisher.js';
 import { Subjects } from '../bus/subjects.js';
 import { systemClock, type Cancel, type Clock } from '../core/clock.js';
@@ -116,8 +117,8 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
     );
   }
 
-  async function publishJob(job: CallbackJob, msgID: string): Promise<void> {
-    await o.publisher.publish(Subjects.callbackJobs, encodeJob(job), { msgID, deadlineMs: 5000 });
+  function publishJob(job: CallbackJob, msgID: string): Promise<PublishAck> {
+    return o.publisher.publish(Subjects.callbackJobs, encodeJob(job), { msgID, deadlineMs: 5000 });
   }
 
   /**
@@ -181,9 +182,13 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
         // Written out rather than spread from cb: V8 adds keys after a leading spread on a slow path (see lifecycle-fold.ts).
         if (cb && !jobs.has(cb.wid)) jobs.set(cb.wid, { wid: cb.wid, client: cb.client, url: cb.url, body: cb.body, ref: cb.ref, attempts: 0, due: now, made, type: 'message.status' });
       });
-      // Nats-Msg-Id from the webhook-id: a batch redelivered within the duplicate window fans out nothing twice.
-      await Promise.all([...jobs.values()].map((j) => publishJob(j, `${j.wid}.0`)));
-      if (jobs.size > 0) o.metrics.made.inc({ type: 'message.status' }, jobs.size);
+      // Nats-Msg-Id from the webhook-id: a batch redelivered within the duplicate window fans out nothing twice,
+      // and a change the status writer forwarded again (its events redelivered) makes no second callback. Only the
+      // callbacks stored anew count as made, as the edge counts only the messages stored anew as accepted.
+      const acks = await Promise.all([...jobs.values()].map((j) => publishJob(j, `${j.wid}.0`)));
+      let fresh = 0;
+      for (const a of acks) if (!a.duplicate) fresh++;
+      if (fresh > 0) o.metrics.made.inc({ type: 'message.status' }, fresh);
       d.settle({ kind: 'ack' });
     } catch (err) {
       log.warn({ err: errorMessage(err), changes: changes.length, seq: d.seq }, 'status changes not turned into callbacks yet; retrying');
@@ -348,7 +353,8 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
           return;
         }
         const now = clock.now();
-        o.metrics.made.inc({ type: 'message.inbound' });
+        // Made once: a change naked while its endpoint was busy or its breaker open comes back here.
+        if (d.deliveryCount === 1) o.metrics.made.inc({ type: 'message.inbound' });
         // The inbound message is its own first attempt; a retry is published as a callback like any other.
         return onJob(d, { wid: `in_${m.message.id}`, client: m.message.client, url: client.callbackUrl, body: inboundBody(m.message), attempts: 0, due: now, made: madeAt(d.storedAt, now), ref: m.message.id, type: 'message.inbound' });
       }

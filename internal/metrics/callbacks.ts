@@ -11,7 +11,7 @@ export function createCallbackMetrics(registry: Registry, openBreakers: () => nu
   const m = {
     made: new Counter({
       name: 'smsmesh_callbacks_made_total',
-      help: 'Callbacks made from committed changes and stored inbound messages, by type.',
+      help: 'Callbacks made from committed changes and stored inbound messages, by type; each once, however often its change is delivered or forwarded.',
       labelNames: ['type'] as const,
       registers: [registry],
     }),

@@ -194,7 +194,9 @@ describe('metrics on a live gateway', () => {
         const s = await samplesOf(callbacks);
         const made = sampleSum(s, 'smsmesh_callbacks_made_total');
         const inbound = sampleSum(s, 'smsmesh_callbacks_made_total', { type: 'message.inbound' });
-        return inbound === 1 && receiver.delivered().size === made ? s : undefined;
+        if (inbound === 1 && receiver.delivered().size === made) return s;
+        // Said when the wait runs out, so that a failure shows which count was off.
+        throw new Error(`${made} callbacks made (${inbound} inbound), ${receiver.delivered().size} delivered, ${receiver.received.length} requests received`);
       },
       60_000,
       250,
