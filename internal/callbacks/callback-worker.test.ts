@@ -34,6 +34,8 @@ interface Rig {
   clock: FakeClock;
   source: FakeWorkSource<ChangeMessage>;
   published: { subject: string; job: CallbackJob; msgID: string }[];
+  /** Nats-Msg-Ids whose next publish fails (the bus away), once each. */
+  failOnce: Set<string>;
   failures: { job: CallbackJob; reason: string }[];
   disabled: string[];
   parked: Map<string, CallbackJob>;
@@ -44,7 +46,7 @@ interface Rig {
 async function start(rows: Map<number, ChangedMessage> = new Map()): Promise<Rig> {
   const clock = fakeClock(1_000_000);
   const source = fakeWorkSource<ChangeMessage>();
-  const rig: Rig = { clock, source, published: [], failures: [], disabled: [], parked: new Map(), posts: [], metrics: createCallbackMetrics(new Registry(), () => 0) };
+  const rig: Rig = { clock, source, published: [], failOnce: new Set(), failures: [], disabled: [], parked: new Map(), posts: [], metrics: createCallbackMetrics(new Registry(), () => 0) };
   current = rig;
   const store: CallbackStore = {
     resolveChanges: async () => rows,
@@ -61,6 +63,7 @@ async function start(rows: Map<number, ChangedMessage> = new Map()): Promise<Rig
   const stored = new Set<string>();
   const publisher: Publisher = {
     async publish(subject, data, { msgID }) {
+      if (rig.failOnce.delete(msgID)) throw new Error('JetStream publish failed after 1 attempt(s): timeout');
       rig.published.push({ subject, job: decodeJob(data), msgID });
       const duplicate = stored.has(msgID);
       stored.add(msgID);
@@ -129,6 +132,24 @@ describe('callback worker', () => {
       // Fanned out twice under one Nats-Msg-Id: the stream keeps one callback, and one is made.
       expect(rig.published.map((p) => p.msgID)).toEqual(['msg_m1_delivered.0', 'msg_m1_delivered.0']);
       expect(await made(rig, 'message.status')).toBe(1);
+    });
+
+    it('counts each callback of a batch once when the batch is fanned out again after one of its publishes failed', async () => {
+      const rig = await start(new Map([[0, row('m1')], [1, row('m2')]]));
+      const changes = [
+        { k: 'f', id: 'm1', st: 'rejected', at: 1 },
+        { k: 'f', id: 'm2', st: 'rejected', at: 1 },
+      ] as const;
+      rig.failOnce.add('msg_m2_delivered.0');
+      const first = rig.source.push({ kind: 'status', changes: [...changes] });
+      await turns();
+      expect(first.settlement).toEqual({ kind: 'retry', delayMs: 1000 });
+      expect(await made(rig, 'message.status')).toBe(1);
+      const again = rig.source.push({ kind: 'status', changes: [...changes] }, { deliveryCount: 2 });
+      await turns();
+      expect(again.settlement).toEqual({ kind: 'ack' });
+      expect(rig.published.map((p) => p.msgID)).toEqual(['msg_m1_delivered.0', 'msg_m1_delivered.0', 'msg_m2_delivered.0']);
+      expect(await made(rig, 'message.status')).toBe(2);
     });
 
     it('counts an inbound callback once when its change is naked while the endpoint is busy and comes back', async () => {

@@ -184,11 +184,17 @@ export async function startCallbackWorker(o: CallbackWorkerOptions): Promise<Cal
       });
       // Nats-Msg-Id from the webhook-id: a batch redelivered within the duplicate window fans out nothing twice,
       // and a change the status writer forwarded again (its events redelivered) makes no second callback. Only the
-      // callbacks stored anew count as made, as the edge counts only the messages stored anew as accepted.
-      const acks = await Promise.all([...jobs.values()].map((j) => publishJob(j, `${j.wid}.0`)));
+      // callbacks stored anew count as made, as the edge counts only the messages stored anew as accepted. Those
+      // stored by a pass that then fails are counted by it: the retry finds them stored already.
+      const acks = await Promise.allSettled([...jobs.values()].map((j) => publishJob(j, `${j.wid}.0`)));
       let fresh = 0;
-      for (const a of acks) if (!a.duplicate) fresh++;
+      let failure: unknown;
+      for (const a of acks) {
+        if (a.status === 'rejected') failure ??= a.reason;
+        else if (!a.value.duplicate) fresh++;
+      }
       if (fresh > 0) o.metrics.made.inc({ type: 'message.status' }, fresh);
+      if (failure !== undefined) throw failure;
       d.settle({ kind: 'ack' });
     } catch (err) {
       log.warn({ err: errorMessage(err), changes: changes.length, seq: d.seq }, 'status changes not turned into callbacks yet; retrying');
