@@ -128,11 +128,11 @@ async function measureEach(o: {
       o.log(`edge floor: ${EDGE_FLOOR_LABEL[mode]}, ${rate}/s for ${o.durationS} s…`);
       const [m0, c0] = [await streamCount(o.bus, 'HOP_EDGE'), await streamCount(o.bus, 'HOP_CLAIM')];
       const loadPids = o.fleet.pids();
-      const load0 = loadPids.reduce((s, p) => s + cpuSecondsOf(p), 0);
-      const e0 = cpuSecondsOf(child.pid!);
-      const n0 = cpuSecondsOf(o.natsPid);
+      const cpu = (): [number, number, number] => [cpuSecondsOf(child.pid!), cpuSecondsOf(o.natsPid), loadPids.reduce((s, p) => s + cpuSecondsOf(p), 0)];
+      const [e0, n0, load0] = cpu();
       const res = await run(rate, Math.round(rate * o.durationS));
-      const [edgeS, natsS, loadgenS] = [cpuSecondsOf(child.pid!) - e0, cpuSecondsOf(o.natsPid) - n0, loadPids.reduce((s, p) => s + cpuSecondsOf(p), 0) - load0];
+      const [e1, n1, load1] = cpu();
+      const [edgeS, natsS, loadgenS] = [e1 - e0, n1 - n0, load1 - load0];
       const [m1, c1] = [await streamCount(o.bus, 'HOP_EDGE'), await streamCount(o.bus, 'HOP_CLAIM')];
       const failed = Object.values(res.errors).reduce((s, v) => s + v, 0) + res.dropped + res.abandoned;
       rows.push(
